@@ -1,0 +1,426 @@
+"""``AsyncFlexConv``: configuration, the send loop with retries, and the resource groups."""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import urllib.parse
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from flexconv._async.paging import AsyncPager
+from flexconv._concurrency import async_sleep
+from flexconv._core.config import PRODUCTS, ClientConfig, resolve_config
+from flexconv._core.encoding import encode_form
+from flexconv._core.errors import (
+    APIConnectionError,
+    APIStatusError,
+    FlexConvError,
+    ValidationError,
+)
+from flexconv._core.operation import (
+    Operation,
+    RawResponse,
+    RequestSpec,
+    base_headers,
+    build_request,
+)
+from flexconv._core.paging import check_page_size
+from flexconv._core.response import error_from_response, parse_json
+from flexconv._core.results import APIResponse, ResponseInfo
+from flexconv._core.retry import RetryPolicy, retry_delay
+from flexconv._transport import AsyncTransport, Timeout, make_async_transport
+
+if TYPE_CHECKING:
+    from flexconv._async.configuration import AsyncConfiguration
+
+__all__ = ["AsyncFlexConv"]
+
+log = logging.getLogger("flexconv")
+
+T = TypeVar("T")
+
+_UNSET: Any = object()
+
+
+class AsyncFlexConv:
+    """The Flex Conversations client.
+
+    Credentials come from the arguments or the ``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN``,
+    ``TWILIO_API_KEY``, ``TWILIO_API_SECRET``, ``TWILIO_REGION`` and ``TWILIO_EDGE`` environment
+    variables.  ``base_url`` sends every product to one origin under a ``/{product}`` prefix (the
+    emulator's loopback server, a proxy); ``http_client`` takes your own HTTP client and
+    ``transport`` an in-process transport such as the emulator.  Use it as a context manager, or
+    call ``aclose()``, to release connections.
+    """
+
+    def __init__(
+        self,
+        account_sid: str | None = None,
+        auth_token: str | None = None,
+        *,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        region: str | None = None,
+        edge: str | None = None,
+        base_url: str | None = None,
+        http_client: Any = None,
+        transport: Any = None,
+        timeout: Timeout | float | None = None,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self._config: ClientConfig = resolve_config(
+            account_sid=account_sid,
+            auth_token=auth_token,
+            api_key=api_key,
+            api_secret=api_secret,
+            region=region,
+            edge=edge,
+            base_url=base_url,
+            env=os.environ if env is None else env,
+        )
+        self._timeout = Timeout.of(timeout)
+        self._retry = _policy(retry, max_retries)
+        self._transport: AsyncTransport = make_async_transport(
+            transport=transport, http_client=http_client
+        )
+        self._owns_transport = True
+
+    @classmethod
+    def emulated(cls, emulator: Any = None, **options: Any) -> AsyncFlexConv:
+        """A client wired to an in-process emulator (a new one unless given): no account, no network."""
+        if emulator is None:
+            from flexconv.emulator import Emulator
+
+            emulator = Emulator()
+        return cls(emulator.account_sid, emulator.auth_token, transport=emulator, env={}, **options)
+
+    # ------------------------------------------------------------------ options and lifecycle
+
+    @property
+    def account_sid(self) -> str:
+        """The account every call acts on."""
+        return self._config.account_sid
+
+    @property
+    def config(self) -> ClientConfig:
+        """The resolved settings (the secret stays hidden)."""
+        return self._config
+
+    @property
+    def timeout(self) -> Timeout:
+        return self._timeout
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return self._retry
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | float | None = None,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AsyncFlexConv:
+        """A client sharing this one's connections, with other timeout or retry settings.
+
+        Closing the copy does not close the shared connections.
+        """
+        clone = object.__new__(type(self))
+        # resource groups are cached per client: the copy builds its own, bound to itself
+        clone.__dict__.update(
+            {k: v for k, v in self.__dict__.items() if getattr(v, "_client", None) is not self}
+        )
+        clone._owns_transport = False
+        if timeout is not None:
+            clone._timeout = Timeout.of(timeout)
+        if retry is not None or max_retries is not None:
+            clone._retry = _policy(retry or self._retry, max_retries)
+        return clone
+
+    async def aclose(self) -> None:
+        """Release the connections this client opened (a client you passed in stays open)."""
+        if self._owns_transport:
+            await self._transport.aclose()
+
+    async def __aenter__(self) -> AsyncFlexConv:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(account_sid={self.account_sid!r}, {_where(self._config)})"
+
+    # ------------------------------------------------------------------------- resource groups
+
+    @cached_property
+    def configuration(self) -> AsyncConfiguration:
+        """The Flex Configuration."""
+        from flexconv._async.configuration import AsyncConfiguration
+
+        return AsyncConfiguration(self)
+
+    # ------------------------------------------------------------------------- escape hatch
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        product: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        json_params: tuple[str, ...] = (),
+    ) -> APIResponse:
+        """Call any endpoint with the client's auth, retries and error mapping.
+
+        ``url`` is absolute (``https://conversations.twilio.com/v1/Services``) or a path with
+        ``product`` (``"conversations"``, ``"/v1/Services"``), which also honours region, edge
+        and ``base_url``.  ``data`` is form-encoded the Twilio way (booleans, lists as repeated
+        keys, ``json_params`` as JSON strings); ``json`` sends a JSON body.  Error statuses raise
+        the same exceptions as the typed calls.
+        """
+        method = method.upper()
+        if data is not None and json is not None:
+            raise ValidationError("Pass data= or json=, not both")
+        if product is not None:
+            if not url.startswith("/"):
+                raise ValidationError("With product=, url must be a path starting with '/'")
+            full = self._config.product_origin(product) + url
+        elif url.startswith(("https://", "http://")):
+            self._check_followable(url)
+            full = url
+        else:
+            raise ValidationError(
+                f"url must be absolute, or a path with product= (one of {', '.join(PRODUCTS)})"
+            )
+        hdrs = base_headers(self._config)
+        content: bytes | None = None
+        if params:
+            sep = "&" if "?" in full else "?"
+            full += sep + urllib.parse.urlencode(encode_form(params, json_params=json_params))
+        if data is not None:
+            content = urllib.parse.urlencode(encode_form(data, json_params=json_params)).encode()
+            hdrs["Content-Type"] = "application/x-www-form-urlencoded"
+        elif json is not None:
+            from flexconv._core.encoding import compact_json
+
+            content = compact_json(json).encode()
+            hdrs["Content-Type"] = "application/json"
+        if headers:
+            hdrs.update(headers)
+        spec = RequestSpec(
+            method=method,
+            url=full,
+            headers=hdrs,
+            content=content,
+            idempotent=method in ("GET", "HEAD", "DELETE", "OPTIONS"),
+            operation=f"request {method}",
+        )
+        raw = await self._send(spec)
+        return APIResponse(ResponseInfo.of(raw, spec), raw.content)
+
+    # ------------------------------------------------------------------------- internals
+
+    async def _send(self, spec: RequestSpec) -> RawResponse:
+        """Send with retries; raise the mapped error for a non-2xx answer."""
+        attempt = 0
+        while True:
+            try:
+                raw = await self._transport.send(spec, self._timeout)
+            except APIConnectionError as exc:
+                delay = retry_delay(
+                    self._retry,
+                    attempt=attempt,
+                    idempotent=spec.idempotent,
+                    outcome=_outcome(exc),
+                    sent=exc.sent,
+                    rand=random.random(),
+                )
+                if delay is None:
+                    raise
+                reason = str(exc.message)
+            else:
+                if 200 <= raw.status_code < 300:
+                    return raw
+                delay = retry_delay(
+                    self._retry,
+                    attempt=attempt,
+                    idempotent=spec.idempotent,
+                    status=raw.status_code,
+                    retry_after=raw.headers.get("retry-after"),
+                    rand=random.random(),
+                )
+                if delay is None:
+                    raise error_from_response(raw, spec)
+                reason = f"HTTP {raw.status_code}"
+            attempt += 1
+            log.debug(
+                "flexconv retry %d of %d for %s %s in %.2fs after %s",
+                attempt,
+                self._retry.max_retries,
+                spec.method,
+                spec.url,
+                delay,
+                reason,
+            )
+            await async_sleep(delay)
+
+    def _json(self, raw: RawResponse, spec: RequestSpec) -> Any:
+        return parse_json(raw, spec)
+
+    async def _call(
+        self,
+        op: Operation,
+        parse: Callable[[Any], T] | type[T],
+        *,
+        path_params: Mapping[str, str] | None = None,
+        values: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> T:
+        """Build, send and parse one call; the result carries its :class:`ResponseInfo`."""
+        spec = build_request(
+            op,
+            self._config,
+            path_params=path_params,
+            values=_drop_none(values),
+            json_body=json_body,
+            headers=headers,
+        )
+        raw = await self._send(spec)
+        return _parse(parse, self._json(raw, spec), ResponseInfo.of(raw, spec))
+
+    async def _call_raw(
+        self,
+        op: Operation,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        values: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> APIResponse:
+        """Like :meth:`_call` but hands back the raw response (DELETE, or untyped bodies)."""
+        spec = build_request(
+            op,
+            self._config,
+            path_params=path_params,
+            values=_drop_none(values),
+            json_body=json_body,
+            headers=headers,
+        )
+        raw = await self._send(spec)
+        return APIResponse(ResponseInfo.of(raw, spec), raw.content)
+
+    def _list(
+        self,
+        op: Operation,
+        parse: Callable[[Any], T] | type[T],
+        *,
+        path_params: Mapping[str, str] | None = None,
+        values: Mapping[str, Any] | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPager[T]:
+        """A pager over a list operation; nothing is sent until it is iterated."""
+        if op.list_key is None:
+            raise ValidationError(f"{op.name} is not a list operation")
+        check_page_size(page_size, op.max_page_size, op.name)
+        if page_size is None and limit is not None and op.max_page_size is not None:
+            page_size = max(1, min(limit, op.max_page_size))
+        spec = build_request(
+            op,
+            self._config,
+            path_params=path_params,
+            values=_drop_none(values),
+            extra_query=[("PageSize", str(page_size))] if page_size else (),
+        )
+        return AsyncPager(self, spec, op.list_key, _parser(parse), limit=limit)
+
+    def _follow_spec(self, first: RequestSpec, url: str) -> RequestSpec:
+        if url == first.url:
+            return first
+        return RequestSpec("GET", url, first.headers, None, True, first.operation)
+
+    def _check_followable(self, url: str) -> None:
+        """Only send credentials to Twilio or to the configured ``base_url``."""
+        parts = urllib.parse.urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if self._config.base_url:
+            base = urllib.parse.urlsplit(self._config.base_url)
+            if (parts.scheme, parts.netloc) == (base.scheme, base.netloc):
+                return
+        if parts.scheme == "https" and (host == "twilio.com" or host.endswith(".twilio.com")):
+            return
+        raise ValidationError(
+            f"Refusing to send credentials to {parts.scheme}://{parts.netloc}: only Twilio's hosts "
+            "(https://*.twilio.com) or the client's base_url are followed"
+        )
+
+
+def _policy(retry: RetryPolicy | None, max_retries: int | None) -> RetryPolicy:
+    policy = retry or RetryPolicy()
+    if max_retries is not None:
+        policy = RetryPolicy(
+            max_retries=max_retries,
+            initial_delay=policy.initial_delay,
+            max_delay=policy.max_delay,
+            max_retry_after=policy.max_retry_after,
+            jitter=policy.jitter,
+        )
+    return policy
+
+
+def _where(config: ClientConfig) -> str:
+    if config.base_url:
+        return f"base_url={config.base_url!r}"
+    return f"region={config.effective_region!r}, edge={config.edge!r}"
+
+
+def _outcome(exc: APIConnectionError) -> Any:
+    phase = getattr(exc, "phase", None)
+    if phase == "connect":
+        return "connect_timeout"
+    if phase == "pool":
+        return "pool_timeout"
+    if phase in ("read", "write"):
+        return "read_timeout"
+    return "dropped" if exc.sent else "connect_error"
+
+
+def _drop_none(values: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {k: v for k, v in (values or {}).items() if v is not None}
+
+
+def _parser(parse: Callable[[Any], T] | type[T]) -> Callable[[Any], T]:
+    from_dict = getattr(parse, "from_dict", None)
+    if callable(from_dict):
+        return from_dict  # type: ignore[no-any-return]
+    return parse
+
+
+def _parse(parse: Callable[[Any], T] | type[T], data: Any, info: ResponseInfo) -> T:
+    from flexconv.models._base import attach_response
+
+    try:
+        result = _parser(parse)(data)
+    except FlexConvError:
+        raise
+    except Exception as exc:  # cattrs reports structuring problems as exception groups
+        raise APIStatusError(
+            f"Could not read Twilio's response: {exc}",
+            status=info.status_code,
+            method=info.method,
+            url=info.url,
+            body=data,
+            headers=dict(info.headers),
+        ) from exc
+    attach_response(result, info)
+    return result

@@ -1,0 +1,41 @@
+"""``client.configuration``: the Flex Configuration."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flexconv._core.errors import ValidationError
+from flexconv._core.ops import flex as ops
+from flexconv.models.configuration import FlexConfiguration
+
+if TYPE_CHECKING:
+    from flexconv._async.client import AsyncFlexConv
+
+__all__ = ["AsyncConfiguration"]
+
+
+class AsyncConfiguration:
+    """Read and write the account's Flex Configuration."""
+
+    def __init__(self, client: AsyncFlexConv) -> None:
+        self._client = client
+
+    async def fetch(self, *, ui_version: str | None = None) -> FlexConfiguration:
+        """Fetch the Flex Configuration (every field of Twilio's spec, unknown keys kept)."""
+        return await self._client._call(
+            ops.FETCH_CONFIGURATION, FlexConfiguration, values={"ui_version": ui_version}
+        )
+
+    async def update(self, changes: dict[str, Any]) -> FlexConfiguration:
+        """Post ``changes`` with the account SID.
+
+        Twilio replaces each JSON-valued key wholesale: posting one ``channel_configs`` entry
+        deletes the others.  To change attachment settings, use ``client.attachments``, which
+        reads, changes and writes the whole array.
+        """
+        if not isinstance(changes, dict) or not changes:
+            raise ValidationError("changes must be a non-empty dict of configuration keys")
+        body = {"account_sid": self._client.account_sid, **changes}
+        if body["account_sid"] != self._client.account_sid:
+            raise ValidationError("account_sid in changes does not match the client's account")
+        return await self._client._call(ops.UPDATE_CONFIGURATION, FlexConfiguration, json_body=body)

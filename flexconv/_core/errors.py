@@ -1,0 +1,174 @@
+"""The exception hierarchy.  Every error flexconv raises derives from :class:`FlexConvError`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "FlexConvError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "ValidationError",
+]
+
+
+class FlexConvError(Exception):
+    """Base class of every flexconv error."""
+
+
+class ValidationError(FlexConvError, ValueError):
+    """Bad input, caught before anything was sent."""
+
+
+class ConfigurationError(FlexConvError):
+    """Missing or malformed client configuration (credentials, region, edge)."""
+
+
+class APIConnectionError(FlexConvError):
+    """The request could not be completed at the network level.
+
+    ``sent`` tells whether the request may have reached Twilio: retries never resend a
+    non-idempotent request when it is true.
+    """
+
+    def __init__(
+        self, message: str, *, method: str = "", url: str = "", sent: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.url = url
+        self.sent = sent
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), (self.message,), self.__dict__))
+
+    def __str__(self) -> str:
+        where = f" ({self.method} {self.url})" if self.url else ""
+        return f"{self.message}{where}"
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect, read, write or pool timeout.  ``phase`` says which."""
+
+    def __init__(
+        self, message: str, *, phase: str, method: str = "", url: str = "", sent: bool = False
+    ) -> None:
+        super().__init__(message, method=method, url=url, sent=sent)
+        self.phase = phase
+
+
+class APIStatusError(FlexConvError):
+    """Twilio answered with an error status.
+
+    Carries the HTTP ``status``, Twilio's error ``code``, ``message`` and ``more_info``, the
+    request ``method`` and full ``url``, the ``request_id`` (``Twilio-Request-Id``) when sent, and
+    the decoded ``body``.  RFC 9457 problem bodies are understood (``detail`` becomes the message).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        code: int | None = None,
+        more_info: str | None = None,
+        method: str = "",
+        url: str = "",
+        request_id: str | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.more_info = more_info
+        self.method = method
+        self.url = url
+        self.request_id = request_id
+        self.body = body
+        self.headers = headers or {}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), (self.message,), self.__dict__))
+
+    def __str__(self) -> str:
+        code = f" (Twilio error {self.code})" if self.code is not None else ""
+        parts = [f"HTTP {self.status}{code}: {self.message}", f"{self.method} {self.url}"]
+        if self.more_info:
+            parts.append(f"more info: {self.more_info}")
+        if self.request_id:
+            parts.append(f"request id: {self.request_id}")
+        return " | ".join(parts)
+
+
+class BadRequestError(APIStatusError):
+    """400: Twilio rejected a parameter."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the credentials were not accepted."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the credentials may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such resource."""
+
+
+class ConflictError(APIStatusError):
+    """409 or 412: the resource changed or is in a conflicting state (ETag mismatch, 50416)."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; ``retry_after`` holds the server's hint in seconds, if any."""
+
+    @property
+    def retry_after(self) -> float | None:
+        raw = self.headers.get("retry-after")
+        try:
+            return float(raw) if raw is not None else None
+        except ValueError:
+            return None
+
+
+class ServerError(APIStatusError):
+    """5xx: Twilio failed."""
+
+
+def _rebuild(cls: type[Exception], args: tuple[Any, ...], state: dict[str, Any]) -> Exception:
+    err = cls.__new__(cls)
+    Exception.__init__(err, *args)
+    err.__dict__.update(state)
+    return err
+
+
+def status_error_class(status: int) -> type[APIStatusError]:
+    """The exception class for an HTTP error status."""
+    if status == 400:
+        return BadRequestError
+    if status == 401:
+        return AuthenticationError
+    if status == 403:
+        return PermissionDeniedError
+    if status == 404:
+        return NotFoundError
+    if status in (409, 412):
+        return ConflictError
+    if status == 429:
+        return RateLimitError
+    if status >= 500:
+        return ServerError
+    return APIStatusError

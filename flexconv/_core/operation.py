@@ -1,0 +1,182 @@
+"""Operation definitions and the pure step from a call to a request spec."""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from flexconv._core.config import ClientConfig
+from flexconv._core.encoding import compact_json, encode_form
+from flexconv._core.errors import ValidationError
+from flexconv._core.sids import check_sid, check_sid_or_name
+from flexconv._version import __version__
+
+__all__ = ["Operation", "Param", "RawResponse", "RequestSpec", "build_request", "user_agent"]
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
+
+
+def user_agent() -> str:
+    import platform
+
+    return f"flexconv/{__version__} python/{platform.python_version()}"
+
+
+_USER_AGENT: str | None = None
+
+
+def _ua() -> str:
+    global _USER_AGENT
+    if _USER_AGENT is None:
+        _USER_AGENT = user_agent()
+    return _USER_AGENT
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: its wire name, and how it is sent."""
+
+    wire: str
+    #: JSON-valued: sent as one compact JSON string inside the form.
+    json: bool = False
+    required: bool = False
+    #: ``"query"`` for GET/DELETE params, ``"body"`` for POST params, ``"header"`` for headers.
+    location: Literal["query", "body", "header", "auto"] = "auto"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What one Twilio API call looks like on the wire."""
+
+    name: str
+    method: str
+    product: str
+    path: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+    #: ``"form"`` (the default for POST) or ``"json"`` (Flex Configuration, Interaction Transfers).
+    body: Literal["form", "json"] = "form"
+    #: For list operations: the key holding the items, and the endpoint's maximum page size.
+    list_key: str | None = None
+    max_page_size: int | None = None
+    #: Path parameter -> SID prefix it must carry; ``"XX?"`` means "that SID or a name".
+    path_sids: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def idempotent(self) -> bool:
+        return self.method in IDEMPOTENT_METHODS
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """A request ready to send: plain values only."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    content: bytes | None = None
+    idempotent: bool = True
+    operation: str = ""
+
+    def __repr__(self) -> str:  # headers hold the Authorization value: never show them
+        return f"RequestSpec({self.method} {self.url})"
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    """What a transport hands back: status, lower-cased headers and the body bytes."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+
+    @property
+    def request_id(self) -> str | None:
+        return self.headers.get("twilio-request-id")
+
+
+def base_headers(config: ClientConfig) -> dict[str, str]:
+    return {
+        "Authorization": config.auth_header,
+        "Accept": "application/json",
+        "User-Agent": _ua(),
+    }
+
+
+def format_path(op: Operation, path_params: Mapping[str, str]) -> str:
+    out = op.path
+    for name, value in path_params.items():
+        prefix = op.path_sids.get(name)
+        if prefix:
+            if prefix.endswith("?"):
+                check_sid_or_name(value, prefix[:2], name)
+            else:
+                check_sid(value, prefix, name)
+        elif not isinstance(value, str) or not value:
+            raise ValidationError(f"{name} must be a non-empty string, got {value!r}")
+        out = out.replace("{" + name + "}", urllib.parse.quote(value, safe=""))
+    if "{" in out:
+        raise ValidationError(f"Missing path parameters for {op.name}: {out}")
+    return out
+
+
+def build_request(
+    op: Operation,
+    config: ClientConfig,
+    *,
+    path_params: Mapping[str, str] | None = None,
+    values: Mapping[str, Any] | None = None,
+    json_body: Any = None,
+    extra_query: Iterable[tuple[str, str]] = (),
+    headers: Mapping[str, str] | None = None,
+) -> RequestSpec:
+    """Turn a call into a :class:`RequestSpec`, validating names and SIDs before anything is sent."""
+    path = format_path(op, path_params or {})
+    query: list[tuple[str, Any]] = []
+    body: list[tuple[str, Any]] = []
+    hdrs = base_headers(config)
+    json_names: set[str] = set()
+    values = values or {}
+    unknown = sorted(set(values) - set(op.params))
+    if unknown:
+        raise ValidationError(
+            f"{op.name} does not take {', '.join(unknown)}; it takes {', '.join(sorted(op.params)) or 'no parameters'}"
+        )
+    for name, param in op.params.items():
+        value = values.get(name)
+        if value is None:
+            if param.required:
+                raise ValidationError(f"{op.name} requires {name} ({param.wire})")
+            continue
+        where = param.location
+        if where == "auto":
+            where = "body" if op.method == "POST" else "query"
+        if where == "header":
+            hdrs[param.wire] = str(value)
+            continue
+        if param.json:
+            json_names.add(param.wire)
+        (body if where == "body" else query).append((param.wire, value))
+    url = config.product_origin(op.product) + path
+    pairs = encode_form(query, json_params=json_names) + list(extra_query)
+    if pairs:
+        url += "?" + urllib.parse.urlencode(pairs)
+    content: bytes | None = None
+    if op.body == "json" and op.method == "POST":
+        payload = json_body if json_body is not None else dict(body)
+        content = compact_json(payload).encode()
+        hdrs["Content-Type"] = "application/json"
+    elif body:
+        content = urllib.parse.urlencode(encode_form(body, json_params=json_names)).encode()
+        hdrs["Content-Type"] = "application/x-www-form-urlencoded"
+    if headers:
+        hdrs.update(headers)
+    return RequestSpec(
+        method=op.method,
+        url=url,
+        headers=hdrs,
+        content=content,
+        idempotent=op.idempotent,
+        operation=op.name,
+    )

@@ -1,0 +1,1 @@
+"""Operation definitions, one module per product area."""

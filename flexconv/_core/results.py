@@ -1,0 +1,61 @@
+"""Response metadata and raw responses handed to users."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flexconv._core.operation import RawResponse, RequestSpec
+
+__all__ = ["APIResponse", "ResponseInfo"]
+
+
+@dataclass(frozen=True)
+class ResponseInfo:
+    """Status, headers and request id of the HTTP exchange behind a result."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    method: str
+    url: str
+
+    @property
+    def request_id(self) -> str | None:
+        """Twilio's ``Twilio-Request-Id`` header, for support tickets."""
+        return self.headers.get("twilio-request-id")
+
+    @classmethod
+    def of(cls, raw: RawResponse, request: RequestSpec) -> ResponseInfo:
+        return cls(raw.status_code, raw.headers, request.method, request.url)
+
+    def __repr__(self) -> str:
+        return f"ResponseInfo({self.status_code} {self.method} {self.url}, request_id={self.request_id!r})"
+
+
+@dataclass(frozen=True)
+class APIResponse:
+    """What :meth:`FlexConv.request` returns: the raw exchange with a JSON helper."""
+
+    info: ResponseInfo
+    content: bytes
+
+    @property
+    def status_code(self) -> int:
+        return self.info.status_code
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self.info.headers
+
+    @property
+    def request_id(self) -> str | None:
+        return self.info.request_id
+
+    def json(self) -> Any:
+        """The decoded JSON body (``None`` when empty)."""
+        return json.loads(self.content) if self.content else None
+
+    def __repr__(self) -> str:
+        return f"APIResponse({self.status_code} {self.info.method} {self.info.url})"

@@ -1,0 +1,98 @@
+"""The retry decision, as a pure function of what happened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Literal
+
+from flexconv._core.errors import ValidationError
+
+__all__ = ["Outcome", "RetryPolicy", "retry_delay"]
+
+#: What a failed attempt looked like at the network level.
+Outcome = Literal["connect_error", "connect_timeout", "read_timeout", "dropped", "pool_timeout"]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How to retry.
+
+    Connection failures before the request was sent are retried for every method; 429 and 503
+    for every method, honouring ``Retry-After`` up to ``max_retry_after`` seconds (Twilio did not
+    process those); other 5xx, read timeouts and connections dropped after sending only for
+    idempotent methods (GET, DELETE).  A POST that may have reached Twilio is never resent.
+    """
+
+    max_retries: int = 2
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+    max_retry_after: float = 60.0
+    #: Fraction of the delay that is randomised (0 disables jitter).
+    jitter: float = 0.25
+
+    def __post_init__(self) -> None:
+        if self.max_retries < 0:
+            raise ValidationError(f"max_retries must be >= 0, got {self.max_retries}")
+        if not 0 <= self.jitter <= 1:
+            raise ValidationError(f"jitter must be between 0 and 1, got {self.jitter}")
+        if self.initial_delay < 0 or self.max_delay < 0 or self.max_retry_after < 0:
+            raise ValidationError("retry delays must not be negative")
+
+
+def _parse_retry_after(value: str | None, now: datetime | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    now = now or datetime.now(timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+def retry_delay(
+    policy: RetryPolicy,
+    *,
+    attempt: int,
+    idempotent: bool,
+    status: int | None = None,
+    retry_after: str | None = None,
+    outcome: Outcome | None = None,
+    sent: bool = False,
+    rand: float = 0.5,
+    now: datetime | None = None,
+) -> float | None:
+    """Seconds to wait before the next attempt, or ``None`` not to retry.
+
+    ``attempt`` counts retries already made (0 after the first failure).  ``rand`` is a number
+    in [0, 1) used for jitter, passed in so that the function stays pure.
+    """
+    if attempt >= policy.max_retries:
+        return None
+    if outcome is not None:
+        may_have_arrived = sent or outcome in ("read_timeout", "dropped")
+        if may_have_arrived and not idempotent:
+            return None
+    elif status is not None:
+        if status in (429, 503):
+            hinted = _parse_retry_after(retry_after, now)
+            if hinted is not None:
+                return float(min(hinted, policy.max_retry_after))
+        elif status >= 500:
+            if not idempotent:
+                return None
+        else:
+            return None
+    else:
+        return None
+    base: float = min(policy.max_delay, policy.initial_delay * 2.0**attempt)
+    return max(0.0, base * (1 + policy.jitter * (2 * rand - 1)))

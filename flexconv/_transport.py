@@ -1,0 +1,407 @@
+"""The one module that talks to the network.
+
+A transport is a small protocol of our own: ``send(request, timeout) -> RawResponse`` (awaited on
+the async side) and ``close()`` / ``aclose()``.  Adapters here cover httpx (sync and async),
+aiohttp (the default async backend: several times cheaper per call than httpx's async pool under
+concurrency) and in-process handlers such as the emulator.  Transports raise only flexconv's
+connection and timeout errors, each saying whether the request may have reached the server.
+
+httpx and aiohttp are imported lazily, so ``import flexconv`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from flexconv._concurrency import async_sleep
+from flexconv._core.errors import APIConnectionError, APITimeoutError, ValidationError
+from flexconv._core.operation import RawResponse, RequestSpec
+
+if TYPE_CHECKING:
+    import aiohttp
+    import httpx
+
+__all__ = [
+    "AiohttpTransport",
+    "AsyncHandlerTransport",
+    "AsyncHttpxTransport",
+    "AsyncTransport",
+    "HandlerTransport",
+    "HttpxTransport",
+    "SyncTransport",
+    "Timeout",
+    "make_async_transport",
+    "make_sync_transport",
+]
+
+
+@dataclass(frozen=True)
+class Timeout:
+    """Timeouts in seconds.  Every phase is bounded: ``None`` is refused."""
+
+    connect: float = 5.0
+    read: float = 30.0
+    write: float = 30.0
+    pool: float = 10.0
+
+    def __post_init__(self) -> None:
+        for name in ("connect", "read", "write", "pool"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ValidationError(
+                    f"Timeout.{name} must be a positive number of seconds, got {value!r}; "
+                    "unbounded timeouts are not allowed"
+                )
+
+    @classmethod
+    def of(cls, value: Timeout | float | None) -> Timeout:
+        """A :class:`Timeout` from a number (every phase) or a Timeout; ``None`` means the default."""
+        if value is None:
+            return cls()
+        if isinstance(value, Timeout):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return cls(connect=min(float(value), 5.0), read=value, write=value, pool=value)
+        raise ValidationError(f"timeout must be a number of seconds or a Timeout, got {value!r}")
+
+
+@runtime_checkable
+class SyncTransport(Protocol):
+    """What the sync client needs from a transport."""
+
+    def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse: ...
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class AsyncTransport(Protocol):
+    """What the async client needs from a transport."""
+
+    async def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse: ...
+
+    async def aclose(self) -> None: ...
+
+
+def _lower(headers: Any) -> dict[str, str]:
+    return {str(k).lower(): str(v) for k, v in headers.items()}
+
+
+# --------------------------------------------------------------------------------------- httpx
+
+
+def _httpx_timeout(timeout: Timeout) -> httpx.Timeout:
+    import httpx
+
+    return httpx.Timeout(
+        connect=timeout.connect, read=timeout.read, write=timeout.write, pool=timeout.pool
+    )
+
+
+def _map_httpx_error(exc: Exception, request: RequestSpec) -> APIConnectionError:
+    import httpx
+
+    m, u = request.method, request.url
+    if isinstance(exc, httpx.ConnectTimeout):
+        return APITimeoutError("Timed out connecting", phase="connect", sent=False, method=m, url=u)
+    if isinstance(exc, httpx.PoolTimeout):
+        return APITimeoutError(
+            "Timed out waiting for a pooled connection", phase="pool", method=m, url=u
+        )
+    if isinstance(exc, httpx.ReadTimeout):
+        return APITimeoutError(
+            "Timed out reading the response", phase="read", sent=True, method=m, url=u
+        )
+    if isinstance(exc, httpx.WriteTimeout):
+        return APITimeoutError(
+            "Timed out sending the request", phase="write", sent=True, method=m, url=u
+        )
+    if isinstance(exc, httpx.ConnectError):
+        return APIConnectionError(f"Could not connect: {exc}", sent=False, method=m, url=u)
+    return APIConnectionError(
+        f"Connection failed: {type(exc).__name__}: {exc}", sent=True, method=m, url=u
+    )
+
+
+_LIMITS = {"max_connections": 100, "max_keepalive_connections": 20}
+
+
+class HttpxTransport:
+    """Sync transport over an ``httpx.Client`` (ours, or one the user passes and closes)."""
+
+    def __init__(
+        self, client: httpx.Client | None = None, *, transport: httpx.BaseTransport | None = None
+    ) -> None:
+        import httpx
+
+        self._owned = client is None
+        self._client = client or httpx.Client(
+            transport=transport, limits=httpx.Limits(**_LIMITS), timeout=_httpx_timeout(Timeout())
+        )
+
+    def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
+        import httpx
+
+        try:
+            resp = self._client.request(
+                request.method,
+                request.url,
+                headers=request.headers,
+                content=request.content,
+                timeout=_httpx_timeout(timeout),
+            )
+        except httpx.TransportError as exc:
+            raise _map_httpx_error(exc, request) from exc
+        return RawResponse(resp.status_code, _lower(resp.headers), resp.content)
+
+    def close(self) -> None:
+        if self._owned:
+            self._client.close()
+
+
+class AsyncHttpxTransport:
+    """Async transport over an ``httpx.AsyncClient`` (ours, or one the user passes and closes)."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        import httpx
+
+        self._owned = client is None
+        self._client = client or httpx.AsyncClient(
+            transport=transport, limits=httpx.Limits(**_LIMITS), timeout=_httpx_timeout(Timeout())
+        )
+
+    async def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
+        import httpx
+
+        try:
+            resp = await self._client.request(
+                request.method,
+                request.url,
+                headers=request.headers,
+                content=request.content,
+                timeout=_httpx_timeout(timeout),
+            )
+        except httpx.TransportError as exc:
+            raise _map_httpx_error(exc, request) from exc
+        return RawResponse(resp.status_code, _lower(resp.headers), resp.content)
+
+    async def aclose(self) -> None:
+        if self._owned:
+            await self._client.aclose()
+
+
+# ------------------------------------------------------------------------------------- aiohttp
+
+
+class AiohttpTransport:
+    """Async transport over aiohttp: the default async backend.
+
+    The session is created on first use inside the running event loop (aiohttp requires it) and
+    closed by :meth:`aclose`; a session the user passes is left for the user to close.
+    """
+
+    def __init__(self, session: aiohttp.ClientSession | None = None) -> None:
+        self._owned = session is None
+        self._session = session
+        self._closed = False
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        import aiohttp
+
+        if self._closed:
+            raise APIConnectionError("The client is closed")
+        if self._session is None or (self._owned and self._session.closed):
+            connector = aiohttp.TCPConnector(limit=_LIMITS["max_connections"])
+            self._session = aiohttp.ClientSession(connector=connector, auto_decompress=True)
+        return self._session
+
+    async def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
+        import aiohttp
+
+        session = self._get_session()
+        m, u = request.method, request.url
+        client_timeout = aiohttp.ClientTimeout(
+            total=None,
+            connect=timeout.pool + timeout.connect,
+            sock_connect=timeout.connect,
+            sock_read=timeout.read,
+        )
+        try:
+            async with session.request(
+                request.method,
+                request.url,
+                headers=request.headers,
+                data=request.content,
+                timeout=client_timeout,
+                allow_redirects=False,
+            ) as resp:
+                body = await resp.read()
+                return RawResponse(resp.status, _lower(resp.headers), body)
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise APITimeoutError("Timed out connecting", phase="connect", method=m, url=u) from exc
+        except (aiohttp.SocketTimeoutError, TimeoutError) as exc:
+            raise APITimeoutError(
+                "Timed out reading the response", phase="read", sent=True, method=m, url=u
+            ) from exc
+        except aiohttp.ClientConnectorError as exc:
+            raise APIConnectionError(
+                f"Could not connect: {exc}", sent=False, method=m, url=u
+            ) from exc
+        except aiohttp.ClientError as exc:
+            raise APIConnectionError(
+                f"Connection failed: {type(exc).__name__}: {exc}", sent=True, method=m, url=u
+            ) from exc
+
+    async def aclose(self) -> None:
+        self._closed = True
+        if self._owned and self._session is not None and not self._session.closed:
+            await self._session.close()
+
+
+# ---------------------------------------------------------------------- in-process handlers
+
+#: ``handle(method, url, headers, body)`` returning an object with ``status``, ``headers``,
+#: ``body`` and optionally ``delay`` (the emulator's shape); it may raise an exception with a
+#: ``before_send`` attribute to model a dropped connection.
+Handler = Callable[[str, str, Mapping[str, str], bytes], Any]
+
+
+def _call_handler(handler: Handler, request: RequestSpec) -> tuple[RawResponse, float]:
+    try:
+        resp = handler(request.method, request.url, request.headers, request.content or b"")
+    except Exception as exc:
+        before = getattr(exc, "before_send", None)
+        if before is None:
+            raise
+        raise APIConnectionError(
+            "Connection dropped", method=request.method, url=request.url, sent=not before
+        ) from exc
+    raw = RawResponse(int(resp.status), _lower(resp.headers), bytes(resp.body))
+    return raw, float(getattr(resp, "delay", 0.0) or 0.0)
+
+
+def _late(request: RequestSpec) -> APITimeoutError:
+    return APITimeoutError(
+        "Timed out reading the response",
+        phase="read",
+        sent=True,
+        method=request.method,
+        url=request.url,
+    )
+
+
+class HandlerTransport:
+    """Sync transport that calls an in-process handler (the emulator): no sockets."""
+
+    def __init__(self, handler: Handler) -> None:
+        self._handler = handler
+
+    def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
+        raw, delay = _call_handler(self._handler, request)
+        if delay:
+            time.sleep(min(delay, timeout.read))
+            if delay > timeout.read:
+                raise _late(request)
+        return raw
+
+    def close(self) -> None:
+        return None
+
+
+class AsyncHandlerTransport:
+    """Async transport that calls an in-process handler (the emulator): no sockets."""
+
+    def __init__(self, handler: Handler) -> None:
+        self._handler = handler
+
+    async def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
+        raw, delay = _call_handler(self._handler, request)
+        if delay:
+            await async_sleep(min(delay, timeout.read))
+            if delay > timeout.read:
+                raise _late(request)
+        return raw
+
+    async def aclose(self) -> None:
+        return None
+
+
+# ------------------------------------------------------------------------------- selection
+
+
+def _handler_of(obj: Any) -> Handler | None:
+    handle = getattr(obj, "handle", None)
+    if callable(handle):
+        return handle  # type: ignore[no-any-return]
+    return None
+
+
+def make_sync_transport(*, transport: Any = None, http_client: Any = None) -> SyncTransport:
+    """Pick the sync transport for what the user passed (nothing, a client, or a transport)."""
+    if transport is not None and http_client is not None:
+        raise ValidationError("Pass either transport= or http_client=, not both")
+    if http_client is not None:
+        import httpx
+
+        if not isinstance(http_client, httpx.Client):
+            raise ValidationError(
+                f"http_client must be an httpx.Client for FlexConv, got {type(http_client).__name__}"
+            )
+        return HttpxTransport(http_client)
+    if transport is None:
+        return HttpxTransport()
+    if isinstance(transport, SyncTransport) and not isinstance(transport, AsyncTransport):
+        return transport
+    import httpx
+
+    if isinstance(transport, httpx.BaseTransport):
+        return HttpxTransport(transport=transport)
+    handler = _handler_of(transport)
+    if handler is not None:
+        return HandlerTransport(handler)
+    raise ValidationError(
+        "transport must be a flexconv SyncTransport, an httpx.BaseTransport or an object with "
+        f"handle(method, url, headers, body) such as the emulator; got {type(transport).__name__}"
+    )
+
+
+def make_async_transport(*, transport: Any = None, http_client: Any = None) -> AsyncTransport:
+    """Pick the async transport for what the user passed; aiohttp by default."""
+    if transport is not None and http_client is not None:
+        raise ValidationError("Pass either transport= or http_client=, not both")
+    if http_client is not None:
+        import httpx
+
+        if isinstance(http_client, httpx.AsyncClient):
+            return AsyncHttpxTransport(http_client)
+        import aiohttp
+
+        if isinstance(http_client, aiohttp.ClientSession):
+            return AiohttpTransport(http_client)
+        raise ValidationError(
+            "http_client must be an httpx.AsyncClient or an aiohttp.ClientSession for "
+            f"AsyncFlexConv, got {type(http_client).__name__}"
+        )
+    if transport is None:
+        return AiohttpTransport()
+    if isinstance(transport, AsyncTransport):
+        return transport
+    import httpx
+
+    if isinstance(transport, httpx.AsyncBaseTransport):
+        return AsyncHttpxTransport(transport=transport)
+    handler = _handler_of(transport)
+    if handler is not None:
+        return AsyncHandlerTransport(handler)
+    raise ValidationError(
+        "transport must be a flexconv AsyncTransport, an httpx.AsyncBaseTransport or an object "
+        f"with handle(method, url, headers, body) such as the emulator; got {type(transport).__name__}"
+    )

@@ -1,0 +1,240 @@
+"""The model base class, open string enums and the one cattrs converter."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from enum import Enum
+from typing import Any, ClassVar, NewType, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+__all__ = [
+    "Attributes",
+    "Model",
+    "OpenStrEnum",
+    "converter",
+    "make_converter",
+    "response_of",
+    "wire",
+]
+
+#: A JSON object that Twilio sends as a JSON *string* (``attributes``); decoded to a dict.
+Attributes = NewType("Attributes", dict)  # type: ignore[type-arg]
+
+M = TypeVar("M", bound="Model")
+
+_SPECIAL = ("extra", "_response")
+
+
+class OpenStrEnum(str, Enum):
+    """A string enum that also accepts values Twilio adds later.
+
+    Unknown values become members on the fly, so ``State("paused")`` works and compares equal
+    to ``"paused"`` rather than failing a whole response.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value.upper().replace("-", "_")
+        member._value_ = value
+        return member
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+    @property
+    def known(self) -> bool:
+        """Whether the value is one flexconv knows (not one added by Twilio later)."""
+        return self._name_ in type(self).__members__
+
+
+@attrs.define(frozen=True, kw_only=True, repr=False)
+class Model:
+    """Base of every response model: frozen, keyword-only, typed.
+
+    Keys Twilio sends that the model does not know are kept in ``extra`` and written back by
+    :meth:`to_dict`, so nothing is lost when a model round-trips.
+    """
+
+    #: Response keys this version of flexconv does not model, kept verbatim.
+    extra: dict[str, Any] = attrs.field(factory=dict)
+    #: The HTTP exchange this model came from (see :func:`flexconv.response_of`).
+    _response: Any = attrs.field(default=None, init=False, eq=False, repr=False)
+
+    #: Fields shown by ``repr``; the rest are summarised as a count.
+    _repr_fields: ClassVar[tuple[str, ...]] = ("sid",)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The wire representation (JSON-ready), unknown keys included."""
+        out: dict[str, Any] = converter().unstructure(self)
+        return out
+
+    @classmethod
+    def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:
+        """Build the model from a decoded JSON object, tolerating unknown keys."""
+        return converter().structure(data, cls)
+
+    def __repr__(self) -> str:
+        shown = [
+            f"{name}={getattr(self, name)!r}"
+            for name in self._repr_fields
+            if getattr(self, name, None) is not None
+        ]
+        total = sum(1 for f in attrs.fields(type(self)) if f.name not in _SPECIAL)
+        hidden = total - len(shown)
+        if hidden > 0:
+            shown.append(f"…{hidden} more")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython: every field that has a value, one per line."""
+        if cycle:
+            printer.text(repr(self))
+            return
+        with printer.group(2, f"{type(self).__name__}(", ")"):
+            for f in attrs.fields(type(self)):
+                if f.name == "_response":
+                    continue
+                value = getattr(self, f.name)
+                if value is None or (value == {} and f.name == "extra"):
+                    continue
+                printer.breakable()
+                printer.text(f"{f.name}=")
+                printer.pretty(value)
+                printer.text(",")
+
+
+def parse_datetime(value: Any, _: Any = None) -> datetime:
+    """ISO 8601 (v1/v2 APIs) or RFC 2822 (2010 API), always timezone-aware."""
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            try:
+                dt = parsedate_to_datetime(text)
+            except (TypeError, ValueError):
+                raise ValueError(f"Unrecognised date {value!r}") from None
+    else:
+        raise ValueError(f"Expected a date string, got {type(value).__name__}")
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=timezone.utc)
+
+
+def format_datetime(value: datetime) -> str:
+    """ISO 8601 in UTC; a non-UTC datetime is converted, not relabelled."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _structure_attributes(value: Any, _: Any) -> Any:
+    if value is None or value == "":
+        return {} if value == "" else None
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise ValueError("attributes is not a JSON document") from None
+    if isinstance(value, dict):
+        return value
+    raise ValueError(f"attributes must be a JSON string or object, got {type(value).__name__}")
+
+
+def _is_model(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, Model) and attrs.has(cls)
+
+
+def _is_open_enum(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, OpenStrEnum)
+
+
+def make_converter(*, strict: bool = False) -> cattrs.Converter:
+    """Build a converter.  ``strict=True`` refuses unknown keys (for tests that pin the models)."""
+    conv = cattrs.Converter()
+    conv.register_structure_hook(datetime, parse_datetime)
+    conv.register_unstructure_hook(datetime, format_datetime)
+    conv.register_structure_hook(Attributes, _structure_attributes)
+    conv.register_structure_hook(Any, lambda v, _: v)
+    conv.register_structure_hook_factory(_is_open_enum, lambda cls: lambda v, _: cls(v))
+    conv.register_unstructure_hook_factory(_is_open_enum, lambda cls: lambda v: v.value)
+
+    def structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
+        fields = [f for f in attrs.fields(cls) if f.name not in _SPECIAL]
+        wires = {f.name: f.metadata.get("wire", f.name) for f in fields}
+        overrides: dict[str, Any] = {n: override(rename=w) for n, w in wires.items()}
+        overrides.update({n: override(omit=True) for n in _SPECIAL})
+        fn = make_dict_structure_fn(cls, conv, **overrides)
+        known = frozenset(wires.values())
+
+        def hook(obj: Any, _: Any) -> Model:
+            if not isinstance(obj, Mapping):
+                raise ValueError(f"{cls.__name__} expects a JSON object, got {type(obj).__name__}")
+            inst = fn(obj, cls)
+            extra = {k: v for k, v in obj.items() if k not in known}
+            if extra:
+                if strict:
+                    raise ValueError(f"{cls.__name__} got unknown keys: {sorted(extra)}")
+                object.__setattr__(inst, "extra", extra)
+            return inst
+
+        return hook
+
+    def unstructure_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
+        fields = [f for f in attrs.fields(cls) if f.name not in _SPECIAL]
+        overrides: dict[str, Any] = {
+            f.name: override(rename=f.metadata.get("wire", f.name)) for f in fields
+        }
+        overrides.update({n: override(omit=True) for n in _SPECIAL})
+        fn = make_dict_unstructure_fn(cls, conv, **overrides)
+
+        def hook(inst: Model) -> dict[str, Any]:
+            out: dict[str, Any] = fn(inst)
+            if inst.extra:
+                out.update(inst.extra)
+            return out
+
+        return hook
+
+    conv.register_structure_hook_factory(_is_model, structure_factory)
+    conv.register_unstructure_hook_factory(_is_model, unstructure_factory)
+    return conv
+
+
+_CONVERTER: cattrs.Converter | None = None
+
+
+def converter() -> cattrs.Converter:
+    """The one shared converter (built on first use, so importing flexconv stays cheap)."""
+    global _CONVERTER
+    if _CONVERTER is None:
+        _CONVERTER = make_converter()
+    return _CONVERTER
+
+
+def response_of(obj: object) -> Any:
+    """The :class:`~flexconv.ResponseInfo` (status, headers, request id) behind a model or page."""
+    return getattr(obj, "_response", None)
+
+
+def attach_response(obj: Any, info: Any) -> None:
+    """Record the exchange a model came from (frozen models: set once, internally)."""
+    if isinstance(obj, Model):
+        object.__setattr__(obj, "_response", info)
+
+
+def wire(name: str) -> dict[str, str]:
+    """Field metadata for a field whose wire name is not a Python name (``from``)."""
+    return {"wire": name}
