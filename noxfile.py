@@ -1,0 +1,67 @@
+"""The one way to run flexconv's checks: `nox` runs them all; `nox -s NAME` runs one.
+
+CI runs exactly `nox` (see .ci/run and the README).
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["lint", "typecheck", "codegen", "tests", "docs"]
+nox.options.error_on_missing_interpreters = True
+
+PYTHON = "3.11"
+TEST_DEPS = [
+    "pytest>=8",
+    "pytest-asyncio>=0.24",
+    "respx>=0.21",
+    "hypothesis>=6.100",
+    "jsonschema>=4.20",
+    "openapi-schema-validator>=0.6",
+]
+LINT_DEPS = ["ruff==0.17.6"]
+TYPE_DEPS = ["mypy==2.4.1", "types-PyYAML"]
+DOCS_DEPS = ["mkdocs-material>=9.5", "mkdocstrings[python]>=0.26"]
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install(*LINT_DEPS)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on flexconv/ (both colours)."""
+    session.install("-e", ".[emulator,yaml]", *TYPE_DEPS)
+    session.run("mypy", "--strict", "flexconv")
+
+
+@nox.session(python=PYTHON)
+def codegen(session: nox.Session) -> None:
+    """Fail when flexconv/_sync or tests/_sync is stale against its async source."""
+    session.run("python", "scripts/unasync.py", "--check", external=True)
+
+
+@nox.session(python=PYTHON, name="codegen-write")
+def codegen_write(session: nox.Session) -> None:
+    """Regenerate the sync trees from the async sources."""
+    session.run("python", "scripts/unasync.py", external=True)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """pytest over both colours, the core, the emulator and the conformance checks."""
+    session.install("-e", ".[emulator,yaml]", *TEST_DEPS)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """mkdocs build --strict."""
+    session.install("-e", ".", *DOCS_DEPS)
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site")
