@@ -34,7 +34,13 @@ from flexconv._core.retry import RetryPolicy, retry_delay
 from flexconv._transport import AsyncTransport, Timeout, make_async_transport
 
 if TYPE_CHECKING:
+    from flexconv._async.attachments import AsyncAttachments
+    from flexconv._async.channels import AsyncChannels
     from flexconv._async.configuration import AsyncConfiguration
+    from flexconv._async.conversations import AsyncConversations
+    from flexconv._async.interactions import AsyncInteractions
+    from flexconv._async.routing import AsyncRouting
+    from flexconv._async.task_channels import AsyncTaskChannels
 
 __all__ = ["AsyncFlexConv"]
 
@@ -164,6 +170,48 @@ class AsyncFlexConv:
         from flexconv._async.configuration import AsyncConfiguration
 
         return AsyncConfiguration(self)
+
+    @cached_property
+    def attachments(self) -> AsyncAttachments:
+        """Attachment settings per channel (``channel_configs[].cbm_attachments``), changed safely."""
+        from flexconv._async.attachments import AsyncAttachments
+
+        return AsyncAttachments(self)
+
+    @cached_property
+    def channels(self) -> AsyncChannels:
+        """Conversations addresses (sms, whatsapp, messenger, chat, ...) and their Flex setups."""
+        from flexconv._async.channels import AsyncChannels
+
+        return AsyncChannels(self)
+
+    @cached_property
+    def task_channels(self) -> AsyncTaskChannels:
+        """TaskRouter task channels, including custom chat-capable ones."""
+        from flexconv._async.task_channels import AsyncTaskChannels
+
+        return AsyncTaskChannels(self)
+
+    @cached_property
+    def interactions(self) -> AsyncInteractions:
+        """Flex Interactions: channels, participants, invites, transfers."""
+        from flexconv._async.interactions import AsyncInteractions
+
+        return AsyncInteractions(self)
+
+    @cached_property
+    def routing(self) -> AsyncRouting:
+        """TaskRouter workflows (known-agent routing), workers and tasks."""
+        from flexconv._async.routing import AsyncRouting
+
+        return AsyncRouting(self)
+
+    @cached_property
+    def conversations(self) -> AsyncConversations:
+        """Conversations, participants, messages and conversation-scoped webhooks."""
+        from flexconv._async.conversations import AsyncConversations
+
+        return AsyncConversations(self)
 
     # ------------------------------------------------------------------------- escape hatch
 

@@ -35,7 +35,13 @@ from flexconv._core.retry import RetryPolicy, retry_delay
 from flexconv._transport import SyncTransport, Timeout, make_sync_transport
 
 if TYPE_CHECKING:
+    from flexconv._sync.attachments import Attachments
+    from flexconv._sync.channels import Channels
     from flexconv._sync.configuration import Configuration
+    from flexconv._sync.conversations import Conversations
+    from flexconv._sync.interactions import Interactions
+    from flexconv._sync.routing import Routing
+    from flexconv._sync.task_channels import TaskChannels
 
 __all__ = ["AsyncFlexConv"]
 
@@ -165,6 +171,48 @@ class FlexConv:
         from flexconv._sync.configuration import Configuration
 
         return Configuration(self)
+
+    @cached_property
+    def attachments(self) -> Attachments:
+        """Attachment settings per channel (``channel_configs[].cbm_attachments``), changed safely."""
+        from flexconv._sync.attachments import Attachments
+
+        return Attachments(self)
+
+    @cached_property
+    def channels(self) -> Channels:
+        """Conversations addresses (sms, whatsapp, messenger, chat, ...) and their Flex setups."""
+        from flexconv._sync.channels import Channels
+
+        return Channels(self)
+
+    @cached_property
+    def task_channels(self) -> TaskChannels:
+        """TaskRouter task channels, including custom chat-capable ones."""
+        from flexconv._sync.task_channels import TaskChannels
+
+        return TaskChannels(self)
+
+    @cached_property
+    def interactions(self) -> Interactions:
+        """Flex Interactions: channels, participants, invites, transfers."""
+        from flexconv._sync.interactions import Interactions
+
+        return Interactions(self)
+
+    @cached_property
+    def routing(self) -> Routing:
+        """TaskRouter workflows (known-agent routing), workers and tasks."""
+        from flexconv._sync.routing import Routing
+
+        return Routing(self)
+
+    @cached_property
+    def conversations(self) -> Conversations:
+        """Conversations, participants, messages and conversation-scoped webhooks."""
+        from flexconv._sync.conversations import Conversations
+
+        return Conversations(self)
 
     # ------------------------------------------------------------------------- escape hatch
 
