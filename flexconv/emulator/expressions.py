@@ -143,7 +143,7 @@ class _List:
 
 @dataclass(frozen=True)
 class _Compare:
-    op: str  # == != > >= < <= in notin has contains
+    op: str  # == != > >= < <= in has contains, "not in", "not has", "not contains"
     left: _Node
     right: _Node
 
@@ -234,12 +234,9 @@ class _Parser:
             return _Compare("contains", left, self.parse_operand())
         if self.at_kw("not") and self.tokens[self.i + 1].kind == "kw":
             nxt = self.tokens[self.i + 1]
-            if nxt.value == "in":
+            if nxt.value in ("in", "has", "contains"):
                 self.i += 2
-                return _Not(_Compare("in", left, self.parse_operand()))
-            if nxt.value in ("has", "contains"):
-                self.i += 2
-                return _Not(_Compare(nxt.value, left, self.parse_operand()))
+                return _Compare("not " + nxt.value, left, self.parse_operand())
         return left
 
     def parse_operand(self) -> _Node:
@@ -367,6 +364,8 @@ def _value(node: _Node, scope: _Scope) -> Any:
 def _compare(op: str, left: Any, right: Any) -> bool:
     if left is MISSING or right is MISSING:
         return False
+    if op.startswith("not "):
+        return not _compare(op[4:], left, right)
     if op == "==":
         return _equal(left, right)
     if op == "!=":
