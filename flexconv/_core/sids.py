@@ -36,7 +36,7 @@ def check_sid_or_name(value: object, prefix: str, name: str) -> str:
     """For path values that take a SID or a name (unique name, identity, address)."""
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"{name} must be a {prefix} SID or a non-empty name, got {value!r}")
-    if len(value) == 34 and value[:2].isupper() and value[:2].isalpha() and value[:2] != prefix:
-        if _HEX32.match(value[2:]):
-            raise ValidationError(f"{name} must be a {prefix} SID, got a {value[:2]} SID")
+    looks_like_sid = len(value) == 34 and value[:2].isalpha() and value[:2].isupper()
+    if looks_like_sid and value[:2] != prefix and _HEX32.match(value[2:]):
+        raise ValidationError(f"{name} must be a {prefix} SID, got a {value[:2]} SID")
     return value

@@ -1,0 +1,399 @@
+"""``client.conversations``: conversations, participants, messages and scoped webhooks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from flexconv._async.paging import AsyncPager
+from flexconv._core.conversations import duration, state_value, webhook_method, webhooks_header
+from flexconv._core.errors import ValidationError
+from flexconv._core.ops import conversations as ops
+from flexconv._core.sids import check_sid
+from flexconv.models.conversations import (
+    Conversation,
+    Message,
+    Participant,
+    ParticipantConversation,
+    ScopedWebhook,
+)
+
+if TYPE_CHECKING:
+    from flexconv._async.client import AsyncFlexConv
+
+__all__ = [
+    "AsyncConversations",
+    "AsyncMessages",
+    "AsyncParticipants",
+    "AsyncScopedWebhooks",
+]
+
+_MIN_INACTIVE = timedelta(minutes=1)
+_MIN_CLOSED = timedelta(minutes=10)
+
+
+class AsyncConversations:
+    """Conversations, with ``participants``, ``messages`` and ``webhooks`` sub-groups.
+
+    Path values take a ``CH…`` SID or the conversation's ``unique_name``.  REST changes fire
+    Conversations webhooks only with ``webhooks=True`` (``X-Twilio-Webhook-Enabled: true``).
+    """
+
+    def __init__(self, client: AsyncFlexConv) -> None:
+        self._client = client
+        self.participants = AsyncParticipants(client)
+        self.messages = AsyncMessages(client)
+        self.webhooks = AsyncScopedWebhooks(client)
+
+    async def create(
+        self,
+        *,
+        friendly_name: str | None = None,
+        unique_name: str | None = None,
+        attributes: dict[str, Any] | None = None,
+        messaging_service_sid: str | None = None,
+        state: str | None = None,
+        inactive_after: timedelta | str | None = None,
+        closed_after: timedelta | str | None = None,
+        webhooks: bool = False,
+    ) -> Conversation:
+        """Create a conversation.
+
+        ``inactive_after`` (at least one minute) and ``closed_after`` (at least ten minutes) set
+        the timers, as a timedelta or an ISO 8601 duration.
+        """
+        values = _conversation_values(
+            friendly_name, unique_name, attributes, messaging_service_sid, state,
+            inactive_after, closed_after, webhooks,
+        )  # fmt: skip
+        return await self._client._call(ops.CREATE_CONVERSATION, Conversation, values=values)
+
+    async def fetch(self, conversation: str) -> Conversation:
+        """Fetch a conversation by SID or unique name."""
+        return await self._client._call(
+            ops.FETCH_CONVERSATION, Conversation, path_params={"Sid": conversation}
+        )
+
+    async def update(
+        self,
+        conversation: str,
+        *,
+        friendly_name: str | None = None,
+        unique_name: str | None = None,
+        attributes: dict[str, Any] | None = None,
+        messaging_service_sid: str | None = None,
+        state: str | None = None,
+        inactive_after: timedelta | str | None = None,
+        closed_after: timedelta | str | None = None,
+        webhooks: bool = False,
+    ) -> Conversation:
+        """Change a conversation; only the arguments given are sent."""
+        values = _conversation_values(
+            friendly_name, unique_name, attributes, messaging_service_sid, state,
+            inactive_after, closed_after, webhooks,
+        )  # fmt: skip
+        if not {k for k in values if k != "webhooks"}:
+            raise ValidationError("update needs at least one field to change")
+        return await self._client._call(
+            ops.UPDATE_CONVERSATION,
+            Conversation,
+            path_params={"Sid": conversation},
+            values=values,
+        )
+
+    async def close(self, conversation: str, *, webhooks: bool = False) -> Conversation:
+        """Close a conversation (``closed`` is terminal)."""
+        return await self.update(conversation, state="closed", webhooks=webhooks)
+
+    async def delete(self, conversation: str, *, webhooks: bool = False) -> None:
+        """Delete a conversation and its messages."""
+        await self._client._call_raw(
+            ops.DELETE_CONVERSATION,
+            path_params={"Sid": conversation},
+            values={"webhooks": webhooks_header(webhooks)},
+        )
+
+    def list(
+        self,
+        *,
+        state: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPager[Conversation]:
+        """Conversations of the account, optionally in one state (pager; max page size 100)."""
+        return self._client._list(
+            ops.LIST_CONVERSATIONS,
+            Conversation,
+            values={"state": state_value(state)},
+            limit=limit,
+            page_size=page_size,
+        )
+
+    def for_participant(
+        self,
+        *,
+        address: str | None = None,
+        identity: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPager[ParticipantConversation]:
+        """The conversations a messaging address or a chat identity is in (max page size 50)."""
+        if (address is None) == (identity is None):
+            raise ValidationError("Pass exactly one of address= or identity=")
+        return self._client._list(
+            ops.LIST_PARTICIPANT_CONVERSATIONS,
+            ParticipantConversation,
+            values={"address": address, "identity": identity},
+            limit=limit,
+            page_size=page_size,
+        )
+
+    async def open_for_address(self, address: str) -> ParticipantConversation | None:
+        """The non-closed conversation a messaging address is in, if any.
+
+        A messaging binding can be in only one non-closed conversation at a time (Twilio's
+        50416): this is the one to reuse rather than creating another.
+        """
+        async for found in self.for_participant(address=address):
+            if found.conversation_state != "closed":
+                return found
+        return None
+
+
+class AsyncParticipants:
+    """Participants of a conversation: chat identities and messaging bindings."""
+
+    def __init__(self, client: AsyncFlexConv) -> None:
+        self._client = client
+
+    async def add(
+        self,
+        conversation: str,
+        *,
+        identity: str | None = None,
+        address: str | None = None,
+        proxy_address: str | None = None,
+        projected_address: str | None = None,
+        attributes: dict[str, Any] | None = None,
+        role_sid: str | None = None,
+        webhooks: bool = False,
+    ) -> Participant:
+        """Add a chat participant (``identity``) or a messaging one (``address`` + ``proxy_address``)."""
+        if (identity is None) == (address is None):
+            raise ValidationError("Pass exactly one of identity= (chat) or address= (messaging)")
+        if address is not None and proxy_address is None and not address.startswith("messenger:"):
+            raise ValidationError(
+                "A messaging participant needs proxy_address= (your Twilio number or sender)"
+            )
+        if role_sid is not None:
+            check_sid(role_sid, "RL", "role_sid")
+        return await self._client._call(
+            ops.ADD_PARTICIPANT,
+            Participant,
+            path_params={"ConversationSid": conversation},
+            values={
+                "identity": identity,
+                "address": address,
+                "proxy_address": proxy_address,
+                "projected_address": projected_address,
+                "attributes": attributes,
+                "role_sid": role_sid,
+                "webhooks": webhooks_header(webhooks),
+            },
+        )
+
+    async def fetch(self, conversation: str, participant: str) -> Participant:
+        """Fetch a participant by ``MB…`` SID or identity."""
+        return await self._client._call(
+            ops.FETCH_PARTICIPANT,
+            Participant,
+            path_params={"ConversationSid": conversation, "Sid": participant},
+        )
+
+    async def update(
+        self,
+        conversation: str,
+        participant: str,
+        *,
+        attributes: dict[str, Any] | None = None,
+        role_sid: str | None = None,
+        last_read_message_index: int | None = None,
+        webhooks: bool = False,
+    ) -> Participant:
+        """Change a participant's attributes, role or read horizon."""
+        if role_sid is not None:
+            check_sid(role_sid, "RL", "role_sid")
+        return await self._client._call(
+            ops.UPDATE_PARTICIPANT,
+            Participant,
+            path_params={"ConversationSid": conversation, "Sid": participant},
+            values={
+                "attributes": attributes,
+                "role_sid": role_sid,
+                "last_read_message_index": last_read_message_index,
+                "webhooks": webhooks_header(webhooks),
+            },
+        )
+
+    async def remove(self, conversation: str, participant: str, *, webhooks: bool = False) -> None:
+        """Remove a participant from the conversation."""
+        await self._client._call_raw(
+            ops.REMOVE_PARTICIPANT,
+            path_params={"ConversationSid": conversation, "Sid": participant},
+            values={"webhooks": webhooks_header(webhooks)},
+        )
+
+    def list(
+        self, conversation: str, *, limit: int | None = None, page_size: int | None = None
+    ) -> AsyncPager[Participant]:
+        """The conversation's participants (max page size 100)."""
+        return self._client._list(
+            ops.LIST_PARTICIPANTS,
+            Participant,
+            path_params={"ConversationSid": conversation},
+            limit=limit,
+            page_size=page_size,
+        )
+
+
+class AsyncMessages:
+    """Messages of a conversation."""
+
+    def __init__(self, client: AsyncFlexConv) -> None:
+        self._client = client
+
+    async def send(
+        self,
+        conversation: str,
+        *,
+        body: str | None = None,
+        author: str | None = None,
+        attributes: dict[str, Any] | None = None,
+        media_sid: str | None = None,
+        content_sid: str | None = None,
+        content_variables: dict[str, Any] | None = None,
+        webhooks: bool = False,
+    ) -> Message:
+        """Send a message: a ``body``, a ``media_sid`` (``ME…``) or a ``content_sid`` (``HX…``)."""
+        if body is None and media_sid is None and content_sid is None:
+            raise ValidationError("A message needs body=, media_sid= or content_sid=")
+        if media_sid is not None:
+            check_sid(media_sid, "ME", "media_sid")
+        if content_sid is not None:
+            check_sid(content_sid, "HX", "content_sid")
+        return await self._client._call(
+            ops.SEND_MESSAGE,
+            Message,
+            path_params={"ConversationSid": conversation},
+            values={
+                "body": body,
+                "author": author,
+                "attributes": attributes,
+                "media_sid": media_sid,
+                "content_sid": content_sid,
+                "content_variables": content_variables,
+                "webhooks": webhooks_header(webhooks),
+            },
+        )
+
+    def list(
+        self,
+        conversation: str,
+        *,
+        order: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPager[Message]:
+        """The conversation's messages, ``order="asc"`` (default) or ``"desc"``."""
+        if order is not None and order not in ("asc", "desc"):
+            raise ValidationError(f"order must be 'asc' or 'desc', got {order!r}")
+        return self._client._list(
+            ops.LIST_MESSAGES,
+            Message,
+            path_params={"ConversationSid": conversation},
+            values={"order": order},
+            limit=limit,
+            page_size=page_size,
+        )
+
+
+class AsyncScopedWebhooks:
+    """Conversation-scoped webhooks: what receives a conversation's events."""
+
+    def __init__(self, client: AsyncFlexConv) -> None:
+        self._client = client
+
+    async def create(
+        self,
+        conversation: str,
+        *,
+        target: str,
+        url: str | None = None,
+        method: str | None = None,
+        filters: list[str] | None = None,
+        triggers: list[str] | None = None,
+        flow_sid: str | None = None,
+    ) -> ScopedWebhook:
+        """Attach a ``webhook`` (url), ``studio`` (flow_sid) or ``trigger`` (url + triggers)."""
+        if target not in ("webhook", "studio", "trigger"):
+            raise ValidationError(f"target must be webhook, studio or trigger, got {target!r}")
+        if target == "studio":
+            check_sid(flow_sid, "FW", "flow_sid")
+        elif not url or not url.startswith(("https://", "http://")):
+            raise ValidationError(f"A {target} webhook needs an http(s) url=, got {url!r}")
+        return await self._client._call(
+            ops.CREATE_SCOPED_WEBHOOK,
+            ScopedWebhook,
+            path_params={"ConversationSid": conversation},
+            values={
+                "target": target,
+                "url": url,
+                "method": webhook_method(method),
+                "filters": filters,
+                "triggers": triggers,
+                "flow_sid": flow_sid,
+            },
+        )
+
+    def list(self, conversation: str, *, limit: int | None = None) -> AsyncPager[ScopedWebhook]:
+        """The conversation's scoped webhooks (max page size 5)."""
+        return self._client._list(
+            ops.LIST_SCOPED_WEBHOOKS,
+            ScopedWebhook,
+            path_params={"ConversationSid": conversation},
+            limit=limit,
+        )
+
+    async def delete(self, conversation: str, webhook_sid: str) -> None:
+        """Remove a scoped webhook."""
+        await self._client._call_raw(
+            ops.DELETE_SCOPED_WEBHOOK,
+            path_params={"ConversationSid": conversation, "Sid": webhook_sid},
+        )
+
+
+def _conversation_values(
+    friendly_name: str | None,
+    unique_name: str | None,
+    attributes: dict[str, Any] | None,
+    messaging_service_sid: str | None,
+    state: str | None,
+    inactive_after: timedelta | str | None,
+    closed_after: timedelta | str | None,
+    webhooks: bool,
+) -> dict[str, Any]:
+    if messaging_service_sid is not None:
+        check_sid(messaging_service_sid, "MG", "messaging_service_sid")
+    if attributes is not None and not isinstance(attributes, dict):
+        raise ValidationError("attributes must be a dict (sent as a JSON string)")
+    values = {
+        "friendly_name": friendly_name,
+        "unique_name": unique_name,
+        "attributes": attributes,
+        "messaging_service_sid": messaging_service_sid,
+        "state": state_value(state),
+        "timers_inactive": duration(inactive_after, "inactive_after", _MIN_INACTIVE),
+        "timers_closed": duration(closed_after, "closed_after", _MIN_CLOSED),
+        "webhooks": webhooks_header(webhooks),
+    }
+    return {k: v for k, v in values.items() if v is not None}
