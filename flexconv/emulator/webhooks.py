@@ -1,0 +1,305 @@
+"""Outgoing webhooks: Conversations post-event webhooks and TaskRouter event callbacks.
+
+Every delivery is signed the way Twilio signs it (``X-Twilio-Signature``, computed with the
+``twilio`` package's :class:`~twilio.request_validator.RequestValidator` and the emulator's auth
+token), carries a fresh ``I-Twilio-Idempotency-Token`` and is recorded in :attr:`WebhookEmitter.log`.
+
+A target is either an HTTP(S) URL, posted with :mod:`urllib.request` (5 s timeout), or an
+in-process callable registered for a URL with :meth:`WebhookEmitter.register` (or passed directly).
+A failed delivery is recorded, never raised.
+
+Deliveries requested while the emulator is busy with a request (it holds its lock) are queued and
+sent once the request is finished, so a webhook receiver may call back into the emulator (also
+through the loopback server) without deadlocking.  Seeded options make deliveries duplicate
+(same idempotency token, as Twilio's at-least-once retries do) or arrive out of order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import json
+import random
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ._base import Clock
+
+
+@dataclass
+class WebhookRequest:
+    """What an in-process receiver gets: the request as Twilio would send it."""
+
+    url: str
+    method: str
+    headers: dict[str, str]
+    params: list[tuple[str, str]]
+    body: bytes
+    kind: str
+
+    def form(self) -> dict[str, str]:
+        """The parameters as a plain dict (last value wins), convenient for assertions."""
+        return dict(self.params)
+
+
+#: An in-process receiver: gets the request, returns an HTTP status (``None`` means 200).
+Receiver = Callable[[WebhookRequest], "int | None"]
+
+
+@dataclass
+class Delivery:
+    """One delivery attempt, as recorded in :attr:`WebhookEmitter.log`."""
+
+    seq: int
+    url: str
+    method: str
+    kind: str
+    params: list[tuple[str, str]]
+    headers: dict[str, str]
+    body: bytes
+    idempotency_token: str
+    created: datetime
+    #: ``pending`` until sent; then ``delivered`` (2xx), ``failed`` (other status or an error).
+    outcome: str = "pending"
+    status: int | None = None
+    error: str | None = None
+    response_body: bytes = b""
+    duplicate: bool = False
+    target: Receiver | None = field(default=None, repr=False)
+
+    @property
+    def event_type(self) -> str | None:
+        """The ``EventType`` parameter, if any."""
+        for k, v in self.params:
+            if k == "EventType":
+                return v
+        return None
+
+    def form(self) -> dict[str, str]:
+        """The parameters as a plain dict (last value wins)."""
+        return dict(self.params)
+
+
+class _MultiParams:
+    """A params mapping with ``getlist`` so that RequestValidator signs repeated keys."""
+
+    def __init__(self, params: Sequence[tuple[str, str]]) -> None:
+        self._params = list(params)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([k for k, _ in self._params])
+
+    def __bool__(self) -> bool:
+        return bool(self._params)
+
+    def getlist(self, name: str) -> list[str]:
+        return [v for k, v in self._params if k == name]
+
+
+def compute_signature(
+    auth_token: str, url: str, params: Sequence[tuple[str, str]] | None = None
+) -> str:
+    """``X-Twilio-Signature`` for ``url`` and POST ``params``, via twilio's RequestValidator."""
+    from twilio.request_validator import RequestValidator  # lazy: optional at import time
+
+    return str(RequestValidator(auth_token).compute_signature(url, _MultiParams(params or [])))
+
+
+class WebhookEmitter:
+    """Signs, sends and records outgoing webhooks (see the module docs)."""
+
+    #: Seconds before an HTTP delivery times out.
+    timeout: float = 5.0
+
+    def __init__(self, auth_token: str, clock: Clock, *, seed: int = 0) -> None:
+        self._auth_token = auth_token
+        self._clock = clock
+        self._rng = random.Random(f"{seed}:webhooks")
+        self._seq = itertools.count(1)
+        self._receivers: dict[str, Receiver] = {}
+        self._queue: list[Delivery] = []
+        self._hold = 0
+        #: Every delivery, in the order it was requested.
+        self.log: list[Delivery] = []
+        #: Probability that a delivery is sent twice (same idempotency token).
+        self.duplicate_probability = 0.0
+        #: When true, queued deliveries are sent in a seeded random order.
+        self.out_of_order = False
+        #: When true, nothing is sent until :meth:`flush` (deliveries stay ``pending``).
+        self.paused = False
+
+    def configure(
+        self,
+        *,
+        duplicate_probability: float | None = None,
+        out_of_order: bool | None = None,
+        paused: bool | None = None,
+        seed: int | None = None,
+    ) -> None:
+        """Set delivery options; ``seed`` reseeds the generator behind duplicates and order."""
+        if duplicate_probability is not None:
+            if not 0.0 <= duplicate_probability <= 1.0:
+                raise ValueError("duplicate_probability must be between 0 and 1")
+            self.duplicate_probability = duplicate_probability
+        if out_of_order is not None:
+            self.out_of_order = out_of_order
+        if paused is not None:
+            self.paused = paused
+        if seed is not None:
+            self._rng = random.Random(f"{seed}:webhooks")
+
+    def register(self, url: str, receiver: Receiver) -> None:
+        """Deliver webhooks for ``url`` to ``receiver`` in-process instead of over HTTP."""
+        self._receivers[url] = receiver
+
+    def unregister(self, url: str) -> None:
+        self._receivers.pop(url, None)
+
+    def deliveries(
+        self, *, kind: str | None = None, event_type: str | None = None, url: str | None = None
+    ) -> list[Delivery]:
+        """Recorded deliveries, optionally filtered."""
+        return [
+            d
+            for d in self.log
+            if (kind is None or d.kind == kind)
+            and (event_type is None or d.event_type == event_type)
+            and (url is None or d.url == url)
+        ]
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """Queue deliveries while inside; the emulator wraps each operation in this."""
+        self._hold += 1
+        try:
+            yield
+        finally:
+            self._hold -= 1
+
+    def deliver(
+        self,
+        url_or_callable: str | Receiver,
+        params: Sequence[tuple[str, str]],
+        *,
+        kind: str = "conversations",
+        json_body: Any = None,
+        method: str = "POST",
+        sync: bool = False,
+    ) -> Delivery:
+        """Sign and send (or queue) one webhook; returns its :class:`Delivery` record.
+
+        ``json_body`` sends JSON instead of a form (the URL then carries ``bodySHA256``).
+        ``method="GET"`` puts the parameters in the query string.  ``sync=True`` sends at once
+        even inside an emulator operation (use it only when the response is needed).
+        """
+        if callable(url_or_callable):
+            url = f"inproc://{getattr(url_or_callable, '__name__', 'receiver')}"
+            target: Receiver | None = url_or_callable
+        else:
+            url = url_or_callable
+            target = None
+        method = method.upper()
+        params = [(str(k), str(v)) for k, v in params]
+        headers = {
+            "User-Agent": "TwilioProxy/1.1",
+            "Accept": "*/*",
+            "I-Twilio-Idempotency-Token": str(uuid.UUID(int=self._rng.getrandbits(128))),
+        }
+        body = b""
+        signed_url = url
+        if json_body is not None:
+            text = json.dumps(json_body, separators=(",", ":"))
+            body = text.encode()
+            digest = hashlib.sha256(body).hexdigest()
+            signed_url = _add_query(url, [("bodySHA256", digest)])
+            headers["Content-Type"] = "application/json"
+            signature = compute_signature(self._auth_token, signed_url, [])
+        elif method == "GET":
+            signed_url = _add_query(url, params)
+            signature = compute_signature(self._auth_token, signed_url, [])
+        else:
+            body = urllib.parse.urlencode(params).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            signature = compute_signature(self._auth_token, url, params)
+        headers["X-Twilio-Signature"] = signature
+        delivery = Delivery(
+            seq=next(self._seq),
+            url=signed_url,
+            method=method,
+            kind=kind,
+            params=params,
+            headers=headers,
+            body=body,
+            idempotency_token=headers["I-Twilio-Idempotency-Token"],
+            created=self._clock.now(),
+            target=target,
+        )
+        self.log.append(delivery)
+        self._queue.append(delivery)
+        if self.duplicate_probability and self._rng.random() < self.duplicate_probability:
+            dup = Delivery(**{**delivery.__dict__, "seq": next(self._seq), "duplicate": True})
+            self.log.append(dup)
+            self._queue.append(dup)
+        if sync or (self._hold == 0 and not self.paused and not self.out_of_order):
+            self.flush()
+        return delivery
+
+    def pending(self) -> list[Delivery]:
+        """Deliveries queued and not sent yet."""
+        return list(self._queue)
+
+    def flush(self) -> list[Delivery]:
+        """Send every queued delivery (shuffled when :attr:`out_of_order`); returns them."""
+        sent: list[Delivery] = []
+        while self._queue:
+            batch, self._queue = self._queue, []
+            if self.out_of_order:
+                self._rng.shuffle(batch)
+            for delivery in batch:
+                self._send(delivery)
+                sent.append(delivery)
+        return sent
+
+    def _send(self, d: Delivery) -> None:
+        receiver = d.target or self._receivers.get(d.url.split("?bodySHA256=")[0])
+        if receiver is None and d.method == "GET":
+            receiver = self._receivers.get(d.url.split("?")[0])
+        try:
+            if receiver is not None:
+                status = receiver(
+                    WebhookRequest(d.url, d.method, dict(d.headers), d.params, d.body, d.kind)
+                )
+                d.status = 200 if status is None else int(status)
+            elif d.url.startswith(("http://", "https://")):
+                request = urllib.request.Request(
+                    d.url,
+                    data=d.body if d.method != "GET" else None,
+                    headers=d.headers,
+                    method=d.method,
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=self.timeout) as resp:
+                        d.status = resp.status
+                        d.response_body = resp.read()
+                except urllib.error.HTTPError as err:
+                    d.status = err.code
+                    d.response_body = err.read() or b""
+            else:
+                d.error = f"no receiver registered for {d.url}"
+        except Exception as exc:  # a failed delivery is recorded, never raised
+            d.error = f"{type(exc).__name__}: {exc}"
+        d.outcome = "delivered" if d.status is not None and 200 <= d.status < 300 else "failed"
+
+
+def _add_query(url: str, params: Sequence[tuple[str, str]]) -> str:
+    if not params:
+        return url
+    sep = "&" if "?" in url else "?"
+    return url + sep + urllib.parse.urlencode(list(params))
