@@ -167,6 +167,8 @@ class Workspace:
     tasks: dict[str, Task] = field(default_factory=dict, repr=False)
     reservations: dict[str, Reservation] = field(default_factory=dict, repr=False)
     events: list[Event] = field(default_factory=list, repr=False)
+    #: The emulator's clock (task ages in ``to_json()`` without an explicit ``now``).
+    clock: Clock | None = field(default=None, repr=False)
 
     @property
     def workspace_sid(self) -> str:
@@ -613,7 +615,7 @@ class Task:
             links["workflow"] = f"{ws_url}/Workflows/{self.workflow_sid}"
         return {
             "account_sid": ws.account_sid,
-            "age": self.age(now or self.date_updated),
+            "age": self.age(now or (ws.clock.now() if ws.clock else self.date_updated)),
             "assignment_status": self.assignment_status,
             "attributes": None if in_list else _dumps(self.attributes),
             "addons": "{}",
@@ -1013,6 +1015,7 @@ class TaskRouter:
             events_filter=events_filter or None,
             multi_task_enabled=multi_task_enabled,
             prioritize_queue_order=prioritize_queue_order,
+            clock=self.emu.clock,
         )
         self.workspaces[ws.sid] = ws
         for name, available in _DEFAULT_ACTIVITIES:
@@ -1422,6 +1425,58 @@ class TaskRouter:
             self._start_targets(task, (_Target(queue_sid=queue.sid),), in_default=True)
         elif workflow is not None:
             self._enter_workflow(task, workflow)
+        self._dispatch(ws)
+        return task
+
+    def create_direct_task(
+        self,
+        workspace_sid: str,
+        *,
+        attributes: dict[str, Any],
+        task_queue_sid: str | None = None,
+        worker_sid: str | None = None,
+        task_channel: str | None = None,
+        priority: int | None = None,
+        timeout: int | None = None,
+    ) -> Task:
+        """A task routed straight to a queue, or to one worker of a queue, without a workflow.
+
+        This is what Flex does for invites, transfers and agent-initiated interactions.  With
+        ``worker_sid`` and no queue, the first queue the worker belongs to is used; a worker
+        outside the queue is a 400 with Twilio's code 40152.  The task waits for that worker
+        (no timeout, no fallback).
+        """
+        ws = self.get_workspace(workspace_sid)
+        queue = self.get_task_queue(workspace_sid, task_queue_sid) if task_queue_sid else None
+        target_worker = self.get_worker(workspace_sid, worker_sid) if worker_sid else None
+        if target_worker is not None:
+            if queue is None:
+                queue = next(
+                    (q for q in ws.task_queues.values() if q.has_worker(target_worker)), None
+                )
+            if queue is None or not queue.has_worker(target_worker):
+                raise ApiError(400, 40152, f"Worker {worker_sid} is not in the target queue")
+        if queue is None:
+            raise bad_request("A task queue or a worker is required")
+        was_dispatching = self._dispatching
+        self._dispatching = True  # route once the final target is in place
+        try:
+            task = self._new_task(
+                ws,
+                attributes=attributes,
+                task_channel=task_channel,
+                priority=priority,
+                timeout=timeout,
+                task_queue_sid=queue.sid,
+            )
+            if target_worker is not None:
+                self._start_targets(
+                    task,
+                    (_Target(queue_sid=queue.sid, known_worker_sid=target_worker.sid),),
+                    in_default=True,
+                )
+        finally:
+            self._dispatching = was_dispatching
         self._dispatch(ws)
         return task
 

@@ -1547,3 +1547,24 @@ def test_official_twilio_client(tr: TaskRouter, emu: FakeEmu) -> None:
     with pytest.raises(TwilioRestException) as gone:
         client.taskrouter.v1.workspaces(ws.sid).tasks(task.sid).fetch()
     assert gone.value.status == 404
+
+
+def test_direct_task_to_a_worker_or_queue(tr: TaskRouter, emu: FakeEmu) -> None:
+    s = build(tr)
+    sales = tr.create_task_queue(s.ws.sid, "Sales", target_workers="skills HAS 'sales'")
+    invite = tr.create_direct_task(
+        s.ws.sid, attributes={"invite": True}, worker_sid=s.bob, task_channel="chat"
+    )
+    assert invite.workflow_sid is None
+    assert invite.task_queue_sid == s.everyone  # bob's first queue
+    assert [r.worker_sid for r in invite.reservations] == [s.bob]
+    tr.reject_reservation(s.ws.sid, invite.sid, invite.reservations[0].sid)
+    assert invite.assignment_status == "pending"
+    assert len(invite.reservations) == 1  # only bob was targeted
+    queued = tr.create_direct_task(s.ws.sid, attributes={}, task_queue_sid=sales.sid)
+    assert [r.worker_sid for r in queued.reservations] == [s.alice]
+    with pytest.raises(ApiError) as info:
+        tr.create_direct_task(s.ws.sid, attributes={}, task_queue_sid=sales.sid, worker_sid=s.bob)
+    assert info.value.code == 40152
+    emu.clock.advance(5)
+    assert queued.to_json()["age"] == 5
