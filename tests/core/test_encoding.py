@@ -7,6 +7,8 @@ import urllib.parse
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from flexconv import ValidationError
 from flexconv._core.encoding import compact_json, encode_form, form_value, format_datetime
@@ -155,3 +157,27 @@ def test_a_mapping_outside_json_params_is_still_sent_as_json() -> None:
 def test_unencodable_values_are_refused() -> None:
     with pytest.raises(ValidationError, match="Cannot form-encode a bytes"):
         form_value(b"raw")
+
+
+@given(
+    st.dictionaries(
+        st.from_regex(r"[A-Z][A-Za-z]{0,8}(\.[A-Z][A-Za-z]{0,8})?", fullmatch=True),
+        st.one_of(
+            st.text(max_size=20),
+            st.integers(),
+            st.booleans(),
+            st.lists(st.text(max_size=10), max_size=4),
+        ),
+        max_size=6,
+    )
+)
+def test_form_encoding_survives_the_wire(params: dict[str, object]) -> None:
+    wire = urllib.parse.urlencode(encode_form(params))
+    decoded = urllib.parse.parse_qsl(wire, keep_blank_values=True)
+    expected: list[tuple[str, str]] = []
+    for name, value in params.items():
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            text = ("true" if v else "false") if isinstance(v, bool) else str(v)
+            expected.append((name, text))
+    assert decoded == expected
