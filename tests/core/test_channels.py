@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import urllib.parse
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +12,8 @@ from flexconv._core import channels as core
 from flexconv._core.errors import ValidationError
 from flexconv._core.operation import build_request
 from flexconv._core.ops import addresses as ops
+from flexconv.cli import main
+from flexconv.emulator import Emulator
 from flexconv.models.channels import Address
 from tests.fakes import make_config
 
@@ -295,3 +299,65 @@ def test_flex_ui_snippet() -> None:
     assert "channelType" not in js
     with pytest.raises(ValidationError):
         core.flex_ui_snippet('x"; alert(1); "')
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+@pytest.fixture
+def cli_emulator(monkeypatch: pytest.MonkeyPatch) -> Emulator:
+    """One emulator (default scenario) shared by every CLI call of a test."""
+    emu = Emulator.from_scenario()
+    monkeypatch.setattr(Emulator, "from_scenario", classmethod(lambda cls, *a, **k: emu))
+    return emu
+
+
+def test_cli_list_and_show(cli_emulator: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["channels", "list", "--emulator"]) == 0
+    out = capsys.readouterr().out
+    assert "+15005550006" in out
+    assert "studio FW" in out
+    assert main(["channels", "show", "+15005550006", "--emulator", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["address"] == "+15005550006"
+    assert main(["channels", "show", "--emulator", "+15005550006"]) == 0
+    assert "auto-creation:" in capsys.readouterr().out
+
+
+def test_cli_ensure_yaml_and_json(
+    cli_emulator: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    yaml_file = tmp_path / "channels.yaml"
+    yaml_file.write_text(
+        "addresses:\n"
+        "  - address: '+15005550006'\n"
+        "    auto_creation: {type: webhook, url: 'https://backend.example.com/hook'}\n"
+        "  - address: 'whatsapp:+15005550006'\n"
+    )
+    assert main(["channels", "ensure", str(yaml_file), "--emulator", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "dry run" in out
+    assert "auto_creation.type: 'studio' -> 'webhook'" in out
+    assert cli_emulator.conversations.find_address("whatsapp:+15005550006") is None
+
+    assert main(["channels", "ensure", str(yaml_file), "--emulator"]) == 0
+    assert "1 created, 1 updated, 0 unchanged" in capsys.readouterr().out
+    assert main(["channels", "ensure", str(yaml_file), "--emulator"]) == 0
+    assert "0 created, 0 updated, 2 unchanged" in capsys.readouterr().out
+
+    json_file = tmp_path / "channels.json"
+    json_file.write_text(json.dumps([{"address": "+15005550006"}]))
+    assert main(["channels", "ensure", str(json_file), "--emulator", "--prune"]) == 0
+    out = capsys.readouterr().out
+    assert "1 updated, 0 unchanged, 1 deleted" in out
+
+
+def test_cli_ensure_bad_file(
+    cli_emulator: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{"address": "whatsapp:15551234567"}]))
+    assert main(["channels", "ensure", str(bad), "--emulator"]) == 1
+    assert "whatsapp:+E164" in capsys.readouterr().err
+    assert main(["channels", "ensure", str(tmp_path / "missing.yaml"), "--emulator"]) == 1
+    assert "Cannot read" in capsys.readouterr().err
