@@ -1,0 +1,590 @@
+"""``client.interactions``: Flex Interactions with typed Channel/Routing values, waiting for the
+asynchronous channel creation, safe agent-initiated outbound, invites, transfers and pacing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from flexconv._concurrency import async_sleep
+from flexconv._core import interactions as core
+from flexconv._core.errors import ValidationError
+from flexconv._core.operation import Operation
+from flexconv._core.ops import interactions as ops
+from flexconv._core.sids import check_sid, is_sid
+from flexconv._ratelimit import AsyncRateLimiter
+from flexconv.models.interactions import (
+    ChannelSpec,
+    CustomerAddress,
+    Interaction,
+    InteractionChannel,
+    InteractionInvite,
+    InteractionParticipant,
+    InteractionTransfer,
+    ParticipantConversation,
+    RoutingSpec,
+)
+
+if TYPE_CHECKING:
+    from flexconv._async.client import AsyncFlexConv
+    from flexconv._async.paging import AsyncPager
+
+__all__ = ["AsyncInteractions"]
+
+T = TypeVar("T")
+
+#: How often :meth:`AsyncInteractions.wait_for_channel` re-reads the channel by default.
+DEFAULT_POLL_INTERVAL = 0.5
+
+
+class AsyncInteractions:
+    """Flex Interactions (``client.interactions``).
+
+    Creating an interaction answers 2xx before its channel exists: pass ``wait=True`` (or call
+    :meth:`wait_for_channel`) to wait until the channel is ``active``; a ``failed`` channel raises
+    :class:`ChannelFailedError` with Twilio's error code and message.
+    """
+
+    def __init__(self, client: AsyncFlexConv, *, limiter: AsyncRateLimiter | None = None) -> None:
+        self._client = client
+        self._limiter = limiter
+
+    def paced(self, rate: float = 20) -> AsyncInteractions:
+        """This group, keeping each endpoint under ``rate`` requests per second.
+
+        The Interactions API allows 20 requests per second per endpoint; use the paced group for
+        bulk work.  429s are retried by the client either way.
+        """
+        return AsyncInteractions(self._client, limiter=AsyncRateLimiter(rate))
+
+    async def _pace(self, op: Operation) -> None:
+        if self._limiter is not None:
+            await self._limiter.acquire(op.name)
+
+    async def _call(
+        self,
+        op: Operation,
+        parse: type[T],
+        *,
+        path_params: Mapping[str, str] | None = None,
+        values: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+    ) -> T:
+        await self._pace(op)
+        return await self._client._call(
+            op, parse, path_params=path_params, values=values, json_body=json_body
+        )
+
+    # ------------------------------------------------------------------ interactions
+
+    async def create(
+        self,
+        channel: ChannelSpec,
+        routing: RoutingSpec | None = None,
+        *,
+        interaction_context_sid: str | None = None,
+        webhook_ttid: str | None = None,
+        wait: bool = False,
+        timeout: float = 30.0,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        on_poll: Callable[[], object] | None = None,
+    ) -> Interaction:
+        """Create an interaction from typed ``Channel`` and ``Routing`` values.
+
+        Twilio accepts the request (2xx) before the channel exists.  With ``wait=True`` this
+        waits (see :meth:`wait_for_channel`) until the channel is ``active`` and raises
+        :class:`ChannelFailedError` if it fails, :class:`ChannelWaitTimeout` after ``timeout``.
+        """
+        if not isinstance(channel, ChannelSpec):
+            raise ValidationError(f"channel must be a ChannelSpec, got {type(channel).__name__}")
+        if routing is not None and not isinstance(routing, RoutingSpec):
+            raise ValidationError(f"routing must be a RoutingSpec, got {type(routing).__name__}")
+        if interaction_context_sid is not None:
+            check_sid(interaction_context_sid, "HQ", "interaction_context_sid")
+        inter = await self._call(
+            ops.CREATE_INTERACTION,
+            Interaction,
+            values={
+                "channel": channel.to_wire(),
+                "routing": routing.to_wire() if routing is not None else None,
+                "interaction_context_sid": interaction_context_sid,
+                "webhook_ttid": webhook_ttid,
+            },
+        )
+        if wait:
+            await self.wait_for_channel(
+                inter, timeout=timeout, poll_interval=poll_interval, on_poll=on_poll
+            )
+        return inter
+
+    async def create_for_conversation(
+        self,
+        conversation_sid: str,
+        routing: RoutingSpec,
+        *,
+        channel_type: str = "sms",
+        wait: bool = False,
+        timeout: float = 30.0,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        on_poll: Callable[[], object] | None = None,
+    ) -> Interaction:
+        """A customer-initiated interaction bound to an existing conversation (``CH…``)."""
+        return await self.create(
+            ChannelSpec(type=channel_type, media_channel_sid=conversation_sid),
+            routing,
+            wait=wait,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_poll=on_poll,
+        )
+
+    async def fetch(self, interaction_sid: str) -> Interaction:
+        """One interaction."""
+        return await self._call(
+            ops.FETCH_INTERACTION, Interaction, path_params={"Sid": interaction_sid}
+        )
+
+    async def find_open_conversations(
+        self, address: str, *, proxy_address: str | None = None
+    ) -> list[ParticipantConversation]:
+        """The non-closed conversations ``address`` takes part in (active ones first), from
+        Conversations' ``ParticipantConversations``; with ``proxy_address``, only that binding."""
+        if not isinstance(address, str) or not address.strip():
+            raise ValidationError(f"address must be a non-empty string, got {address!r}")
+        await self._pace(ops.LIST_PARTICIPANT_CONVERSATIONS)
+        found = await self._client._list(
+            ops.LIST_PARTICIPANT_CONVERSATIONS,
+            ParticipantConversation,
+            values={"address": address},
+            page_size=50,
+        ).to_list()
+        keep = []
+        for item in found:
+            if item.conversation_state == "closed" or item.conversation_sid is None:
+                continue
+            binding = item.participant_messaging_binding or {}
+            if proxy_address is not None and binding.get("proxy_address") not in (
+                None,
+                proxy_address,
+            ):
+                continue
+            keep.append(item)
+        keep.sort(key=lambda c: c.conversation_state != "active")
+        return keep
+
+    async def start_outbound(
+        self,
+        customer: CustomerAddress | str,
+        *,
+        worker: str,
+        workspace_sid: str,
+        workflow_sid: str,
+        channel_type: str = "sms",
+        proxy_address: str | None = None,
+        task_channel_unique_name: str = "chat",
+        attributes: Mapping[str, Any] | None = None,
+        on_existing: Literal["reuse", "refuse"] = "reuse",
+        wait: bool = False,
+        timeout: float = 30.0,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        on_poll: Callable[[], object] | None = None,
+    ) -> Interaction:
+        """Start an agent-initiated (outbound) interaction to ``customer`` for ``worker``.
+
+        Before creating, the customer's address is looked up in ``ParticipantConversations``: if
+        they are still in a non-closed conversation, ``on_existing="reuse"`` binds the interaction
+        to it (``media_channel_sid``) and ``"refuse"`` raises :class:`ExistingConversationError`
+        naming it.  So the agent never gets an empty second conversation.  ``worker`` is a WK SID
+        or a friendly name (resolved in ``workspace_sid``).
+        """
+        if on_existing not in ("reuse", "refuse"):
+            raise ValidationError(f'on_existing must be "reuse" or "refuse", got {on_existing!r}')
+        if isinstance(customer, str):
+            customer = CustomerAddress(address=customer, proxy_address=proxy_address)
+        elif not isinstance(customer, CustomerAddress):
+            raise ValidationError("customer must be an address string or a CustomerAddress")
+        check_sid(workspace_sid, "WS", "workspace_sid")
+        check_sid(workflow_sid, "WW", "workflow_sid")
+        core.ChannelSpec(type=channel_type, initiated_by="agent", participants=(customer,))
+        worker_sid = await self._worker_sid(workspace_sid, worker)
+        existing = await self.find_open_conversations(
+            customer.address, proxy_address=customer.proxy_address
+        )
+        if existing:
+            first = existing[0]
+            assert first.conversation_sid is not None
+            if on_existing == "refuse":
+                raise core.ExistingConversationError(
+                    customer.address, first.conversation_sid, first.conversation_state
+                )
+            channel = ChannelSpec(
+                type=channel_type, initiated_by="agent", media_channel_sid=first.conversation_sid
+            )
+        else:
+            channel = ChannelSpec(type=channel_type, initiated_by="agent", participants=(customer,))
+        task_attrs: dict[str, Any] = {
+            "customerAddress": customer.address,
+            "from": customer.address,
+            "name": customer.address,
+        }
+        task_attrs.update(attributes or {})
+        routing = RoutingSpec(
+            workspace_sid=workspace_sid,
+            workflow_sid=workflow_sid,
+            task_channel_unique_name=task_channel_unique_name,
+            worker_sid=worker_sid,
+            attributes=task_attrs,
+        )
+        return await self.create(
+            channel,
+            routing,
+            wait=wait,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_poll=on_poll,
+        )
+
+    async def _worker_sid(self, workspace_sid: str, worker: str) -> str:
+        if is_sid(worker, "WK"):
+            return worker
+        found = await self._client.routing.resolve_worker(workspace_sid, worker)
+        assert found.sid is not None
+        return found.sid
+
+    # ------------------------------------------------------------------ waiting
+
+    async def wait_for_channel(
+        self,
+        interaction: Interaction | str,
+        channel_sid: str | None = None,
+        *,
+        timeout: float = 30.0,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        on_poll: Callable[[], object] | None = None,
+    ) -> InteractionChannel:
+        """Wait until an interaction's channel is ``active``; return it.
+
+        Polls the channel every ``poll_interval`` seconds with the client's sleep.  A ``failed``
+        channel raises :class:`ChannelFailedError` (Twilio's ``error_code``/``error_message``);
+        still not active after ``timeout`` seconds raises :class:`ChannelWaitTimeout`.  ``timeout``
+        counts both the time slept and the wall time, whichever is larger.  ``on_poll`` is
+        called before each re-read: against the in-process emulator pass
+        ``lambda: emu.advance(0)`` so that its virtual clock ticks and the channel activates.
+        """
+        if isinstance(interaction, Interaction):
+            interaction_sid = interaction.sid or ""
+            channel_sid = channel_sid or interaction.channel_sid
+        else:
+            interaction_sid = interaction
+        check_sid(interaction_sid, "KD", "interaction_sid")
+        for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise ValidationError(f"{name} must be a non-negative number, got {value!r}")
+        started = time.monotonic()
+        slept = 0.0
+        while True:
+            if on_poll is not None:
+                on_poll()
+            channel = await self._current_channel(interaction_sid, channel_sid)
+            if channel is not None:
+                channel_sid = channel.sid
+                outcome = core.channel_outcome(str(channel.status) if channel.status else None)
+                if outcome == "active":
+                    return channel
+                if outcome == "failed":
+                    raise core.ChannelFailedError(
+                        interaction_sid,
+                        channel.sid or "",
+                        channel.error_code,
+                        channel.error_message,
+                    )
+                if outcome == "ended":
+                    return channel
+            elapsed = max(slept, time.monotonic() - started)
+            if elapsed >= timeout:
+                status = str(channel.status) if channel is not None else "not created yet"
+                raise core.ChannelWaitTimeout(interaction_sid, channel_sid or "?", status, timeout)
+            step = min(poll_interval, max(timeout - elapsed, 0.0))
+            await async_sleep(step)
+            slept += step
+
+    async def _current_channel(
+        self, interaction_sid: str, channel_sid: str | None
+    ) -> InteractionChannel | None:
+        if channel_sid is not None:
+            return await self.fetch_channel(interaction_sid, channel_sid)
+        channels = await self.list_channels(interaction_sid).to_list()
+        return channels[0] if channels else None
+
+    # ------------------------------------------------------------------ channels
+
+    def list_channels(
+        self, interaction_sid: str, *, limit: int | None = None
+    ) -> AsyncPager[InteractionChannel]:
+        """The interaction's channels."""
+        return self._client._list(
+            ops.LIST_CHANNELS,
+            InteractionChannel,
+            path_params={"InteractionSid": interaction_sid},
+            limit=limit,
+        )
+
+    async def fetch_channel(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
+        """One channel; ``status`` and, when ``failed``, ``error_code``/``error_message``."""
+        return await self._call(
+            ops.FETCH_CHANNEL,
+            InteractionChannel,
+            path_params={"InteractionSid": interaction_sid, "Sid": channel_sid},
+        )
+
+    async def close_channel(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
+        """Close the channel: its tasks end and the conversation closes.
+
+        This, not TaskRouter's cancel or delete, is how an interaction task ends.
+        """
+        return await self._update_channel(interaction_sid, channel_sid, "closed")
+
+    async def set_channel_inactive(
+        self, interaction_sid: str, channel_sid: str
+    ) -> InteractionChannel:
+        """Park the channel (``inactive``); always sends ``Routing={"status": "closed"}`` so the
+        tasks complete instead of wrapping forever.  The conversation stays open for later."""
+        return await self._update_channel(interaction_sid, channel_sid, "inactive")
+
+    async def _update_channel(
+        self, interaction_sid: str, channel_sid: str, status: Literal["closed", "inactive"]
+    ) -> InteractionChannel:
+        return await self._call(
+            ops.UPDATE_CHANNEL,
+            InteractionChannel,
+            path_params={"InteractionSid": interaction_sid, "Sid": channel_sid},
+            values=core.closing_values(status),
+        )
+
+    # ------------------------------------------------------------------ participants
+
+    def list_participants(
+        self, interaction_sid: str, channel_sid: str, *, limit: int | None = None
+    ) -> AsyncPager[InteractionParticipant]:
+        """The channel's participants (customer, agents, ...)."""
+        return self._client._list(
+            ops.LIST_PARTICIPANTS,
+            InteractionParticipant,
+            path_params={"InteractionSid": interaction_sid, "ChannelSid": channel_sid},
+            limit=limit,
+        )
+
+    async def add_participant(
+        self,
+        interaction_sid: str,
+        channel_sid: str,
+        *,
+        type: str,
+        media_properties: Mapping[str, Any],
+        routing_properties: Mapping[str, Any] | None = None,
+    ) -> InteractionParticipant:
+        """Add a participant (``type`` agent, customer, external, supervisor or unknown;
+        ``media_properties`` such as ``{"identity": ...}`` or ``{"address": ..., "proxy_address": ...}``)."""
+        if type not in core.PARTICIPANT_TYPES:
+            raise ValidationError(
+                f"type must be one of {', '.join(core.PARTICIPANT_TYPES)}, got {type!r}"
+            )
+        if not isinstance(media_properties, Mapping) or not media_properties:
+            raise ValidationError("media_properties must be a non-empty mapping")
+        return await self._call(
+            ops.ADD_PARTICIPANT,
+            InteractionParticipant,
+            path_params={"InteractionSid": interaction_sid, "ChannelSid": channel_sid},
+            values={
+                "type": type,
+                "media_properties": dict(media_properties),
+                "routing_properties": dict(routing_properties)
+                if routing_properties is not None
+                else None,
+            },
+        )
+
+    async def update_participant(
+        self,
+        interaction_sid: str,
+        channel_sid: str,
+        participant_sid: str,
+        status: Literal["wrapup", "closed"],
+    ) -> InteractionParticipant:
+        """Move a participant to ``wrapup`` (its task wraps) or ``closed`` (task completes, the
+        participant leaves the conversation)."""
+        if status not in core.PARTICIPANT_STATUSES:
+            raise ValidationError(f'status must be "wrapup" or "closed", got {status!r}')
+        return await self._call(
+            ops.UPDATE_PARTICIPANT,
+            InteractionParticipant,
+            path_params={
+                "InteractionSid": interaction_sid,
+                "ChannelSid": channel_sid,
+                "Sid": participant_sid,
+            },
+            values={"status": status},
+        )
+
+    # ------------------------------------------------------------------ invites
+
+    def list_invites(
+        self, interaction_sid: str, channel_sid: str, *, limit: int | None = None
+    ) -> AsyncPager[InteractionInvite]:
+        """The channel's invites."""
+        return self._client._list(
+            ops.LIST_INVITES,
+            InteractionInvite,
+            path_params={"InteractionSid": interaction_sid, "ChannelSid": channel_sid},
+            limit=limit,
+        )
+
+    async def invite(
+        self, interaction_sid: str, channel_sid: str, routing: RoutingSpec
+    ) -> InteractionInvite:
+        """Invite with a full :class:`RoutingSpec` (needs ``worker_sid`` or ``queue_sid``)."""
+        if not isinstance(routing, RoutingSpec):
+            raise ValidationError(f"routing must be a RoutingSpec, got {type(routing).__name__}")
+        if routing.worker_sid is None and routing.queue_sid is None:
+            raise ValidationError("An invite's routing needs worker_sid or queue_sid")
+        return await self._call(
+            ops.CREATE_INVITE,
+            InteractionInvite,
+            path_params={"InteractionSid": interaction_sid, "ChannelSid": channel_sid},
+            values={"routing": routing.to_wire()},
+        )
+
+    async def invite_worker(
+        self,
+        interaction_sid: str,
+        channel_sid: str,
+        worker: str,
+        *,
+        workspace_sid: str,
+        workflow_sid: str | None = None,
+        task_channel_unique_name: str = "chat",
+        known_worker_attribute: str = "last_agent_sid",
+        attributes: Mapping[str, Any] | None = None,
+        allow_orphan: bool = False,
+    ) -> InteractionInvite:
+        """Invite one agent (``worker``: a WK SID or a friendly name, resolved to its SID).
+
+        An agent who declines a worker-targeted invite leaves the conversation without anyone.
+        So this needs ``workflow_sid`` of a known-agent workflow (see
+        :func:`~flexconv.models.routing.last_agent_then_queue`): the worker's SID is also put in
+        the task attribute ``known_worker_attribute``, so a decline or timeout falls back to the
+        workflow's queue.  Pass ``allow_orphan=True`` to invite without that safety net.
+        """
+        if workflow_sid is None and not allow_orphan:
+            raise ValidationError(
+                "A worker-targeted invite that the agent declines leaves the conversation "
+                "orphaned: pass workflow_sid= of a known-agent workflow (last_agent_then_queue) so "
+                "a decline falls back to a queue, or allow_orphan=True to accept the risk"
+            )
+        worker_sid = await self._worker_sid(workspace_sid, worker)
+        task_attrs = dict(attributes or {})
+        task_attrs[known_worker_attribute] = worker_sid
+        routing = RoutingSpec(
+            workspace_sid=workspace_sid,
+            workflow_sid=workflow_sid,
+            task_channel_unique_name=task_channel_unique_name,
+            worker_sid=worker_sid,
+            attributes=task_attrs,
+        )
+        return await self.invite(interaction_sid, channel_sid, routing)
+
+    async def invite_queue(
+        self,
+        interaction_sid: str,
+        channel_sid: str,
+        queue_sid: str,
+        *,
+        workspace_sid: str,
+        workflow_sid: str | None = None,
+        task_channel_unique_name: str = "chat",
+        attributes: Mapping[str, Any] | None = None,
+    ) -> InteractionInvite:
+        """Invite a queue (``WQ…``): any of its agents may take the new task."""
+        routing = RoutingSpec(
+            workspace_sid=workspace_sid,
+            workflow_sid=workflow_sid,
+            task_channel_unique_name=task_channel_unique_name,
+            queue_sid=queue_sid,
+            attributes=dict(attributes) if attributes is not None else None,
+        )
+        return await self.invite(interaction_sid, channel_sid, routing)
+
+    # ------------------------------------------------------------------ transfers
+
+    async def create_transfer(
+        self,
+        interaction_sid: str,
+        channel_sid: str,
+        *,
+        type: Literal["warm", "cold", "external"],
+        to: str,
+        from_: str | None = None,
+        note_sid: str | None = None,
+        summary_sid: str | None = None,
+    ) -> InteractionTransfer:
+        """Transfer the channel: ``warm``/``cold`` to a worker (``WK…``) or queue (``WQ…``),
+        ``external`` to an address; ``from_`` is the transferring participant or worker."""
+        body = core.transfer_body(
+            type=type, from_=from_, to=to, note_sid=note_sid, summary_sid=summary_sid
+        )
+        return await self._call(
+            ops.CREATE_TRANSFER,
+            InteractionTransfer,
+            path_params={"InteractionSid": interaction_sid, "ChannelSid": channel_sid},
+            json_body=body,
+        )
+
+    async def fetch_transfer(
+        self, interaction_sid: str, channel_sid: str, transfer_sid: str
+    ) -> InteractionTransfer:
+        """One transfer."""
+        return await self._call(
+            ops.FETCH_TRANSFER,
+            InteractionTransfer,
+            path_params={
+                "InteractionSid": interaction_sid,
+                "ChannelSid": channel_sid,
+                "Sid": transfer_sid,
+            },
+        )
+
+    async def update_transfer(
+        self,
+        interaction_sid: str,
+        channel_sid: str,
+        transfer_sid: str,
+        *,
+        status: Literal["active", "failed", "completed"] | None = None,
+        note_sid: str | None = None,
+        summary_sid: str | None = None,
+    ) -> InteractionTransfer:
+        """Update a transfer (JSON body): its ``status``, ``note_sid`` or ``summary_sid``."""
+        body: dict[str, Any] = {}
+        if status is not None:
+            if status not in core.TRANSFER_STATUSES:
+                raise ValidationError(
+                    f"status must be one of {', '.join(core.TRANSFER_STATUSES)}, got {status!r}"
+                )
+            body["status"] = status
+        if note_sid is not None:
+            body["note_sid"] = note_sid
+        if summary_sid is not None:
+            body["summary_sid"] = summary_sid
+        if not body:
+            raise ValidationError("Nothing to update: give status, note_sid or summary_sid")
+        return await self._call(
+            ops.UPDATE_TRANSFER,
+            InteractionTransfer,
+            path_params={
+                "InteractionSid": interaction_sid,
+                "ChannelSid": channel_sid,
+                "Sid": transfer_sid,
+            },
+            json_body=body,
+        )

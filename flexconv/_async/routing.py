@@ -1,0 +1,488 @@
+"""``client.routing``: TaskRouter workflows (known-agent routing), workers, tasks, reservations.
+
+Every call takes the ``workspace_sid`` (``WS…``) it acts on: Flex accounts have one, found in
+``client.configuration.fetch().taskrouter_workspace_sid``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+from flexconv._core import routing as core
+from flexconv._core.errors import ConflictError, ValidationError
+from flexconv._core.ops import taskrouter as ops
+from flexconv._core.sids import check_sid, is_sid
+from flexconv.models.routing import Reservation, Task, Worker, Workflow
+
+if TYPE_CHECKING:
+    from flexconv._async.client import AsyncFlexConv
+    from flexconv._async.paging import AsyncPager
+
+__all__ = ["AsyncRouting"]
+
+
+class AsyncRouting:
+    """TaskRouter workflows, workers, tasks and reservations (``client.routing``)."""
+
+    def __init__(self, client: AsyncFlexConv) -> None:
+        self._client = client
+
+    # ------------------------------------------------------------------ workflows
+
+    def list_workflows(
+        self, workspace_sid: str, *, friendly_name: str | None = None, limit: int | None = None
+    ) -> AsyncPager[Workflow]:
+        """The workspace's workflows (optionally those with ``friendly_name``)."""
+        return self._client._list(
+            ops.LIST_WORKFLOWS,
+            Workflow,
+            path_params={"WorkspaceSid": workspace_sid},
+            values={"friendly_name": friendly_name},
+            limit=limit,
+        )
+
+    async def fetch_workflow(self, workspace_sid: str, workflow_sid: str) -> Workflow:
+        """One workflow; ``workflow.routing`` parses its configuration."""
+        return await self._client._call(
+            ops.FETCH_WORKFLOW,
+            Workflow,
+            path_params={"WorkspaceSid": workspace_sid, "Sid": workflow_sid},
+        )
+
+    async def create_workflow(
+        self,
+        workspace_sid: str,
+        friendly_name: str,
+        configuration: core.WorkflowConfiguration,
+        *,
+        task_reservation_timeout: int | None = None,
+        assignment_callback_url: str | None = None,
+    ) -> Workflow:
+        """Create a workflow from a typed configuration (see :func:`last_agent_then_queue`)."""
+        _check_config(configuration)
+        return await self._client._call(
+            ops.CREATE_WORKFLOW,
+            Workflow,
+            path_params={"WorkspaceSid": workspace_sid},
+            values={
+                "friendly_name": friendly_name,
+                "configuration": configuration.to_json(),
+                "task_reservation_timeout": task_reservation_timeout,
+                "assignment_callback_url": assignment_callback_url,
+            },
+        )
+
+    async def update_workflow(
+        self,
+        workspace_sid: str,
+        workflow_sid: str,
+        *,
+        configuration: core.WorkflowConfiguration | None = None,
+        friendly_name: str | None = None,
+        task_reservation_timeout: int | None = None,
+        re_evaluate_tasks: bool | None = None,
+    ) -> Workflow:
+        """Change a workflow; ``configuration`` replaces the whole routing configuration."""
+        if configuration is not None:
+            _check_config(configuration)
+        return await self._client._call(
+            ops.UPDATE_WORKFLOW,
+            Workflow,
+            path_params={"WorkspaceSid": workspace_sid, "Sid": workflow_sid},
+            values={
+                "configuration": configuration.to_json() if configuration is not None else None,
+                "friendly_name": friendly_name,
+                "task_reservation_timeout": task_reservation_timeout,
+                "re_evaluate_tasks": re_evaluate_tasks,
+            },
+        )
+
+    # ------------------------------------------------------------------ workers
+
+    def list_workers(
+        self,
+        workspace_sid: str,
+        *,
+        target_workers_expression: str | None = None,
+        activity_name: str | None = None,
+        activity_sid: str | None = None,
+        available: bool | None = None,
+        friendly_name: str | None = None,
+        task_queue_sid: str | None = None,
+        limit: int | None = None,
+    ) -> AsyncPager[Worker]:
+        """Workers, filtered by a TaskRouter expression, activity, availability or queue.
+
+        List results carry ``attributes=None`` (TaskRouter only returns them on a fetch).
+        """
+        if activity_sid is not None:
+            check_sid(activity_sid, "WA", "activity_sid")
+        if task_queue_sid is not None:
+            check_sid(task_queue_sid, "WQ", "task_queue_sid")
+        return self._client._list(
+            ops.LIST_WORKERS,
+            Worker,
+            path_params={"WorkspaceSid": workspace_sid},
+            values={
+                "target_workers_expression": target_workers_expression,
+                "activity_name": activity_name,
+                "activity_sid": activity_sid,
+                "available": available,
+                "friendly_name": friendly_name,
+                "task_queue_sid": task_queue_sid,
+            },
+            limit=limit,
+        )
+
+    async def fetch_worker(self, workspace_sid: str, worker_sid: str) -> Worker:
+        """One worker, with its attributes."""
+        return await self._client._call(
+            ops.FETCH_WORKER,
+            Worker,
+            path_params={"WorkspaceSid": workspace_sid, "Sid": worker_sid},
+        )
+
+    async def resolve_worker(
+        self,
+        workspace_sid: str,
+        worker: str | None = None,
+        *,
+        attribute: str | None = None,
+        value: str | None = None,
+    ) -> Worker:
+        """Find exactly one worker: by SID, by friendly name, or by an attribute's value.
+
+        ``resolve_worker(ws, "WK…")`` fetches; ``resolve_worker(ws, "alice")`` looks the friendly
+        name up; ``resolve_worker(ws, attribute="email", value="a@example.com")`` uses a
+        TargetWorkersExpression.  Raises :class:`WorkerLookupError` for none or several.
+        """
+        if attribute is not None or value is not None:
+            if worker is not None or attribute is None or value is None:
+                raise ValidationError("Give a worker, or attribute= and value= together")
+            name = _attr_name(attribute)
+            expression = f"{name} == {_quote(value)}"
+            found = await self.list_workers(
+                workspace_sid, target_workers_expression=expression
+            ).to_list()
+            return core.pick_one_worker(found, f"{name} == {value!r}")  # type: ignore[no-any-return]
+        if not isinstance(worker, str) or not worker.strip():
+            raise ValidationError(f"worker must be a WK SID or a friendly name, got {worker!r}")
+        if is_sid(worker, "WK"):
+            return await self.fetch_worker(workspace_sid, worker)
+        found = await self.list_workers(workspace_sid, friendly_name=worker).to_list()
+        found = [w for w in found if w.friendly_name == worker]
+        return core.pick_one_worker(found, f"friendly name {worker!r}")  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------------ tasks
+
+    async def create_task(
+        self,
+        workspace_sid: str,
+        *,
+        attributes: Mapping[str, Any],
+        workflow_sid: str | None = None,
+        task_channel: str | None = None,
+        priority: int | None = None,
+        timeout: int | None = None,
+    ) -> Task:
+        """Create a task (the custom-orchestration path; see :meth:`create_conversation_task`)."""
+        if workflow_sid is not None:
+            check_sid(workflow_sid, "WW", "workflow_sid")
+        if not isinstance(attributes, Mapping):
+            raise ValidationError("attributes must be a mapping")
+        return await self._client._call(
+            ops.CREATE_TASK,
+            Task,
+            path_params={"WorkspaceSid": workspace_sid},
+            values={
+                "attributes": dict(attributes),
+                "workflow_sid": workflow_sid,
+                "task_channel": task_channel,
+                "priority": priority,
+                "timeout": timeout,
+            },
+        )
+
+    async def create_conversation_task(
+        self,
+        workspace_sid: str,
+        conversation_sid: str,
+        *,
+        workflow_sid: str,
+        task_channel: str = "chat",
+        customer_address: str | None = None,
+        channel_type: str | None = None,
+        known_worker_sid: str | None = None,
+        known_worker_attribute: str = "last_agent_sid",
+        attributes: Mapping[str, Any] | None = None,
+        priority: int | None = None,
+        timeout: int | None = None,
+    ) -> Task:
+        """Create a task for a conversation: Twilio's prescribed path for your own orchestration.
+
+        The attributes link it to the conversation (``conversationSid``, ``conversations.media``)
+        and the customer (``customerAddress``, ``from``); ``known_worker_sid`` is stored under
+        ``known_worker_attribute`` for a known-agent workflow.  You then handle wrapup and
+        completion yourself (complete the task, remove the agent, close the conversation).
+        """
+        attrs = core.conversation_task_attributes(
+            conversation_sid,
+            customer_address=customer_address,
+            channel_type=channel_type,
+            known_worker_sid=known_worker_sid,
+            known_worker_attribute=known_worker_attribute,
+            extra=attributes,
+        )
+        return await self.create_task(
+            workspace_sid,
+            attributes=attrs,
+            workflow_sid=workflow_sid,
+            task_channel=task_channel,
+            priority=priority,
+            timeout=timeout,
+        )
+
+    async def fetch_task(self, workspace_sid: str, task_sid: str) -> Task:
+        """One task, with its attributes and ``etag``."""
+        return await self._client._call(
+            ops.FETCH_TASK, Task, path_params={"WorkspaceSid": workspace_sid, "Sid": task_sid}
+        )
+
+    def list_tasks(
+        self,
+        workspace_sid: str,
+        *,
+        assignment_status: str | Iterable[str] | None = None,
+        evaluate_task_attributes: str | None = None,
+        workflow_sid: str | None = None,
+        task_queue_sid: str | None = None,
+        ordering: str | None = None,
+        limit: int | None = None,
+    ) -> AsyncPager[Task]:
+        """Tasks; ``assignment_status`` takes one status or several, ``evaluate_task_attributes``
+        a TaskRouter expression over task attributes.  Listed tasks carry ``attributes=None``."""
+        return self._client._list(
+            ops.LIST_TASKS,
+            Task,
+            path_params={"WorkspaceSid": workspace_sid},
+            values={
+                "assignment_status": core.check_assignment_statuses(assignment_status),
+                "evaluate_task_attributes": evaluate_task_attributes,
+                "workflow_sid": workflow_sid,
+                "task_queue_sid": task_queue_sid,
+                "ordering": ordering,
+            },
+            limit=limit,
+        )
+
+    async def update_task(
+        self,
+        workspace_sid: str,
+        task_sid: str,
+        *,
+        attributes: Mapping[str, Any] | None = None,
+        assignment_status: Literal["wrapping", "completed"] | None = None,
+        reason: str | None = None,
+        priority: int | None = None,
+        if_match: str | None = None,
+    ) -> Task:
+        """Update a task; ``if_match`` (an ETag, e.g. ``task.etag``) makes it conditional: a
+        mismatch raises :class:`~flexconv.ConflictError` (HTTP 412).
+
+        Canceling goes through :meth:`cancel_task`, which refuses interaction tasks.
+        """
+        if assignment_status is not None and assignment_status not in ("wrapping", "completed"):
+            raise ValidationError(
+                "assignment_status here is wrapping or completed; use cancel_task() to cancel, "
+                f"got {assignment_status!r}"
+            )
+        if assignment_status == "completed" and not reason:
+            raise ValidationError("Completing a task needs a reason")
+        return await self._client._call(
+            ops.UPDATE_TASK,
+            Task,
+            path_params={"WorkspaceSid": workspace_sid, "Sid": task_sid},
+            values={
+                "attributes": dict(attributes) if attributes is not None else None,
+                "assignment_status": assignment_status,
+                "reason": reason,
+                "priority": priority,
+                "if_match": if_match,
+            },
+        )
+
+    async def update_task_attributes(
+        self,
+        workspace_sid: str,
+        task_sid: str,
+        change: Callable[[dict[str, Any]], Mapping[str, Any]],
+        *,
+        retries: int = 3,
+    ) -> Task:
+        """Read-modify-write a task's attributes safely: fetch, apply ``change`` to a copy of the
+        attributes, update with ``If-Match``; on a 412 re-fetch and retry (``retries`` times)."""
+        attempt = 0
+        while True:
+            task = await self.fetch_task(workspace_sid, task_sid)
+            new = change(dict(task.attributes or {}))
+            try:
+                return await self.update_task(
+                    workspace_sid, task_sid, attributes=new, if_match=task.etag
+                )
+            except ConflictError:
+                attempt += 1
+                if attempt > retries:
+                    raise
+
+    async def cancel_task(
+        self, workspace_sid: str, task_sid: str, *, reason: str, if_match: str | None = None
+    ) -> Task:
+        """Cancel a task, unless it belongs to a Flex interaction.
+
+        Raises :class:`InteractionTaskError` for interaction tasks (close the interaction channel
+        instead); the task is fetched first to check.
+        """
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValidationError("Canceling a task needs a reason")
+        await self._refuse_interaction_task(workspace_sid, task_sid)
+        return await self._client._call(
+            ops.UPDATE_TASK,
+            Task,
+            path_params={"WorkspaceSid": workspace_sid, "Sid": task_sid},
+            values={"assignment_status": "canceled", "reason": reason, "if_match": if_match},
+        )
+
+    async def delete_task(
+        self, workspace_sid: str, task_sid: str, *, if_match: str | None = None
+    ) -> None:
+        """Delete a task, unless it belongs to a Flex interaction (:class:`InteractionTaskError`)."""
+        await self._refuse_interaction_task(workspace_sid, task_sid)
+        await self._client._call_raw(
+            ops.DELETE_TASK,
+            path_params={"WorkspaceSid": workspace_sid, "Sid": task_sid},
+            values={"if_match": if_match},
+        )
+
+    async def _refuse_interaction_task(self, workspace_sid: str, task_sid: str) -> None:
+        task = await self.fetch_task(workspace_sid, task_sid)
+        owner = core.interaction_of_task(task.attributes)
+        if owner is not None:
+            raise core.InteractionTaskError(task_sid, owner[0], owner[1])
+
+    # ------------------------------------------------------------------ reservations
+
+    def list_reservations(
+        self,
+        workspace_sid: str,
+        task_sid: str,
+        *,
+        reservation_status: str | None = None,
+        worker_sid: str | None = None,
+        limit: int | None = None,
+    ) -> AsyncPager[Reservation]:
+        """A task's reservations (optionally by status or worker)."""
+        if worker_sid is not None:
+            check_sid(worker_sid, "WK", "worker_sid")
+        return self._client._list(
+            ops.LIST_RESERVATIONS,
+            Reservation,
+            path_params={"WorkspaceSid": workspace_sid, "TaskSid": task_sid},
+            values={"reservation_status": reservation_status, "worker_sid": worker_sid},
+            limit=limit,
+        )
+
+    def list_worker_reservations(
+        self,
+        workspace_sid: str,
+        worker_sid: str,
+        *,
+        reservation_status: str | None = None,
+        limit: int | None = None,
+    ) -> AsyncPager[Reservation]:
+        """A worker's reservations (``reservation_status="pending"`` for its open offers)."""
+        return self._client._list(
+            ops.LIST_WORKER_RESERVATIONS,
+            Reservation,
+            path_params={"WorkspaceSid": workspace_sid, "WorkerSid": worker_sid},
+            values={"reservation_status": reservation_status},
+            limit=limit,
+        )
+
+    async def fetch_reservation(
+        self, workspace_sid: str, task_sid: str, reservation_sid: str
+    ) -> Reservation:
+        """One reservation of a task."""
+        return await self._client._call(
+            ops.FETCH_RESERVATION,
+            Reservation,
+            path_params={
+                "WorkspaceSid": workspace_sid,
+                "TaskSid": task_sid,
+                "Sid": reservation_sid,
+            },
+        )
+
+    async def accept_reservation(
+        self, workspace_sid: str, task_sid: str, reservation_sid: str
+    ) -> Reservation:
+        """Accept a reservation (what the agent's Flex UI does; useful in tests and custom UIs)."""
+        return await self._answer(workspace_sid, task_sid, reservation_sid, "accepted", None)
+
+    async def reject_reservation(
+        self,
+        workspace_sid: str,
+        task_sid: str,
+        reservation_sid: str,
+        *,
+        activity_sid: str | None = None,
+    ) -> Reservation:
+        """Reject a reservation; ``activity_sid`` moves the worker to that activity."""
+        if activity_sid is not None:
+            check_sid(activity_sid, "WA", "activity_sid")
+        return await self._answer(
+            workspace_sid, task_sid, reservation_sid, "rejected", activity_sid
+        )
+
+    async def _answer(
+        self,
+        workspace_sid: str,
+        task_sid: str,
+        reservation_sid: str,
+        status: str,
+        activity_sid: str | None,
+    ) -> Reservation:
+        return await self._client._call(
+            ops.UPDATE_RESERVATION,
+            Reservation,
+            path_params={
+                "WorkspaceSid": workspace_sid,
+                "TaskSid": task_sid,
+                "Sid": reservation_sid,
+            },
+            values={"reservation_status": status, "worker_activity_sid": activity_sid},
+        )
+
+
+def _check_config(configuration: object) -> None:
+    if not isinstance(configuration, core.WorkflowConfiguration):
+        raise ValidationError(
+            "configuration must be a WorkflowConfiguration (build one, or parse JSON with "
+            f"WorkflowConfiguration.from_json), got {type(configuration).__name__}"
+        )
+
+
+def _attr_name(attribute: str) -> str:
+    if not isinstance(attribute, str) or not all(
+        part.replace("_", "").isalnum() for part in attribute.split(".")
+    ):
+        raise ValidationError(f"attribute must be a worker attribute name, got {attribute!r}")
+    return attribute
+
+
+def _quote(value: str) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(f"value must be a string, got {value!r}")
+    if '"' in value and "'" in value:
+        raise ValidationError("value cannot hold both quote characters")
+    return f"'{value}'" if '"' in value else f'"{value}"'

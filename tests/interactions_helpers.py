@@ -1,0 +1,60 @@
+"""Helpers for the interactions and routing tests (both colours): a spec-checked emulator seeded
+with the default contact centre (alice, bob, the Everyone queue, +15005550006 routed to Flex)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flexconv.emulator.core import Emulator
+from tests.spec_check import SpecRecorder
+
+SUPPORT_LINE = "+15005550006"
+CUSTOMER = "+15551230000"
+
+
+class CheckedEmulator:
+    """Forwards to ``emu.handle`` and checks every exchange against Twilio's specs."""
+
+    def __init__(self, emu: Emulator) -> None:
+        self.emu = emu
+        self.account_sid = emu.account_sid
+        self.auth_token = emu.auth_token
+        self.recorder = SpecRecorder()
+        self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
+
+    def handle(self, method: str, url: str, headers: Mapping[str, str], body: bytes = b"") -> Any:
+        self.requests.append((method, url, dict(headers), body))
+        resp = self.emu.handle(method, url, headers, body)
+        self.recorder.record(method, url, headers, body, resp.status, resp.headers, resp.body)
+        return resp
+
+
+@dataclass
+class Centre:
+    """The seeded emulator and the SIDs the tests need."""
+
+    emu: Emulator
+    checked: CheckedEmulator
+    workspace_sid: str
+    workflow_sid: str
+    queue_sid: str
+    alice: str
+    bob: str
+
+
+def contact_centre(*, auto_tick: bool = True) -> Centre:
+    """The default scenario; ``auto_tick`` makes each request run what is due on the clock."""
+    emu = Emulator.from_scenario(seed=11)
+    emu.auto_tick = auto_tick
+    seeded = emu.seeded
+    return Centre(
+        emu=emu,
+        checked=CheckedEmulator(emu),
+        workspace_sid=seeded.workspace_sid,
+        workflow_sid=seeded.workflows["Assign to Anyone"],
+        queue_sid=seeded.task_queues["Everyone"],
+        alice=seeded.workers["alice"],
+        bob=seeded.workers["bob"],
+    )
