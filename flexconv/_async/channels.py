@@ -142,7 +142,10 @@ class AsyncChannels:
         """
         ref = _check_ref(sid_or_address)
         if not core.looks_like_address_sid(ref):
-            kind = core.infer_type(ref)
+            try:
+                kind = core.infer_type(ref)
+            except ValidationError:
+                kind = "chat"  # a chat name: no prefix to check
             core.validate_address(kind, ref)
             self._check_region(kind)
         values = core.auto_creation_values(

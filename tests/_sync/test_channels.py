@@ -195,6 +195,10 @@ def test_ie1_is_chat_only(setup: FlexSetup) -> None:
         assert setup.checked.requests == []
         made = ie1.channels.create("support-chat", type="chat")
         assert made.type == "chat"
+        renamed = ie1.channels.update("support-chat", friendly_name="Web chat")
+        assert renamed.friendly_name == "Web chat"
+        with pytest.raises(ValidationError, match="ie1"):
+            ie1.channels.update("whatsapp:+15551230000", auto_creation=False)
 
 
 def test_custom_orchestration_reaches_the_webhook(
