@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from flexconv._concurrency import async_sleep
-from flexconv._core.errors import APIConnectionError, APITimeoutError, ValidationError
+from flexconv._core.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    ValidationError,
+)
 from flexconv._core.operation import RawResponse, RequestSpec
 
 if TYPE_CHECKING:
@@ -145,6 +150,8 @@ class HttpxTransport:
     def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
         import httpx
 
+        if self._client.is_closed:
+            raise ClientClosedError("This client is closed; create a new one")
         try:
             resp = self._client.request(
                 request.method,
@@ -181,6 +188,8 @@ class AsyncHttpxTransport:
     async def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
         import httpx
 
+        if self._client.is_closed:
+            raise ClientClosedError("This client is closed; create a new one")
         try:
             resp = await self._client.request(
                 request.method,
@@ -217,7 +226,7 @@ class AiohttpTransport:
         import aiohttp
 
         if self._closed:
-            raise APIConnectionError("The client is closed")
+            raise ClientClosedError("This client is closed; create a new one")
         if self._session is None or (self._owned and self._session.closed):
             connector = aiohttp.TCPConnector(limit=_LIMITS["max_connections"])
             self._session = aiohttp.ClientSession(connector=connector, auto_decompress=True)

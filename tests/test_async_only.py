@@ -187,12 +187,6 @@ async def test_aiohttp_connection_refused_is_retried_for_post(sleeps: list[float
     assert AUTH_TOKEN not in str(info.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after aclose(), AiohttpTransport raises APIConnectionError('The client is closed') "
-    "with sent=False, which the retry loop treats as a connect error: it backs off and retries "
-    "max_retries times (about 1.5 s by default) before failing",
-)
 async def test_a_closed_client_fails_at_once(sleeps: list[float]) -> None:
     client = AsyncFlexConv(ACCOUNT_SID, AUTH_TOKEN, env={}, base_url="http://127.0.0.1:9")
     await client.aclose()

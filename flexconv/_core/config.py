@@ -49,7 +49,7 @@ class Secret:
 
 
 def _check_sid(value: str, prefix: str, what: str, source: str) -> None:
-    if not (value.startswith(prefix) and _SID.match(value[2:])):
+    if not (len(value) == 34 and value.startswith(prefix) and _SID.fullmatch(value[2:])):
         raise ConfigurationError(
             f"{what} from {source} is malformed: expected {prefix} followed by 32 hex digits, "
             f"got a value of length {len(value)} starting with {value[:2]!r}"
@@ -168,8 +168,10 @@ def resolve_config(
             "No credentials: pass auth_token= (or TWILIO_AUTH_TOKEN), or api_key= and api_secret= "
             "(or TWILIO_API_KEY and TWILIO_API_SECRET); looked in the arguments and the environment"
         )
+    region = region.lower() if region else None
+    edge = edge.lower() if edge else None
     for value, what in ((region, "region"), (edge, "edge")):
-        if value is not None and not _LABEL.match(value):
+        if value is not None and not _LABEL.fullmatch(value):
             raise ConfigurationError(
                 f"Malformed {what} {value!r}: expected a hostname label like 'ie1'"
             )
@@ -181,7 +183,7 @@ def resolve_config(
         account_sid=sid,
         username=username,
         password=Secret(password),
-        region=region.lower() if region else None,
-        edge=edge.lower() if edge else None,
+        region=region,
+        edge=edge,
         base_url=base_url,
     )

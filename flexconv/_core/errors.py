@@ -10,6 +10,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "FlexConvError",
@@ -27,6 +28,10 @@ class FlexConvError(Exception):
 
 class ValidationError(FlexConvError, ValueError):
     """Bad input, caught before anything was sent."""
+
+
+class ClientClosedError(FlexConvError):
+    """The client was used after it was closed."""
 
 
 class ConfigurationError(FlexConvError):
@@ -137,11 +142,10 @@ class RateLimitError(APIStatusError):
 
     @property
     def retry_after(self) -> float | None:
-        raw = self.headers.get("retry-after")
-        try:
-            return float(raw) if raw is not None else None
-        except ValueError:
-            return None
+        """Seconds to wait, from ``Retry-After`` in seconds or as an HTTP date."""
+        from flexconv._core.retry import parse_retry_after
+
+        return parse_retry_after(self.headers.get("retry-after"))
 
 
 class ServerError(APIStatusError):

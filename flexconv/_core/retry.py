@@ -41,7 +41,8 @@ class RetryPolicy:
             raise ValidationError("retry delays must not be negative")
 
 
-def _parse_retry_after(value: str | None, now: datetime | None) -> float | None:
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """``Retry-After`` as seconds (delta-seconds or an HTTP date); ``None`` if absent or bad."""
     if not value:
         return None
     value = value.strip()
@@ -84,7 +85,7 @@ def retry_delay(
             return None
     elif status is not None:
         if status in (429, 503):
-            hinted = _parse_retry_after(retry_after, now)
+            hinted = parse_retry_after(retry_after, now)
             if hinted is not None:
                 return float(min(hinted, policy.max_retry_after))
         elif status >= 500:

@@ -56,7 +56,8 @@ class OpenStrEnum(str, Enum):
     @property
     def known(self) -> bool:
         """Whether the value is one flexconv knows (not one added by Twilio later)."""
-        return self._name_ in type(self).__members__
+        member = type(self).__members__.get(self._name_)
+        return member is not None and member.value == self._value_
 
 
 @attrs.define(frozen=True, kw_only=True, repr=False)

@@ -911,11 +911,6 @@ async def test_the_wrong_kind_of_http_client_is_refused() -> None:
         AsyncFlexConv(ACCOUNT_SID, AUTH_TOKEN, env={}, http_client=object())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after close, the httpx-backed transports let httpx's RuntimeError('Cannot send a "
-    "request, as the client has been closed.') escape instead of a FlexConvError",
-)
 async def test_a_closed_client_raises_a_flexconv_error() -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(200))
     client = AsyncFlexConv(ACCOUNT_SID, AUTH_TOKEN, env={}, transport=transport)

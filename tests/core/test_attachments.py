@@ -418,3 +418,40 @@ def test_result_is_start_with_exactly_that_change(
     assert apply_changes(after, checked) == after  # idempotent
     diff = diff_channel_configs(start, after)
     assert {c.address_type for c in diff.changes} <= {kind}
+
+
+@st.composite
+def valid_changes(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
+    requests = draw(st.lists(valid_change(), min_size=1, max_size=4, unique_by=lambda r: r[0]))
+    return dict(requests)
+
+
+def expected_after(start: list[Any], changes: dict[str, dict[str, Any]]) -> list[Any]:
+    """An independent oracle: the start with each named setting replaced, nothing else."""
+    checked = check_changes(changes)
+    out: list[Any] = []
+    present = set()
+    for old in start:
+        kind = old.get("address_type") if isinstance(old, dict) else None
+        if kind not in checked:
+            out.append(old)
+            continue
+        present.add(kind)
+        base = old.get("cbm_attachments", default_settings(kind))
+        out.append({**old, "cbm_attachments": {**base, **checked[kind].values()}})
+    for kind, change in checked.items():
+        if kind not in present:
+            settings = {**default_settings(kind), **change.values()}
+            out.append({"address_type": kind, "cbm_attachments": settings})
+    return out
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(start=channel_configs(), changes=valid_changes())
+def test_several_channels_at_once_change_exactly_those(
+    start: list[Any], changes: dict[str, dict[str, Any]]
+) -> None:
+    after = apply_changes(start, check_changes(changes))
+    assert after == expected_after(start, changes)
+    changed = {c.address_type for c in diff_channel_configs(start, after).changes}
+    assert changed <= set(changes)
