@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from flexconv.emulator import EmuResponse, Emulator
+from flexconv.emulator import Emulator, EmuResponse
 from tests.spec_check import check_response
 
 FLEX = "https://flex-api.twilio.com/v1"

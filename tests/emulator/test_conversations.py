@@ -79,7 +79,12 @@ def test_bad_addresses_are_rejected(http: Http, kind: str, address: str) -> None
 def test_address_auto_creation_needs_its_target(http: Http) -> None:
     resp = http.post(
         f"{CONV}/Configuration/Addresses",
-        {"Type": "sms", "Address": "+15005550001", "AutoCreation.Enabled": "true", "AutoCreation.Type": "studio"},
+        {
+            "Type": "sms",
+            "Address": "+15005550001",
+            "AutoCreation.Enabled": "true",
+            "AutoCreation.Type": "studio",
+        },
     )
     assert resp.status == 400
 
@@ -134,7 +139,10 @@ def test_closed_is_terminal(http: Http) -> None:
 def test_timers_fire_on_the_virtual_clock(bare: Emulator, http: Http) -> None:
     conv = new_conv(http, **{"Timers.Inactive": "PT5M", "Timers.Closed": "PT30M"})
     url = f"{CONV}/Conversations/{conv['sid']}"
-    assert conv["timers"] == {"date_inactive": "2026-01-01T12:05:00Z", "date_closed": "2026-01-01T12:30:00Z"}
+    assert conv["timers"] == {
+        "date_inactive": "2026-01-01T12:05:00Z",
+        "date_closed": "2026-01-01T12:30:00Z",
+    }
     bare.advance(4 * 60)
     http.post(f"{url}/Messages", {"Author": "a", "Body": "still here"})  # restarts the timers
     bare.advance(4 * 60)
@@ -148,7 +156,10 @@ def test_timers_fire_on_the_virtual_clock(bare: Emulator, http: Http) -> None:
     assert http.get(url).json["timers"] == {}
 
 
-@pytest.mark.parametrize(("name", "value"), [("Timers.Inactive", "PT30S"), ("Timers.Closed", "PT5M"), ("Timers.Closed", "5 minutes")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("Timers.Inactive", "PT30S"), ("Timers.Closed", "PT5M"), ("Timers.Closed", "5 minutes")],
+)
 def test_timer_limits(http: Http, name: str, value: str) -> None:
     assert http.post(f"{CONV}/Conversations", {name: value}).status == 400
 
@@ -196,7 +207,9 @@ def test_conversation_with_participants_checks_bindings_first(http: Http) -> Non
     conv = new_conv(http)
     add_sms(http, conv["sid"], "+15551230000")
     before = len(http.get(f"{CONV}/Conversations").json["conversations"])
-    participant = json.dumps({"messaging_binding": {"address": "+15551230000", "proxy_address": "+15005550006"}})
+    participant = json.dumps(
+        {"messaging_binding": {"address": "+15551230000", "proxy_address": "+15005550006"}}
+    )
     resp = http.post(f"{CONV}/ConversationWithParticipants", {"Participant": [participant]})
     assert resp.status == 409
     assert resp.json["code"] == 50416
@@ -234,13 +247,17 @@ def test_participant_conversations_by_address_and_identity(http: Http) -> None:
         add_sms(http, conv["sid"], "+15551230000")
         http.post(f"{CONV}/Conversations/{conv['sid']}/Participants", {"Identity": "alice"})
         http.post(f"{CONV}/Conversations/{conv['sid']}", {"State": "closed"})
-    by_address = http.get(f"{CONV}/ParticipantConversations", params={"Address": "+15551230000", "PageSize": 2}).json
+    by_address = http.get(
+        f"{CONV}/ParticipantConversations", params={"Address": "+15551230000", "PageSize": 2}
+    ).json
     assert by_address["meta"]["key"] == "conversations"
     assert len(by_address["conversations"]) == 2
     item = by_address["conversations"][0]
     assert item["participant_messaging_binding"]["address"] == "+15551230000"
     assert item["conversation_state"] == "closed"
-    by_identity = http.get(f"{CONV}/ParticipantConversations", params={"Identity": "alice", "PageSize": 500}).json
+    by_identity = http.get(
+        f"{CONV}/ParticipantConversations", params={"Identity": "alice", "PageSize": 500}
+    ).json
     assert by_identity["meta"]["page_size"] == 50
     assert len(by_identity["conversations"]) == 3
     assert http.get(f"{CONV}/ParticipantConversations").status == 400
@@ -263,7 +280,13 @@ def test_messages_media_attributes_and_order(bare: Emulator, http: Http) -> None
     second = http.post(url, {"Author": "alice", "MediaSid": media.sid})
     assert second.json["index"] == 1
     assert second.json["media"] == [
-        {"sid": media.sid, "category": "media", "filename": "a.png", "content_type": "image/png", "size": 1234}
+        {
+            "sid": media.sid,
+            "category": "media",
+            "filename": "a.png",
+            "content_type": "image/png",
+            "size": 1234,
+        }
     ]
     assert http.post(url, {"Author": "alice"}).status == 400
     desc = http.get(url, params={"Order": "desc"}).json["messages"]
@@ -314,7 +337,14 @@ def test_scoped_webhooks(http: Http) -> None:
     assert http.post(url, {"Target": "webhook"}).status == 400
     assert http.post(url, {"Target": "elsewhere", "Configuration.Url": "https://x"}).status == 400
     for _ in range(5):
-        http.post(url, {"Target": "trigger", "Configuration.Url": "https://t", "Configuration.Triggers": "help"})
+        http.post(
+            url,
+            {
+                "Target": "trigger",
+                "Configuration.Url": "https://t",
+                "Configuration.Triggers": "help",
+            },
+        )
     page = http.get(url, params={"PageSize": 50}).json
     assert page["meta"]["page_size"] == 5
     assert len(page["webhooks"]) == 5
@@ -325,7 +355,9 @@ def test_scoped_webhooks(http: Http) -> None:
 
 def test_rest_changes_fire_webhooks_only_with_the_header(bare: Emulator, http: Http) -> None:
     received: list[dict[str, str]] = []
-    bare.webhooks.register("https://team.example.com/hook", lambda r: received.append(r.form()) or 200)
+    bare.webhooks.register(
+        "https://team.example.com/hook", lambda r: received.append(r.form()) or 200
+    )
     http.post(
         f"{CONV}/Configuration/Webhooks",
         [
@@ -340,7 +372,9 @@ def test_rest_changes_fire_webhooks_only_with_the_header(bare: Emulator, http: H
     assert received == []
     hdr = {"X-Twilio-Webhook-Enabled": "true"}
     http.post(f"{CONV}/Conversations", {"FriendlyName": "loud"}, headers=hdr)
-    http.post(f"{CONV}/Conversations/{conv['sid']}/Messages", {"Author": "a", "Body": "loud"}, headers=hdr)
+    http.post(
+        f"{CONV}/Conversations/{conv['sid']}/Messages", {"Author": "a", "Body": "loud"}, headers=hdr
+    )
     assert [r["EventType"] for r in received] == ["onConversationAdded", "onMessageAdded"]
     msg = received[1]
     assert msg["Body"] == "loud"
@@ -370,10 +404,15 @@ def test_roles_include_flex_agent(http: Http) -> None:
         "editOwnMessageAttributes",
         "deleteOwnMessage",
     }
-    created = http.post(f"{CONV}/Roles", {"FriendlyName": "bot", "Type": "conversation", "Permission": ["sendMessage"]})
+    created = http.post(
+        f"{CONV}/Roles",
+        {"FriendlyName": "bot", "Type": "conversation", "Permission": ["sendMessage"]},
+    )
     assert created.status == 201
     assert created.json["sid"].startswith("RL")
-    upd = http.post(f"{CONV}/Roles/{created.json['sid']}", {"Permission": ["sendMessage", "leaveConversation"]})
+    upd = http.post(
+        f"{CONV}/Roles/{created.json['sid']}", {"Permission": ["sendMessage", "leaveConversation"]}
+    )
     assert upd.json["permissions"] == ["sendMessage", "leaveConversation"]
     assert http.delete(f"{CONV}/Roles/{created.json['sid']}").status == 204
 

@@ -36,7 +36,8 @@ def test_wrong_or_missing_credentials_answer_20003(emu: Emulator) -> None:
 
 def test_api_key_and_secret_authenticate(emu: Emulator) -> None:
     key = emu.create_api_key("ci")
-    assert key.sid.startswith("SK") and len(key.sid) == 34
+    assert key.sid.startswith("SK")
+    assert len(key.sid) == 34
     assert key.secret not in repr(key)
     http = Http(emu)
     assert http.get(f"{FLEX}/Configuration", auth=basic(key.sid, key.secret)).status == 200
@@ -46,7 +47,11 @@ def test_api_key_and_secret_authenticate(emu: Emulator) -> None:
 
 def test_unmodelled_paths_answer_twilio_404(emu: Emulator) -> None:
     http = Http(emu)
-    for url in (f"{FLEX}/PluginService/Plugins", "https://voice.twilio.com/v1/Calls", f"{CONV}/Nope"):
+    for url in (
+        f"{FLEX}/PluginService/Plugins",
+        "https://voice.twilio.com/v1/Calls",
+        f"{CONV}/Nope",
+    ):
         resp = http.get(url, check=False)
         assert resp.status == 404
         assert resp.json["code"] == 20404

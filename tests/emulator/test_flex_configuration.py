@@ -70,8 +70,16 @@ def test_posting_one_channel_config_drops_the_others(bare: Emulator) -> None:
 def test_json_keys_are_replaced_not_merged(bare: Emulator) -> None:
     http = Http(bare)
     acc = bare.account_sid
-    http.post(f"{FLEX}/Configuration", json_body={"account_sid": acc, "ui_attributes": {"a": 1, "b": 2}}, data=None)
-    resp = http.post(f"{FLEX}/Configuration", json_body={"account_sid": acc, "ui_attributes": {"c": 3}}, data=None)
+    http.post(
+        f"{FLEX}/Configuration",
+        json_body={"account_sid": acc, "ui_attributes": {"a": 1, "b": 2}},
+        data=None,
+    )
+    resp = http.post(
+        f"{FLEX}/Configuration",
+        json_body={"account_sid": acc, "ui_attributes": {"c": 3}},
+        data=None,
+    )
     assert resp.json["ui_attributes"] == {"c": 3}
     # untouched keys stay; read-only keys and unknown keys are ignored
     assert resp.json["ui_language"] == "en"
