@@ -165,14 +165,14 @@ class AsyncRouting:
             found = await self.list_workers(
                 workspace_sid, target_workers_expression=expression
             ).to_list()
-            return core.pick_one_worker(found, f"{name} == {value!r}")  # type: ignore[no-any-return]
+            return core.pick_one_worker(found, f"{name} == {value!r}")
         if not isinstance(worker, str) or not worker.strip():
             raise ValidationError(f"worker must be a WK SID or a friendly name, got {worker!r}")
         if is_sid(worker, "WK"):
             return await self.fetch_worker(workspace_sid, worker)
         found = await self.list_workers(workspace_sid, friendly_name=worker).to_list()
         found = [w for w in found if w.friendly_name == worker]
-        return core.pick_one_worker(found, f"friendly name {worker!r}")  # type: ignore[no-any-return]
+        return core.pick_one_worker(found, f"friendly name {worker!r}")
 
     # ------------------------------------------------------------------ tasks
 

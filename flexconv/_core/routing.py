@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -27,6 +27,8 @@ __all__ = [
     "last_agent_then_queue",
     "pick_one_worker",
 ]
+
+W = TypeVar("W")
 
 ASSIGNMENT_STATUSES = ("pending", "reserved", "assigned", "canceled", "completed", "wrapping")
 RESERVATION_ANSWERS = ("accepted", "rejected")
@@ -390,7 +392,7 @@ def check_assignment_statuses(value: str | Iterable[str] | None) -> list[str] | 
     return values
 
 
-def pick_one_worker(matches: Sequence[Any], what: str) -> Any:
+def pick_one_worker(matches: Sequence[W], what: str) -> W:
     """The single worker of a lookup; :class:`WorkerLookupError` for none or several."""
     if not matches:
         raise WorkerLookupError(f"No worker matches {what}")
