@@ -21,6 +21,7 @@ class Call:
     method: str
     url: str
     body: bytes
+    headers: dict[str, str]
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None
@@ -42,7 +43,7 @@ class Watched:
 
     def handle(self, method: str, url: str, headers: Mapping[str, str], body: bytes = b"") -> Any:
         resp = self.emulator.handle(method, url, headers, body)
-        self.calls.append(Call(method, url, body))
+        self.calls.append(Call(method, url, body, {k.lower(): v for k, v in headers.items()}))
         self.spec.record(method, url, headers, body, resp.status, resp.headers, resp.body)
         if "/Configuration" in url:
             hooks = self.after_get if method == "GET" else self.after_post

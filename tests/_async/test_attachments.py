@@ -101,6 +101,8 @@ async def test_disable_web_keeps_every_other_entry(
     assert [str(c) for c in result.diff.changes] == ["web: cbm_attachments.enabled: True -> False"]
     # the FAQ's shape: account_sid plus the whole channel_configs array, nothing else
     (post,) = watched.posts
+    assert post.url == "https://flex-api.twilio.com/v1/Configuration"
+    assert post.headers["content-type"].startswith("application/json")
     body = post.json()
     assert set(body) == {"account_sid", "channel_configs"}
     assert body["account_sid"] == emulator.account_sid

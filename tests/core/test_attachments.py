@@ -381,7 +381,7 @@ def valid_change(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     return kind, values
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
 @given(start=channel_configs(), request=valid_change())
 def test_result_is_start_with_exactly_that_change(
     start: list[Any], request: tuple[str, dict[str, Any]]
@@ -446,7 +446,7 @@ def expected_after(start: list[Any], changes: dict[str, dict[str, Any]]) -> list
     return out
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(start=channel_configs(), changes=valid_changes())
 def test_several_channels_at_once_change_exactly_those(
     start: list[Any], changes: dict[str, dict[str, Any]]
