@@ -2,7 +2,8 @@
 """Generate the sync trees from the async sources: ``flexconv/_async`` -> ``flexconv/_sync`` and
 ``tests/_async`` -> ``tests/_sync``.
 
-Token-based: only NAME tokens are renamed (``AsyncFlexConv`` -> ``FlexConv``, ``aclose`` ->
+Token-based: only NAME tokens, and strings that are exactly one identifier (``__all__``
+entries), are renamed (``AsyncFlexConv`` -> ``FlexConv``, ``aclose`` ->
 ``close``, any ``Async<Name>`` -> ``<Name>``, ``async_<name>`` -> ``<name>``), and the ``async``
 and ``await`` keywords are dropped with the space after them.  Strings and comments are never
 rewritten.  ``--check`` regenerates into a temporary folder and compares whole trees: a stale,
@@ -49,6 +50,7 @@ RENAMES = {
 }
 _ASYNC_CLASS = re.compile(r"^Async(?=[A-Z])")
 _ASYNC_FUNC = re.compile(r"^async_(?=[a-z])")
+_QUOTED_NAME = re.compile(r"""^(["'])[A-Za-z_][A-Za-z0-9_]*\1$""")
 
 
 def rename(name: str) -> str:
@@ -68,6 +70,12 @@ def transform(source: str) -> str:
     # edits: (row, start_col, end_col, replacement); rows are 1-based
     edits: list[tuple[int, int, int, str]] = []
     for i, tok in enumerate(tokens):
+        if tok.type == tokenize.STRING and _QUOTED_NAME.match(tok.string):
+            # a string that is exactly one identifier (``__all__`` entries): rename it whole
+            quote, name = tok.string[0], tok.string[1:-1]
+            if rename(name) != name:
+                edits.append((tok.start[0], tok.start[1], tok.end[1], quote + rename(name) + quote))
+            continue
         if tok.type != tokenize.NAME:
             continue
         if tok.string in ("async", "await"):

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from flexconv._sync.client import FlexConv
     from flexconv.models.configuration import FlexConfiguration
 
-__all__ = ["AsyncAttachments"]
+__all__ = ["Attachments"]
 
 
 def _configs(config: FlexConfiguration) -> list[Any]:

@@ -22,7 +22,7 @@ from flexconv.models.channels import (
 if TYPE_CHECKING:
     from flexconv._sync.client import FlexConv
 
-__all__ = ["AsyncChannels"]
+__all__ = ["Channels"]
 
 
 def _check_ref(value: object) -> str:

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from flexconv._sync.routing import Routing
     from flexconv._sync.task_channels import TaskChannels
 
-__all__ = ["AsyncFlexConv"]
+__all__ = ["FlexConv"]
 
 log = logging.getLogger("flexconv")
 

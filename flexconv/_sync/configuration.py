@@ -12,7 +12,7 @@ from flexconv.models.configuration import FlexConfiguration
 if TYPE_CHECKING:
     from flexconv._sync.client import FlexConv
 
-__all__ = ["AsyncConfiguration"]
+__all__ = ["Configuration"]
 
 
 class Configuration:

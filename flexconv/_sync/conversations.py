@@ -23,10 +23,10 @@ if TYPE_CHECKING:
     from flexconv._sync.client import FlexConv
 
 __all__ = [
-    "AsyncConversations",
-    "AsyncMessages",
-    "AsyncParticipants",
-    "AsyncScopedWebhooks",
+    "Conversations",
+    "Messages",
+    "Participants",
+    "ScopedWebhooks",
 ]
 
 _MIN_INACTIVE = timedelta(minutes=1)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from flexconv._sync.client import FlexConv
     from flexconv._sync.paging import Pager
 
-__all__ = ["AsyncInteractions"]
+__all__ = ["Interactions"]
 
 T = TypeVar("T")
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-__all__ = ["AsyncPage", "AsyncPager"]
+__all__ = ["Page", "Pager"]
 
 
 class Page(Generic[T]):

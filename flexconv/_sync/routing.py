@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from flexconv._sync.client import FlexConv
     from flexconv._sync.paging import Pager
 
-__all__ = ["AsyncRouting"]
+__all__ = ["Routing"]
 
 
 class Routing:

@@ -15,7 +15,7 @@ from flexconv.models.task_channels import TaskChannel
 if TYPE_CHECKING:
     from flexconv._sync.client import FlexConv
 
-__all__ = ["AsyncTaskChannels"]
+__all__ = ["TaskChannels"]
 
 
 def _check_friendly(value: object) -> str:

@@ -1,0 +1,25 @@
+"""``flexconv demo``: the main job, end to end on the embedded emulator (no account, no network)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``demo`` sub-command."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "demo",
+        help="walk one SMS conversation end to end on the embedded emulator",
+        description="Seed a small contact centre in the embedded Flex emulator and walk one SMS "
+        "conversation through flexconv's public API; exit 1 if any observed state is wrong.",
+    )
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from flexconv.demo import run
+
+    failures = run(sys.stdout)
+    return 1 if failures else 0
