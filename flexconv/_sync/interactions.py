@@ -270,8 +270,9 @@ class Interactions:
         channel raises :class:`ChannelFailedError` (Twilio's ``error_code``/``error_message``);
         still not active after ``timeout`` seconds raises :class:`ChannelWaitTimeout`.  ``timeout``
         counts both the time slept and the wall time, whichever is larger.  ``on_poll`` is
-        called before each re-read: against the in-process emulator pass
-        ``lambda: emu.advance(0)`` so that its virtual clock ticks and the channel activates.
+        called before each re-read.  The emulator activates channels when its virtual clock
+        ticks: set ``emu.auto_tick = True`` (each request first runs what is due) or pass
+        ``on_poll=lambda: emu.advance(0)``.
         """
         if isinstance(interaction, Interaction):
             interaction_sid = interaction.sid or ""
