@@ -19,6 +19,7 @@ import random
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from ._base import (
@@ -36,6 +37,7 @@ from .conversations import Conversations
 from .faults import Faults
 from .flex import Flex
 from .messages import MessageLog
+from .scenario import Seeded, apply_scenario, default_scenario
 from .studio import Studio
 from .taskrouter import TaskRouter
 from .webhooks import WebhookEmitter
@@ -88,6 +90,8 @@ class Emulator:
         self._rng = random.Random(f"{seed}:credentials")
         self.auth_token: str = self._fixed_auth_token or "%032x" % self._rng.getrandbits(128)
         self.api_keys: dict[str, ApiKey] = {}
+        #: The SIDs by name from the last :meth:`seed` / :meth:`from_scenario` (empty before).
+        self.seeded = Seeded()
         self.clock = Clock()
         self.bus = EventBus()
         self.router = Router()
@@ -194,7 +198,7 @@ class Emulator:
         with self.operation():
             self.clock.advance(seconds)
 
-    def now(self) -> Any:
+    def now(self) -> datetime:
         """The virtual clock's current time (a timezone-aware ``datetime``)."""
         return self.clock.now()
 
@@ -243,12 +247,14 @@ class Emulator:
             }
 
     # ------------------------------------------------------------------ seeding
-    def seed(self, scenario: Mapping[str, Any]) -> Any:
-        """Build state from a declarative scenario (see :mod:`flexconv.emulator.scenario`)."""
-        from .scenario import apply_scenario
+    def seed(self, scenario: Mapping[str, Any]) -> Seeded:
+        """Build state from a declarative scenario (see :mod:`flexconv.emulator.scenario`).
 
+        Returns the SIDs by name, also kept on :attr:`seeded`.
+        """
         with self.operation():
-            return apply_scenario(self, scenario)
+            self.seeded = apply_scenario(self, scenario)
+            return self.seeded
 
     @classmethod
     def from_scenario(
@@ -263,11 +269,6 @@ class Emulator:
 
         The seeding result is kept on ``emu.seeded``.
         """
-        from .scenario import default_scenario
-
         emu = cls(seed, account_sid=account_sid, auth_token=auth_token)
-        emu.seeded = emu.seed(scenario if scenario is not None else default_scenario())
+        emu.seed(scenario if scenario is not None else default_scenario())
         return emu
-
-    #: The handles returned by the last :meth:`from_scenario` (``None`` otherwise).
-    seeded: Any = None

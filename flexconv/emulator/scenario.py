@@ -46,7 +46,8 @@ if TYPE_CHECKING:
 class Seeded:
     """The SIDs a scenario created, by name."""
 
-    workspace_sid: str | None = None
+    #: The seeded workspace's SID ("" when the scenario has no workspace).
+    workspace_sid: str = ""
     activities: dict[str, str] = field(default_factory=dict)
     workers: dict[str, str] = field(default_factory=dict)
     task_queues: dict[str, str] = field(default_factory=dict)
@@ -215,7 +216,6 @@ def _configure_flex(emu: Emulator, out: Seeded, flex_spec: Mapping[str, Any]) ->
     ]
     config["taskrouter_offline_activity_sid"] = out.activities.get("Offline")
     skills: list[str] = []
-    assert out.workspace_sid is not None
     for sid in out.workers.values():
         attrs = emu.taskrouter.get_worker(out.workspace_sid, sid).attributes
         routing = attrs.get("routing") if isinstance(attrs, dict) else None
