@@ -384,6 +384,8 @@ class Conversation:
     messages: list[Message] = field(default_factory=list)
     webhooks: dict[str, ScopedWebhook] = field(default_factory=dict)
     created_by: str | None = None
+    #: The index the next message gets (indexes are never reused).
+    next_index: int = 0
     _timers: list[_Timer] = field(default_factory=list, repr=False)
 
     @property
@@ -961,7 +963,7 @@ class Conversations:
         msg = Message(
             sid=self.emu.sids.new("IM"),
             conversation_sid=conv.sid,
-            index=len(conv.messages) and conv.messages[-1].index + 1,
+            index=conv.next_index,
             author=author,
             body=body,
             media=media,
@@ -973,6 +975,7 @@ class Conversations:
             delivery=delivery,
         )
         conv.messages.append(msg)
+        conv.next_index += 1
         conv.date_updated = now
         for p in recipients:
             assert p.address is not None

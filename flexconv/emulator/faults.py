@@ -49,7 +49,8 @@ class Fault:
 
     def __post_init__(self) -> None:
         if self.path is not None:
-            pattern = re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(self.path.rstrip("/")))
+            self.path = _normalise(self.path)
+            pattern = re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(self.path))
             self._path_re = re.compile(f"^{pattern}$")
 
     @property
@@ -63,16 +64,10 @@ class Fault:
             return False
         if self.product is not None and self.product != product:
             return False
-        if self.path is not None:
-            clean = path.rstrip("/") or "/"
-            if product == "api":
-                clean = clean.removesuffix(".json")
-            wanted = self.path.rstrip("/").removesuffix(".json") if product == "api" else None
-            if template is not None and self.path.rstrip("/") in (template, wanted):
-                return True
-            assert self._path_re is not None
-            return bool(self._path_re.match(clean) or self._path_re.match(path.rstrip("/")))
-        return True
+        if self.path is None or self.path == template:
+            return True
+        assert self._path_re is not None
+        return bool(self._path_re.match(_normalise(path)))
 
     def response(self) -> EmuResponse:
         """The error response for a status fault."""
@@ -82,6 +77,11 @@ class Fault:
             value = self.retry_after
             resp.headers["Retry-After"] = str(int(value)) if value == int(value) else str(value)
         return resp
+
+
+def _normalise(path: str) -> str:
+    """A path without trailing slash or ``.json`` (the 2010 API's suffix), as templates are."""
+    return path.rstrip("/").removesuffix(".json") or "/"
 
 
 @dataclass

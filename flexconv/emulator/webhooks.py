@@ -17,6 +17,7 @@ through the loopback server) without deadlocking.  Seeded options make deliverie
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -58,6 +59,7 @@ class Delivery:
     """One delivery attempt, as recorded in :attr:`WebhookEmitter.log`."""
 
     seq: int
+    #: The URL actually requested (with ``bodySHA256`` or, for GET, the parameters).
     url: str
     method: str
     kind: str
@@ -72,6 +74,8 @@ class Delivery:
     error: str | None = None
     response_body: bytes = b""
     duplicate: bool = False
+    #: The URL the webhook was addressed to (the key of registered receivers).
+    endpoint: str = ""
     target: Receiver | None = field(default=None, repr=False)
 
     @property
@@ -239,12 +243,13 @@ class WebhookEmitter:
             body=body,
             idempotency_token=headers["I-Twilio-Idempotency-Token"],
             created=self._clock.now(),
+            endpoint=url,
             target=target,
         )
         self.log.append(delivery)
         self._queue.append(delivery)
         if self.duplicate_probability and self._rng.random() < self.duplicate_probability:
-            dup = Delivery(**{**delivery.__dict__, "seq": next(self._seq), "duplicate": True})
+            dup = dataclasses.replace(delivery, seq=next(self._seq), duplicate=True)
             self.log.append(dup)
             self._queue.append(dup)
         if sync or (self._hold == 0 and not self.paused and not self.out_of_order):
@@ -268,9 +273,7 @@ class WebhookEmitter:
         return sent
 
     def _send(self, d: Delivery) -> None:
-        receiver = d.target or self._receivers.get(d.url.split("?bodySHA256=")[0])
-        if receiver is None and d.method == "GET":
-            receiver = self._receivers.get(d.url.split("?")[0])
+        receiver = d.target or self._receivers.get(d.endpoint)
         try:
             if receiver is not None:
                 status = receiver(

@@ -425,3 +425,12 @@ def test_account_configuration(http: Http) -> None:
     assert upd["default_inactive_timer"] == "PT10M"
     conv = new_conv(http)
     assert "date_inactive" in conv["timers"]
+
+
+def test_message_indexes_are_never_reused(http: Http) -> None:
+    conv = new_conv(http)
+    url = f"{CONV}/Conversations/{conv['sid']}/Messages"
+    http.post(url, {"Body": "a"})
+    last = http.post(url, {"Body": "b"}).json
+    http.delete(f"{url}/{last['sid']}")
+    assert http.post(url, {"Body": "c"}).json["index"] == 2

@@ -91,3 +91,12 @@ def test_clear_and_fired_count(emu: Emulator, http: Http) -> None:
 def test_faults_apply_before_auth(emu: Emulator, http: Http) -> None:
     emu.faults.rate_limit(times=1)
     assert http.get(f"{FLEX}/Configuration", auth="", check=False).status == 429
+
+
+def test_2010_paths_match_with_or_without_json(emu: Emulator, http: Http) -> None:
+    emu.faults.server_error(500, path="/2010-04-01/Accounts/{AccountSid}/Messages.json", times=1)
+    emu.faults.server_error(503, path=f"/2010-04-01/Accounts/{emu.account_sid}/Messages", times=1)
+    url = f"https://api.twilio.com/2010-04-01/Accounts/{emu.account_sid}/Messages.json"
+    assert http.get(url, check=False).status == 500
+    assert http.get(url, check=False).status == 503
+    assert http.get(url).status == 200
