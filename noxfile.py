@@ -22,7 +22,7 @@ TEST_DEPS = [
     "openapi-schema-validator>=0.6",
 ]
 LINT_DEPS = ["ruff==0.17.6"]
-TYPE_DEPS = ["mypy==2.4.1", "types-PyYAML"]
+TYPE_DEPS = ["mypy==2.4.1", "types-PyYAML", "pytest>=8"]
 DOCS_DEPS = ["mkdocs-material>=9.5", "mkdocstrings[python]>=0.26"]
 
 
