@@ -43,6 +43,23 @@ CONCURRENCY = 16
 GOALS = {"import": 0.5, "sync": 1.15, "async": 1.0}
 
 
+@dataclass(frozen=True)
+class Plan:
+    """How much to measure."""
+
+    import_runs: int  # fresh interpreters per import statement
+    sync_rounds: int
+    sync_per_round: int  # calls per variant per round
+    sync_warmup: int
+    async_rounds: int
+    async_per_worker: int  # calls per worker per round, CONCURRENCY workers
+    async_warmup: int
+
+
+FULL = Plan(15, 20, 100, 50, 24, 8, 4)
+QUICK = Plan(3, 4, 25, 10, 3, 4, 2)
+
+
 class BenchError(Exception):
     """A variant answered wrongly: the figures would mean nothing."""
 
@@ -341,7 +358,7 @@ def sync_variants(base: str) -> dict[str, tuple[Callable[[], tuple[int, str]], C
 
     def bare_call() -> tuple[int, str]:
         resp = bare.get(url, headers=headers)
-        return resp.status_code, resp.json()["account_sid"]
+        return resp.status_code, resp.json().get("account_sid")
 
     fc = flexconv.FlexConv(ACCOUNT_SID, AUTH_TOKEN, base_url=base, env={})
 
@@ -433,13 +450,13 @@ async def async_variants(base: str) -> dict[str, tuple[AsyncCall, Callable[[], A
     async def aiohttp_call() -> tuple[int, str]:
         async with session.get(url, headers=headers) as resp:
             body = await resp.read()
-            return resp.status, json.loads(body)["account_sid"]
+            return resp.status, json.loads(body).get("account_sid")
 
     hx = httpx.AsyncClient()
 
     async def httpx_call() -> tuple[int, str]:
         resp = await hx.get(url, headers=headers)
-        return resp.status_code, resp.json()["account_sid"]
+        return resp.status_code, resp.json().get("account_sid")
 
     def flexconv_fetch(client: Any) -> AsyncCall:
         async def call() -> tuple[int, str]:
@@ -635,16 +652,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     parts = args.only or ["imports", "sync", "async"]
-    if args.quick:
-        import_runs, sync_rounds, sync_per_round, async_rounds, async_per_worker = 3, 4, 25, 3, 4
-    else:
-        import_runs, sync_rounds, sync_per_round, async_rounds, async_per_worker = (
-            15,
-            20,
-            100,
-            16,
-            8,
-        )
+    plan = QUICK if args.quick else FULL
 
     body = flex_configuration(ACCOUNT_SID)
     results: dict[str, Any] = {"env": environment(), "body": check_against_spec(body)}
@@ -658,15 +666,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if "imports" in parts:
         progress("imports ...")
-        results["imports"] = bench_imports(import_runs)
+        results["imports"] = bench_imports(plan.import_runs)
     if "sync" in parts or "async" in parts:
         with LoopbackServer.static(routes, authorization=AUTHORIZATION) as server:
             if "sync" in parts:
                 progress(f"sync fetch against {server.url} ...")
-                results["sync"] = bench_sync(server.url, sync_rounds, sync_per_round, warmup=50)
+                results["sync"] = bench_sync(
+                    server.url, plan.sync_rounds, plan.sync_per_round, plan.sync_warmup
+                )
             if "async" in parts:
                 progress(f"async fetch x{CONCURRENCY} against {server.url} ...")
-                results["async"] = bench_async(server.url, async_rounds, async_per_worker, 4)
+                results["async"] = bench_async(
+                    server.url, plan.async_rounds, plan.async_per_worker, plan.async_warmup
+                )
     results["goals"] = goals(results)
     print(json.dumps(results, indent=2) if args.json else render(results))
     return 0
