@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from flexconv._core.errors import ValidationError
-from flexconv._core.operation import RequestSpec
+from flexconv._core.operation import RequestSpec, follow_request
 from flexconv._core.paging import parse_page
+from flexconv._core.response import parse_json
 from flexconv._core.results import ResponseInfo
 
 if TYPE_CHECKING:
@@ -73,9 +74,9 @@ class AsyncPager(Generic[T]):
         return pager
 
     async def _fetch(self, url: str) -> AsyncPage[T]:
-        spec = self._client._follow_spec(self._first, url)
+        spec = follow_request(self._first, url)
         raw = await self._client._send(spec)
-        data = self._client._json(raw, spec)
+        data = parse_json(raw, spec)
         items, next_url = parse_page(data, self._list_key, url)
         if next_url is not None:
             self._client._check_followable(next_url)

@@ -7,13 +7,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from flexconv._core.config import ClientConfig
+from flexconv._core.config import PRODUCTS, ClientConfig
 from flexconv._core.encoding import compact_json, encode_form
 from flexconv._core.errors import ValidationError
 from flexconv._core.sids import check_sid, check_sid_or_name
 from flexconv._version import __version__
 
-__all__ = ["Operation", "Param", "RawResponse", "RequestSpec", "build_request", "user_agent"]
+__all__ = [
+    "Operation",
+    "Param",
+    "RawResponse",
+    "RequestSpec",
+    "build_raw_request",
+    "build_request",
+    "check_followable",
+    "follow_request",
+    "user_agent",
+]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 
@@ -160,23 +170,99 @@ def build_request(
         (body if where == "body" else query).append((param.wire, value))
     url = config.product_origin(op.product) + path
     pairs = encode_form(query, json_params=json_names) + list(extra_query)
-    if pairs:
-        url += "?" + urllib.parse.urlencode(pairs)
-    content: bytes | None = None
     if op.body == "json" and op.method == "POST":
         payload = json_body if json_body is not None else dict(body)
-        content = compact_json(payload).encode()
+    else:
+        payload = None
+    form = encode_form(body, json_params=json_names) if body and payload is None else None
+    return _spec(op.method, url, pairs, hdrs, form, payload, headers, op.idempotent, op.name)
+
+
+def _spec(
+    method: str,
+    url: str,
+    query: list[tuple[str, str]],
+    hdrs: dict[str, str],
+    form: list[tuple[str, str]] | None,
+    json_payload: Any,
+    headers: Mapping[str, str] | None,
+    idempotent: bool,
+    name: str,
+) -> RequestSpec:
+    """Assemble a :class:`RequestSpec`: query string, form or JSON body, extra headers."""
+    if query:
+        url += ("&" if "?" in url else "?") + urllib.parse.urlencode(query)
+    content: bytes | None = None
+    if json_payload is not None:
+        content = compact_json(json_payload).encode()
         hdrs["Content-Type"] = "application/json"
-    elif body:
-        content = urllib.parse.urlencode(encode_form(body, json_params=json_names)).encode()
+    elif form is not None:
+        content = urllib.parse.urlencode(form).encode()
         hdrs["Content-Type"] = "application/x-www-form-urlencoded"
     if headers:
         hdrs.update(headers)
-    return RequestSpec(
-        method=op.method,
-        url=url,
-        headers=hdrs,
-        content=content,
-        idempotent=op.idempotent,
-        operation=op.name,
+    return RequestSpec(method, url, hdrs, content, idempotent, name)
+
+
+def build_raw_request(
+    config: ClientConfig,
+    method: str,
+    url: str,
+    *,
+    product: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+    json_body: Any = None,
+    headers: Mapping[str, str] | None = None,
+    json_params: Iterable[str] = (),
+) -> RequestSpec:
+    """The request for the escape hatch: any endpoint, encoded the Twilio way.
+
+    ``url`` is absolute, or a path under ``product`` (which honours region, edge and
+    ``base_url``).  ``data`` is form-encoded; ``json_body`` is sent as JSON.
+    """
+    method = method.upper()
+    if data is not None and json_body is not None:
+        raise ValidationError("Pass data= or json=, not both")
+    if product is not None:
+        if not url.startswith("/"):
+            raise ValidationError("With product=, url must be a path starting with '/'")
+        full = config.product_origin(product) + url
+    elif url.startswith(("https://", "http://")):
+        check_followable(config, url)
+        full = url
+    else:
+        raise ValidationError(
+            f"url must be absolute, or a path with product= (one of {', '.join(PRODUCTS)})"
+        )
+    json_names = tuple(json_params)
+    query = encode_form(params, json_params=json_names) if params else []
+    form = encode_form(data, json_params=json_names) if data is not None else None
+    idempotent = method in IDEMPOTENT_METHODS
+    hdrs = base_headers(config)
+    return _spec(
+        method, full, query, hdrs, form, json_body, headers, idempotent, f"request {method}"
+    )
+
+
+def follow_request(first: RequestSpec, url: str) -> RequestSpec:
+    """The GET of a list's next page, with the first page's headers."""
+    if url == first.url:
+        return first
+    return RequestSpec("GET", url, first.headers, None, True, first.operation)
+
+
+def check_followable(config: ClientConfig, url: str) -> None:
+    """Only send credentials to Twilio (``https://*.twilio.com``) or the client's ``base_url``."""
+    parts = urllib.parse.urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if config.base_url:
+        base = urllib.parse.urlsplit(config.base_url)
+        if (parts.scheme, parts.netloc) == (base.scheme, base.netloc):
+            return
+    if parts.scheme == "https" and (host == "twilio.com" or host.endswith(".twilio.com")):
+        return
+    raise ValidationError(
+        f"Refusing to send credentials to {parts.scheme}://{parts.netloc}: only Twilio's hosts "
+        "(https://*.twilio.com) or the client's base_url are followed"
     )

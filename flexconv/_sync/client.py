@@ -3,18 +3,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import random
-import urllib.parse
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from flexconv._sync.paging import Pager
 from flexconv._concurrency import sleep
-from flexconv._core.config import PRODUCTS, ClientConfig, resolve_config
-from flexconv._core.encoding import encode_form
+from flexconv._core.config import ClientConfig, resolve_config
 from flexconv._core.errors import (
     APIConnectionError,
     APIStatusError,
@@ -25,8 +24,9 @@ from flexconv._core.operation import (
     Operation,
     RawResponse,
     RequestSpec,
-    base_headers,
+    build_raw_request,
     build_request,
+    check_followable,
 )
 from flexconv._core.paging import check_page_size
 from flexconv._core.response import error_from_response, parse_json
@@ -236,42 +236,16 @@ class FlexConv:
         keys, ``json_params`` as JSON strings); ``json`` sends a JSON body.  Error statuses raise
         the same exceptions as the typed calls.
         """
-        method = method.upper()
-        if data is not None and json is not None:
-            raise ValidationError("Pass data= or json=, not both")
-        if product is not None:
-            if not url.startswith("/"):
-                raise ValidationError("With product=, url must be a path starting with '/'")
-            full = self._config.product_origin(product) + url
-        elif url.startswith(("https://", "http://")):
-            self._check_followable(url)
-            full = url
-        else:
-            raise ValidationError(
-                f"url must be absolute, or a path with product= (one of {', '.join(PRODUCTS)})"
-            )
-        hdrs = base_headers(self._config)
-        content: bytes | None = None
-        if params:
-            sep = "&" if "?" in full else "?"
-            full += sep + urllib.parse.urlencode(encode_form(params, json_params=json_params))
-        if data is not None:
-            content = urllib.parse.urlencode(encode_form(data, json_params=json_params)).encode()
-            hdrs["Content-Type"] = "application/x-www-form-urlencoded"
-        elif json is not None:
-            from flexconv._core.encoding import compact_json
-
-            content = compact_json(json).encode()
-            hdrs["Content-Type"] = "application/json"
-        if headers:
-            hdrs.update(headers)
-        spec = RequestSpec(
-            method=method,
-            url=full,
-            headers=hdrs,
-            content=content,
-            idempotent=method in ("GET", "HEAD", "DELETE", "OPTIONS"),
-            operation=f"request {method}",
+        spec = build_raw_request(
+            self._config,
+            method,
+            url,
+            product=product,
+            params=params,
+            data=data,
+            json_body=json,
+            headers=headers,
+            json_params=json_params,
         )
         raw = self._send(spec)
         return APIResponse(ResponseInfo.of(raw, spec), raw.content)
@@ -325,6 +299,24 @@ class FlexConv:
     def _json(self, raw: RawResponse, spec: RequestSpec) -> Any:
         return parse_json(raw, spec)
 
+    def _exchange(
+        self,
+        op: Operation,
+        path_params: Mapping[str, str] | None,
+        values: Mapping[str, Any] | None,
+        json_body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> tuple[RequestSpec, RawResponse]:
+        spec = build_request(
+            op,
+            self._config,
+            path_params=path_params,
+            values=_drop_none(values),
+            json_body=json_body,
+            headers=headers,
+        )
+        return spec, self._send(spec)
+
     def _call(
         self,
         op: Operation,
@@ -336,16 +328,8 @@ class FlexConv:
         headers: Mapping[str, str] | None = None,
     ) -> T:
         """Build, send and parse one call; the result carries its :class:`ResponseInfo`."""
-        spec = build_request(
-            op,
-            self._config,
-            path_params=path_params,
-            values=_drop_none(values),
-            json_body=json_body,
-            headers=headers,
-        )
-        raw = self._send(spec)
-        return _parse(parse, self._json(raw, spec), ResponseInfo.of(raw, spec))
+        spec, raw = self._exchange(op, path_params, values, json_body, headers)
+        return _parse(parse, parse_json(raw, spec), ResponseInfo.of(raw, spec))
 
     def _call_raw(
         self,
@@ -357,15 +341,7 @@ class FlexConv:
         headers: Mapping[str, str] | None = None,
     ) -> APIResponse:
         """Like :meth:`_call` but hands back the raw response (DELETE, or untyped bodies)."""
-        spec = build_request(
-            op,
-            self._config,
-            path_params=path_params,
-            values=_drop_none(values),
-            json_body=json_body,
-            headers=headers,
-        )
-        raw = self._send(spec)
+        spec, raw = self._exchange(op, path_params, values, json_body, headers)
         return APIResponse(ResponseInfo.of(raw, spec), raw.content)
 
     def _list(
@@ -393,38 +369,14 @@ class FlexConv:
         )
         return Pager(self, spec, op.list_key, _parser(parse), limit=limit)
 
-    def _follow_spec(self, first: RequestSpec, url: str) -> RequestSpec:
-        if url == first.url:
-            return first
-        return RequestSpec("GET", url, first.headers, None, True, first.operation)
-
     def _check_followable(self, url: str) -> None:
         """Only send credentials to Twilio or to the configured ``base_url``."""
-        parts = urllib.parse.urlsplit(url)
-        host = (parts.hostname or "").lower()
-        if self._config.base_url:
-            base = urllib.parse.urlsplit(self._config.base_url)
-            if (parts.scheme, parts.netloc) == (base.scheme, base.netloc):
-                return
-        if parts.scheme == "https" and (host == "twilio.com" or host.endswith(".twilio.com")):
-            return
-        raise ValidationError(
-            f"Refusing to send credentials to {parts.scheme}://{parts.netloc}: only Twilio's hosts "
-            "(https://*.twilio.com) or the client's base_url are followed"
-        )
+        check_followable(self._config, url)
 
 
 def _policy(retry: RetryPolicy | None, max_retries: int | None) -> RetryPolicy:
     policy = retry or RetryPolicy()
-    if max_retries is not None:
-        policy = RetryPolicy(
-            max_retries=max_retries,
-            initial_delay=policy.initial_delay,
-            max_delay=policy.max_delay,
-            max_retry_after=policy.max_retry_after,
-            jitter=policy.jitter,
-        )
-    return policy
+    return policy if max_retries is None else dataclasses.replace(policy, max_retries=max_retries)
 
 
 def _where(config: ClientConfig) -> str:
