@@ -8,57 +8,48 @@ writer" change the configuration between flexconv's read and its write.
 from __future__ import annotations
 
 import copy
-import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
+from tests.checked import CheckedEmulator, Exchange
 from tests.spec_check import SpecRecorder
 
 
-@dataclass
-class Call:
-    method: str
-    url: str
-    body: bytes
-    headers: dict[str, str]
-
-    def json(self) -> Any:
-        return json.loads(self.body) if self.body else None
-
-
-class Watched:
-    """An emulator seen through a recorder: ``calls``, ``spec`` problems and after-request hooks."""
+class Watched(CheckedEmulator):
+    """A checked emulator that also runs hooks after chosen configuration reads and writes."""
 
     def __init__(self, emulator: Any) -> None:
-        self.emulator = emulator
-        self.calls: list[Call] = []
-        self.spec = SpecRecorder()
+        super().__init__(emulator)
         #: Hooks run after the n-th GET of the configuration (1-based): n -> hook.
         self.after_get: dict[int, Callable[[], None]] = {}
         #: Hooks run after the n-th POST of the configuration (1-based): n -> hook.
         self.after_post: dict[int, Callable[[], None]] = {}
-        self.account_sid = emulator.account_sid
-        self.auth_token = emulator.auth_token
 
-    def handle(self, method: str, url: str, headers: Mapping[str, str], body: bytes = b"") -> Any:
-        resp = self.emulator.handle(method, url, headers, body)
-        self.calls.append(Call(method, url, body, {k.lower(): v for k, v in headers.items()}))
-        self.spec.record(method, url, headers, body, resp.status, resp.headers, resp.body)
-        if "/Configuration" in url:
-            hooks = self.after_get if method == "GET" else self.after_post
-            count = sum(1 for c in self.calls if c.method == method and "/Configuration" in c.url)
-            hook = hooks.pop(count, None)
-            if hook is not None:
-                hook()
-        return resp
+    def after(self, exchange: Exchange) -> None:
+        if "/Configuration" not in exchange.url:
+            return
+        hooks = self.after_get if exchange.method == "GET" else self.after_post
+        count = sum(
+            1 for c in self.calls if c.method == exchange.method and "/Configuration" in c.url
+        )
+        hook = hooks.pop(count, None)
+        if hook is not None:
+            hook()
 
     @property
-    def posts(self) -> list[Call]:
+    def calls(self) -> list[Exchange]:
+        return self.requests
+
+    @property
+    def spec(self) -> SpecRecorder:
+        return self.recorder
+
+    @property
+    def posts(self) -> list[Exchange]:
         return [c for c in self.calls if c.method == "POST"]
 
     @property
-    def gets(self) -> list[Call]:
+    def gets(self) -> list[Exchange]:
         return [c for c in self.calls if c.method == "GET"]
 
 

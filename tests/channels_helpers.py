@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flexconv.emulator.core import Emulator
 from flexconv.emulator.studio import messaging_flow_definition
-from tests.spec_check import SpecRecorder
+from tests.checked import CheckedEmulator
 
 PHONE = "+15551230000"
 CUSTOMER = "+15005550006"
 HOOK_URL = "https://backend.example.com/conversations-events"
-
-
-class CheckedEmulator:
-    """Forwards to ``emu.handle`` and checks every exchange against Twilio's specs."""
-
-    def __init__(self, emu: Emulator) -> None:
-        self.emu = emu
-        self.account_sid = emu.account_sid
-        self.auth_token = emu.auth_token
-        self.recorder = SpecRecorder()
-        self.requests: list[tuple[str, str, bytes]] = []
-
-    def handle(self, method: str, url: str, headers: Mapping[str, str], body: bytes = b"") -> Any:
-        self.requests.append((method, url, body))
-        resp = self.emu.handle(method, url, headers, body)
-        self.recorder.record(method, url, headers, body, resp.status, resp.headers, resp.body)
-        return resp
 
 
 @dataclass

@@ -3,32 +3,13 @@ with the default contact centre (alice, bob, the Everyone queue, +15005550006 ro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from flexconv.emulator.core import Emulator
-from tests.spec_check import SpecRecorder
+from tests.checked import CheckedEmulator
 
 SUPPORT_LINE = "+15005550006"
 CUSTOMER = "+15551230000"
-
-
-class CheckedEmulator:
-    """Forwards to ``emu.handle`` and checks every exchange against Twilio's specs."""
-
-    def __init__(self, emu: Emulator) -> None:
-        self.emu = emu
-        self.account_sid = emu.account_sid
-        self.auth_token = emu.auth_token
-        self.recorder = SpecRecorder()
-        self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
-
-    def handle(self, method: str, url: str, headers: Mapping[str, str], body: bytes = b"") -> Any:
-        self.requests.append((method, url, dict(headers), body))
-        resp = self.emu.handle(method, url, headers, body)
-        self.recorder.record(method, url, headers, body, resp.status, resp.headers, resp.body)
-        return resp
 
 
 @dataclass

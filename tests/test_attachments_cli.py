@@ -51,7 +51,7 @@ def test_show_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_set_writes_and_keeps_the_rest(
     emulator: Watched, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    start = channel_configs(emulator.emulator)
+    start = channel_configs(emulator.emu)
     code = main(
         [
             "attachments",
@@ -70,7 +70,7 @@ def test_set_writes_and_keeps_the_rest(
     captured = capsys.readouterr()
     assert '+    "enabled": false,' in captured.out
     assert "written and verified" in captured.err
-    final = channel_configs(emulator.emulator)
+    final = channel_configs(emulator.emu)
     assert final[0] == start[0]
     assert final[2:] == start[2:]
     assert final[1]["cbm_attachments"] == {

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from typing import Any, Protocol, TypeVar
 
 from flexconv._core.errors import ValidationError
 
-__all__ = ["STATES", "duration", "state_value", "webhook_method", "webhooks_header"]
+__all__ = [
+    "STATES",
+    "duration",
+    "open_conversations",
+    "state_value",
+    "webhook_method",
+    "webhooks_header",
+]
 
 STATES = ("initializing", "inactive", "active", "closed")
 _ISO_DURATION = re.compile(r"^P(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$")
@@ -68,3 +77,34 @@ def webhook_method(method: str | None) -> str | None:
 def webhooks_header(enabled: bool) -> str | None:
     """``X-Twilio-Webhook-Enabled``: REST changes fire webhooks only when it is ``true``."""
     return "true" if enabled else None
+
+
+class _Membership(Protocol):
+    @property
+    def conversation_sid(self) -> str | None: ...
+
+    @property
+    def conversation_state(self) -> Any: ...
+
+    @property
+    def participant_messaging_binding(self) -> Mapping[str, Any] | None: ...
+
+
+P = TypeVar("P", bound=_Membership)
+
+
+def open_conversations(items: Iterable[P], *, proxy_address: str | None = None) -> list[P]:
+    """The non-closed conversations of a ``ParticipantConversations`` listing, active first.
+
+    With ``proxy_address``, only memberships through that binding (or with no proxy) count.
+    """
+    keep = []
+    for item in items:
+        if item.conversation_sid is None or item.conversation_state == "closed":
+            continue
+        proxy = (item.participant_messaging_binding or {}).get("proxy_address")
+        if proxy_address is not None and proxy not in (None, proxy_address):
+            continue
+        keep.append(item)
+    keep.sort(key=lambda c: c.conversation_state != "active")
+    return keep

@@ -25,7 +25,6 @@ __all__ = [
     "RoutingSpec",
     "channel_outcome",
     "closing_values",
-    "open_conversations",
     "transfer_body",
 ]
 
@@ -326,16 +325,3 @@ def transfer_body(
         body["summary_sid"] = summary_sid
     body.update(extra or {})
     return body
-
-
-def open_conversations(items: Iterable[Mapping[str, Any]]) -> list[tuple[str, str | None]]:
-    """``(conversation_sid, state)`` of every non-closed conversation in a
-    ``ParticipantConversations`` listing, active ones first."""
-    found: list[tuple[str, str | None]] = []
-    for item in items:
-        state = item.get("conversation_state")
-        sid = item.get("conversation_sid")
-        if isinstance(sid, str) and state != "closed":
-            found.append((sid, state if isinstance(state, str) else None))
-    found.sort(key=lambda pair: pair[1] != "active")
-    return found

@@ -7,7 +7,13 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from flexconv._sync.paging import Pager
-from flexconv._core.conversations import duration, state_value, webhook_method, webhooks_header
+from flexconv._core.conversations import (
+    duration,
+    open_conversations,
+    state_value,
+    webhook_method,
+    webhooks_header,
+)
 from flexconv._core.errors import ValidationError
 from flexconv._core.ops import conversations as ops
 from flexconv._core.sids import check_sid
@@ -149,16 +155,28 @@ class Conversations:
             page_size=page_size,
         )
 
-    def open_for_address(self, address: str) -> ParticipantConversation | None:
+    def open_for(
+        self, address: str, *, proxy_address: str | None = None
+    ) -> list[ParticipantConversation]:
+        """The non-closed conversations a messaging address is in, active ones first.
+
+        With ``proxy_address``, only the binding through that number or sender counts.
+        """
+        if not isinstance(address, str) or not address.strip():
+            raise ValidationError(f"address must be a non-empty string, got {address!r}")
+        found = self.for_participant(address=address, page_size=50).to_list()
+        return open_conversations(found, proxy_address=proxy_address)
+
+    def open_for_address(
+        self, address: str, *, proxy_address: str | None = None
+    ) -> ParticipantConversation | None:
         """The non-closed conversation a messaging address is in, if any.
 
         A messaging binding can be in only one non-closed conversation at a time (Twilio's
         50416): this is the one to reuse rather than creating another.
         """
-        for found in self.for_participant(address=address):
-            if found.conversation_state != "closed":
-                return found
-        return None
+        found = self.open_for(address, proxy_address=proxy_address)
+        return found[0] if found else None
 
 
 class Participants:

@@ -23,12 +23,12 @@ from flexconv.models.interactions import (
     InteractionInvite,
     InteractionParticipant,
     InteractionTransfer,
-    ParticipantConversation,
     RoutingSpec,
 )
 
 if TYPE_CHECKING:
     from flexconv._sync.client import FlexConv
+    from flexconv.models.conversations import ParticipantConversation
     from flexconv._sync.paging import Pager
 
 __all__ = ["Interactions"]
@@ -149,30 +149,9 @@ class Interactions:
     def find_open_conversations(
         self, address: str, *, proxy_address: str | None = None
     ) -> list[ParticipantConversation]:
-        """The non-closed conversations ``address`` takes part in (active ones first), from
-        Conversations' ``ParticipantConversations``; with ``proxy_address``, only that binding."""
-        if not isinstance(address, str) or not address.strip():
-            raise ValidationError(f"address must be a non-empty string, got {address!r}")
-        self._pace(ops.LIST_PARTICIPANT_CONVERSATIONS)
-        found = self._client._list(
-            ops.LIST_PARTICIPANT_CONVERSATIONS,
-            ParticipantConversation,
-            values={"address": address},
-            page_size=50,
-        ).to_list()
-        keep = []
-        for item in found:
-            if item.conversation_state == "closed" or item.conversation_sid is None:
-                continue
-            binding = item.participant_messaging_binding or {}
-            if proxy_address is not None and binding.get("proxy_address") not in (
-                None,
-                proxy_address,
-            ):
-                continue
-            keep.append(item)
-        keep.sort(key=lambda c: c.conversation_state != "active")
-        return keep
+        """The non-closed conversations ``address`` takes part in (active ones first); with
+        ``proxy_address``, only that binding.  Same as ``client.conversations.open_for``."""
+        return self._client.conversations.open_for(address, proxy_address=proxy_address)
 
     def start_outbound(
         self,

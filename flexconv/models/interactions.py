@@ -31,7 +31,6 @@ __all__ = [
     "InteractionInvite",
     "InteractionParticipant",
     "InteractionTransfer",
-    "ParticipantConversation",
     "ParticipantType",
     "RoutingSpec",
     "TransferStatus",
@@ -176,28 +175,3 @@ class InteractionTransfer(Model):
     date_created: datetime | None = None
     date_updated: datetime | None = None
     url: str | None = None
-
-
-@attrs.define(frozen=True, kw_only=True, repr=False)
-class ParticipantConversation(Model):
-    """One conversation an address or identity takes part in (Conversations
-    ``/v1/ParticipantConversations``)."""
-
-    _repr_fields = ("conversation_sid", "conversation_state")
-
-    account_sid: str | None = None
-    chat_service_sid: str | None = None
-    participant_sid: str | None = None
-    participant_user_sid: str | None = None
-    participant_identity: str | None = None
-    participant_messaging_binding: dict[str, Any] | None = None
-    conversation_sid: str | None = None
-    conversation_unique_name: str | None = None
-    conversation_friendly_name: str | None = None
-    conversation_attributes: Any = None
-    conversation_date_created: datetime | None = None
-    conversation_date_updated: datetime | None = None
-    conversation_created_by: str | None = None
-    conversation_state: str | None = None
-    conversation_timers: dict[str, Any] | None = None
-    links: dict[str, Any] | None = None

@@ -47,7 +47,7 @@ async def test_create_get_update_delete(client: AsyncFlexConv, setup: FlexSetup)
         "onParticipantAdded",
     ]
     # the wire value of the method is lowercase
-    body = setup.checked.requests[-1][2].decode()
+    body = setup.checked.requests[-1].body.decode()
     assert "AutoCreation.WebhookMethod=get" in body
     assert body.count("AutoCreation.WebhookFilters=") == 2
 

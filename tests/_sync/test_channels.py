@@ -48,7 +48,7 @@ def test_create_get_update_delete(client: FlexConv, setup: FlexSetup) -> None:
         "onParticipantAdded",
     ]
     # the wire value of the method is lowercase
-    body = setup.checked.requests[-1][2].decode()
+    body = setup.checked.requests[-1].body.decode()
     assert "AutoCreation.WebhookMethod=get" in body
     assert body.count("AutoCreation.WebhookFilters=") == 2
 

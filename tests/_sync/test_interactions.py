@@ -278,7 +278,7 @@ def test_participant_wrapup_and_transfers(client: FlexConv, centre: Centre) -> N
     assert transfer.sid is not None
     body = json.loads(centre.checked.requests[-1][3])
     assert body == {"type": "cold", "to": target, "from": agent.sid}
-    assert centre.checked.requests[-1][2]["Content-Type"] == "application/json"
+    assert centre.checked.requests[-1].headers["content-type"] == "application/json"
     fetched = client.interactions.fetch_transfer(inter, chan, transfer.sid)
     assert fetched.to == target
     done = client.interactions.update_transfer(inter, chan, transfer.sid, status="completed")

@@ -13,7 +13,6 @@ from flexconv._core.interactions import (
     RoutingSpec,
     channel_outcome,
     closing_values,
-    open_conversations,
     transfer_body,
 )
 from flexconv._ratelimit import _Schedule
@@ -135,15 +134,6 @@ def test_transfer_body() -> None:
         transfer_body(type="warm", from_=None, to="+1555")
     with pytest.raises(ValidationError):
         transfer_body(type="hot", from_=None, to=WK)
-
-
-def test_open_conversations_active_first() -> None:
-    items = [
-        {"conversation_sid": "CH1", "conversation_state": "closed"},
-        {"conversation_sid": "CH2", "conversation_state": "inactive"},
-        {"conversation_sid": "CH3", "conversation_state": "active"},
-    ]
-    assert open_conversations(items) == [("CH3", "active"), ("CH2", "inactive")]
 
 
 def test_errors_name_what_matters() -> None:

@@ -139,15 +139,3 @@ UPDATE_TRANSFER = Operation(
     body="json",
     path_sids={"InteractionSid": "KD", "ChannelSid": "UO", "Sid": "UX"},
 )
-
-#: Conversations: the conversations an address (or identity) takes part in; list key
-#: ``conversations``, at most 50 per page.
-LIST_PARTICIPANT_CONVERSATIONS = Operation(
-    name="conversations.participant_conversations.list",
-    method="GET",
-    product="conversations",
-    path="/v1/ParticipantConversations",
-    params={"address": Param("Address"), "identity": Param("Identity")},
-    list_key="conversations",
-    max_page_size=50,
-)
