@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -156,7 +157,7 @@ class AsyncConversations:
 
     async def open_for(
         self, address: str, *, proxy_address: str | None = None
-    ) -> list[ParticipantConversation]:
+    ) -> builtins.list[ParticipantConversation]:
         """The non-closed conversations a messaging address is in, active ones first.
 
         With ``proxy_address``, only the binding through that number or sender counts.

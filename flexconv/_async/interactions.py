@@ -27,8 +27,8 @@ from flexconv.models.interactions import (
 
 if TYPE_CHECKING:
     from flexconv._async.client import AsyncFlexConv
-    from flexconv.models.conversations import ParticipantConversation
     from flexconv._async.paging import AsyncPager
+    from flexconv.models.conversations import ParticipantConversation
 
 __all__ = ["AsyncInteractions"]
 

@@ -6,7 +6,7 @@ Nothing here sends anything; :mod:`flexconv._async.interactions` calls these wit
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import attrs

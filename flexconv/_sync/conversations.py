@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -157,7 +158,7 @@ class Conversations:
 
     def open_for(
         self, address: str, *, proxy_address: str | None = None
-    ) -> list[ParticipantConversation]:
+    ) -> builtins.list[ParticipantConversation]:
         """The non-closed conversations a messaging address is in, active ones first.
 
         With ``proxy_address``, only the binding through that number or sender counts.

@@ -28,8 +28,8 @@ from flexconv.models.interactions import (
 
 if TYPE_CHECKING:
     from flexconv._sync.client import FlexConv
-    from flexconv.models.conversations import ParticipantConversation
     from flexconv._sync.paging import Pager
+    from flexconv.models.conversations import ParticipantConversation
 
 __all__ = ["Interactions"]
 
