@@ -517,14 +517,14 @@ class Flex:
                 attributes[key] = props[key]
         channel = props.get("task_channel_unique_name") or props.get("task_channel_sid")
         if props.get("worker_sid") or props.get("queue_sid"):
-            task = self._direct_task(
+            task = tr.create_direct_task(
                 workspace_sid,
-                attributes,
-                channel,
-                props.get("priority"),
-                props.get("timeout"),
+                attributes=attributes,
+                task_queue_sid=props.get("queue_sid"),
                 worker_sid=props.get("worker_sid"),
-                queue_sid=props.get("queue_sid"),
+                task_channel=channel,
+                priority=props.get("priority"),
+                timeout=props.get("timeout"),
             )
         else:
             task = tr.create_task(
@@ -536,58 +536,6 @@ class Flex:
                 timeout=props.get("timeout"),
             )
         ch.workspace_sid = workspace_sid
-        return task
-
-    def _direct_task(
-        self,
-        workspace_sid: str,
-        attributes: dict[str, Any],
-        channel: str | None,
-        priority: int | None,
-        timeout: int | None,
-        *,
-        worker_sid: str | None,
-        queue_sid: str | None,
-    ) -> Any:
-        """A task routed straight to a queue, or to one worker within a queue (invites,
-        transfers, agent-initiated interactions), bypassing the workflow as Flex does.
-
-        TaskRouter's contract API has no such entry point, so this reaches into its internals
-        (``_new_task`` with a queue, then a known-worker target) in this one place.
-        """
-        from .taskrouter import _Target
-
-        tr = self.emu.taskrouter
-        ws = tr.get_workspace(workspace_sid)
-        queue = tr.get_task_queue(workspace_sid, queue_sid) if queue_sid else None
-        if worker_sid:
-            worker = tr.get_worker(workspace_sid, worker_sid)
-            if queue is None:
-                queue = next((q for q in ws.task_queues.values() if q.has_worker(worker)), None)
-            if queue is None or not queue.has_worker(worker):
-                raise ApiError(400, 40152, f"Worker {worker_sid} is not in the target queue")
-        assert queue is not None
-        was_dispatching = tr._dispatching
-        tr._dispatching = True  # fold the dispatch into ours, after the target is set
-        try:
-            task = tr._new_task(
-                ws,
-                attributes=attributes,
-                task_channel=channel,
-                priority=priority,
-                timeout=timeout,
-                task_queue_sid=queue.sid,
-            )
-            if worker_sid:
-                tr._start_targets(
-                    task,
-                    (_Target(queue_sid=queue.sid, known_worker_sid=worker_sid),),
-                    in_default=True,
-                )
-        finally:
-            tr._dispatching = was_dispatching
-        if not was_dispatching:
-            tr._dispatch(ws)
         return task
 
     def _add_channel_participant(
