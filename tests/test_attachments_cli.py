@@ -19,7 +19,7 @@ def emulator(monkeypatch: pytest.MonkeyPatch) -> Watched:
     """One emulator shared by every CLI call of a test (``--emulator`` makes a fresh one)."""
     watched = Watched(Emulator(seed=3))
     monkeypatch.setattr(
-        "flexconv.cli.attachments._client", lambda _args: FlexConv.emulated(watched)
+        "flexconv.cli.attachments.client_for", lambda _args, **_: FlexConv.emulated(watched)
     )
     return watched
 

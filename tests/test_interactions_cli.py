@@ -16,7 +16,9 @@ from tests.interactions_helpers import CUSTOMER, SUPPORT_LINE, Centre, contact_c
 @pytest.fixture
 def centre(monkeypatch: pytest.MonkeyPatch) -> Centre:
     centre = contact_centre()
-    monkeypatch.setattr(cli_module, "_client", lambda args: FlexConv.emulated(centre.checked))
+    monkeypatch.setattr(
+        cli_module, "client_for", lambda args, **_: FlexConv.emulated(centre.checked)
+    )
     return centre
 
 

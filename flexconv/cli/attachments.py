@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from flexconv._core.attachments import LIMITS, format_size, parse_size
 from flexconv._core.errors import ValidationError
+from flexconv.cli._common import client_for, target_options, usage
 
 if TYPE_CHECKING:
-    from flexconv._sync.client import FlexConv
     from flexconv.models.attachments import AttachmentSettings
 
 __all__ = ["register"]
@@ -34,23 +34,6 @@ def _size(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _target_options() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    where = common.add_mutually_exclusive_group()
-    where.add_argument(
-        "--emulator",
-        action="store_true",
-        help="use a fresh in-process emulator (seeded with the default scenario)",
-    )
-    where.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="send every call to this origin (a running `flexconv emulator serve`); credentials "
-        "still come from TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN",
-    )
-    return common
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``flexconv attachments`` and its sub-commands."""
     parser = subparsers.add_parser(
@@ -59,9 +42,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Attachment settings per channel (channel_configs of the Flex "
         "Configuration), changed without losing other channels' settings.",
     )
-    parser.set_defaults(handler=lambda _args: _usage(parser))
+    parser.set_defaults(handler=lambda _args: usage(parser))
     commands = parser.add_subparsers(dest="attachments_command", metavar="SUBCOMMAND")
-    common = _target_options()
+    common = target_options()
 
     show = commands.add_parser(
         "show", parents=[common], help="a table of every channel's attachment settings"
@@ -99,30 +82,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     change.set_defaults(handler=_set)
 
 
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
-
-
-def _client(args: argparse.Namespace) -> FlexConv:
-    from flexconv._sync.client import FlexConv
-
-    if getattr(args, "emulator", False):
-        from flexconv.emulator import Emulator
-
-        emulator = Emulator()
-        try:
-            from flexconv.emulator import apply_scenario, default_scenario
-        except ImportError:  # pragma: no cover - an emulator without scenarios
-            pass
-        else:
-            apply_scenario(emulator, default_scenario())
-        return FlexConv.emulated(emulator)
-    if getattr(args, "base_url", None):
-        return FlexConv(base_url=args.base_url)
-    return FlexConv()
-
-
 def _row(kind: str, s: AttachmentSettings) -> list[str]:
     enabled = "-" if s.enabled is None else ("yes" if s.enabled else "no")
     count = "-" if s.number_of_attachments is None else str(s.number_of_attachments)
@@ -148,7 +107,7 @@ _HEADER = ["CHANNEL", "ENABLED", "FILES", "MAX FILE", "MAX TOTAL", "EXTENSIONS"]
 
 
 def _show(args: argparse.Namespace) -> int:
-    with _client(args) as client:
+    with client_for(args) as client:
         settings = client.attachments.list()
     if args.json:
         print(json.dumps({k: v.to_dict() for k, v in settings.items()}, indent=2))
@@ -183,7 +142,7 @@ def _set(args: argparse.Namespace) -> int:
         "max_total_file_size": args.max_total_file_size,
         "accepted_extensions": args.extensions,
     }
-    with _client(args) as client:
+    with client_for(args) as client:
         result = client.attachments.update(
             args.address_type,
             **values,

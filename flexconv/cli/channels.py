@@ -10,38 +10,24 @@ from typing import TYPE_CHECKING, Any
 
 from flexconv._core.channels import ADDRESS_TYPES, desired_from_mapping
 from flexconv._core.errors import ConfigurationError, ValidationError
+from flexconv.cli._common import client_for, target_options, usage
 
 if TYPE_CHECKING:
-    from flexconv._sync.client import FlexConv
     from flexconv.models.channels import Address
 
 __all__ = ["register"]
 
 
-def _target_parent() -> argparse.ArgumentParser:
-    parent = argparse.ArgumentParser(add_help=False)
-    where = parent.add_mutually_exclusive_group()
-    where.add_argument(
-        "--emulator",
-        action="store_true",
-        help="run against a fresh in-process emulator (default scenario)",
-    )
-    where.add_argument(
-        "--base-url", metavar="URL", help="send every request to this origin (a running emulator)"
-    )
-    return parent
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``flexconv channels`` and its sub-commands."""
-    parent = _target_parent()
+    parent = target_options()
     parser = subparsers.add_parser(
         "channels",
         help="Conversations addresses (sms, whatsapp, messenger, chat…) and their Flex setup",
         description="List, show and declaratively ensure Conversations address configurations.",
     )
     sub = parser.add_subparsers(dest="channels_command", metavar="ACTION")
-    parser.set_defaults(handler=lambda args: _usage(parser))
+    parser.set_defaults(handler=lambda args: usage(parser))
 
     p_list = sub.add_parser("list", parents=[parent], help="list address configurations")
     p_list.add_argument("--type", choices=ADDRESS_TYPES, help="only this address type")
@@ -68,21 +54,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p_ensure.set_defaults(handler=_ensure)
 
 
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
-
-
-def _client(args: argparse.Namespace) -> FlexConv:
-    from flexconv._sync.client import FlexConv
-
-    if getattr(args, "emulator", False):
-        from flexconv.emulator import Emulator
-
-        return FlexConv.emulated(Emulator.from_scenario())
-    return FlexConv(base_url=args.base_url) if args.base_url else FlexConv()
-
-
 def _target(address: Address) -> str:
     ac = address.auto_creation
     if ac is None or not ac.enabled:
@@ -96,7 +67,7 @@ def _target(address: Address) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    with _client(args) as client:
+    with client_for(args) as client:
         items = client.channels.list(type=args.type).to_list()
     if args.json:
         print(json.dumps([a.to_dict() for a in items], indent=2))
@@ -116,7 +87,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    with _client(args) as client:
+    with client_for(args) as client:
         address = client.channels.get(args.address)
     if args.json:
         print(json.dumps(address.to_dict(), indent=2))
@@ -169,7 +140,7 @@ def _load(path: Path) -> Any:
 
 def _ensure(args: argparse.Namespace) -> int:
     desired = desired_from_mapping(_load(Path(args.file)))
-    with _client(args) as client:
+    with client_for(args) as client:
         plan = client.channels.ensure(desired, prune=args.prune, dry_run=args.dry_run)
     print(plan.describe())
     sys.stdout.flush()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from flexconv._core.errors import ValidationError
 from flexconv._core.sids import check_sid, is_sid
+from flexconv.cli._common import client_for, target_options, usage
 
 if TYPE_CHECKING:
     from flexconv._sync.client import FlexConv
@@ -19,16 +20,7 @@ KNOWN_AGENT_WORKFLOW = "flexconv: last agent, then queue"
 
 
 def _target_parent() -> argparse.ArgumentParser:
-    parent = argparse.ArgumentParser(add_help=False)
-    where = parent.add_mutually_exclusive_group()
-    where.add_argument(
-        "--emulator",
-        action="store_true",
-        help="run against a fresh in-process emulator (default scenario)",
-    )
-    where.add_argument(
-        "--base-url", metavar="URL", help="send every request to this origin (a running emulator)"
-    )
+    parent = argparse.ArgumentParser(add_help=False, parents=[target_options()])
     parent.add_argument(
         "--workspace",
         metavar="WS_SID",
@@ -46,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Inspect Flex interactions.",
     )
     sub = parser.add_subparsers(dest="interactions_command", metavar="ACTION")
-    parser.set_defaults(handler=lambda args: _usage(parser))
+    parser.set_defaults(handler=lambda args: usage(parser))
     p_show = sub.add_parser(
         "show",
         parents=[parent],
@@ -86,23 +78,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p_route.set_defaults(handler=_route)
 
 
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
-
-
-def _client(args: argparse.Namespace) -> FlexConv:
-    from flexconv._sync.client import FlexConv
-
-    if getattr(args, "emulator", False):
-        from flexconv.emulator import Emulator
-
-        emu = Emulator.from_scenario()
-        emu.auto_tick = True  # channels leave "setup" on the next request
-        return FlexConv.emulated(emu)
-    return FlexConv(base_url=args.base_url) if args.base_url else FlexConv()
-
-
 def _workspace(client: FlexConv, args: argparse.Namespace) -> str:
     if args.workspace:
         return check_sid(args.workspace, "WS", "--workspace")
@@ -114,7 +89,7 @@ def _workspace(client: FlexConv, args: argparse.Namespace) -> str:
 
 def _show(args: argparse.Namespace) -> int:
     check_sid(args.interaction, "KD", "KD_SID")
-    with _client(args) as client:
+    with client_for(args, auto_tick=True) as client:
         inter = client.interactions.fetch(args.interaction)
         ws = _workspace(client, args)
         channels: list[dict[str, Any]] = []
@@ -181,7 +156,7 @@ def _route(args: argparse.Namespace) -> int:
     check_sid(args.conversation, "CH", "CONVERSATION")
     if args.timeout < 1:
         raise ValidationError("--timeout must be at least 1 second")
-    with _client(args) as client:
+    with client_for(args, auto_tick=True) as client:
         ws = _workspace(client, args)
         worker = client.routing.resolve_worker(ws, args.worker)
         workflow = args.workflow
