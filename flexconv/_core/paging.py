@@ -10,13 +10,15 @@ from flexconv._core.errors import APIStatusError, ValidationError
 __all__ = ["check_page_size", "parse_page"]
 
 
-def check_page_size(page_size: int | None, maximum: int | None, operation: str) -> None:
+def check_page_size(page_size: int | None, maximum: int | None, operation: str) -> int | None:
+    """``page_size`` when it is a positive integer within the endpoint's maximum (or ``None``)."""
     if page_size is None:
-        return
+        return None
     if not isinstance(page_size, int) or isinstance(page_size, bool) or page_size < 1:
         raise ValidationError(f"page_size must be a positive integer, got {page_size!r}")
     if maximum is not None and page_size > maximum:
         raise ValidationError(f"page_size {page_size} is above {operation}'s maximum of {maximum}")
+    return page_size
 
 
 def parse_page(data: Any, list_key: str, url: str) -> tuple[list[Any], str | None]:

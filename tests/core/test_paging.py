@@ -78,7 +78,7 @@ def test_list_key_not_a_list_is_an_error() -> None:
 
 @pytest.mark.parametrize("size", [1, 50, 100, None])
 def test_page_size_accepted(size: int | None) -> None:
-    check_page_size(size, 100, "conversations.list")
+    assert check_page_size(size, 100, "conversations.list") == size
 
 
 @pytest.mark.parametrize("size", [0, -1, True, 2.5, "10"])
