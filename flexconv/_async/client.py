@@ -295,9 +295,6 @@ class AsyncFlexConv:
             )
             await async_sleep(delay)
 
-    def _json(self, raw: RawResponse, spec: RequestSpec) -> Any:
-        return parse_json(raw, spec)
-
     async def _exchange(
         self,
         op: Operation,

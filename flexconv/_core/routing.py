@@ -31,7 +31,6 @@ __all__ = [
 W = TypeVar("W")
 
 ASSIGNMENT_STATUSES = ("pending", "reserved", "assigned", "canceled", "completed", "wrapping")
-RESERVATION_ANSWERS = ("accepted", "rejected")
 
 
 class InteractionTaskError(FlexConvError):

@@ -296,9 +296,6 @@ class FlexConv:
             )
             sleep(delay)
 
-    def _json(self, raw: RawResponse, spec: RequestSpec) -> Any:
-        return parse_json(raw, spec)
-
     def _exchange(
         self,
         op: Operation,
