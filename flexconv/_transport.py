@@ -11,6 +11,7 @@ httpx and aiohttp are imported lazily, so ``import flexconv`` stays cheap.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -98,11 +99,26 @@ def _lower(headers: Any) -> dict[str, str]:
 # --------------------------------------------------------------------------------------- httpx
 
 
+@functools.lru_cache(maxsize=32)
 def _httpx_timeout(timeout: Timeout) -> httpx.Timeout:
+    """httpx's form of a :class:`Timeout` (cached: clients reuse a handful of them)."""
     import httpx
 
     return httpx.Timeout(
         connect=timeout.connect, read=timeout.read, write=timeout.write, pool=timeout.pool
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _aiohttp_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
+    """aiohttp's form of a :class:`Timeout` (cached, like :func:`_httpx_timeout`)."""
+    import aiohttp
+
+    return aiohttp.ClientTimeout(
+        total=None,
+        connect=timeout.pool + timeout.connect,
+        sock_connect=timeout.connect,
+        sock_read=timeout.read,
     )
 
 
@@ -162,7 +178,8 @@ class HttpxTransport:
             )
         except httpx.TransportError as exc:
             raise _map_httpx_error(exc, request) from exc
-        return RawResponse(resp.status_code, _lower(resp.headers), resp.content)
+        # httpx.Headers is already a case-insensitive mapping with lower-case keys
+        return RawResponse(resp.status_code, resp.headers, resp.content)
 
     def close(self) -> None:
         if self._owned:
@@ -200,7 +217,8 @@ class AsyncHttpxTransport:
             )
         except httpx.TransportError as exc:
             raise _map_httpx_error(exc, request) from exc
-        return RawResponse(resp.status_code, _lower(resp.headers), resp.content)
+        # httpx.Headers is already a case-insensitive mapping with lower-case keys
+        return RawResponse(resp.status_code, resp.headers, resp.content)
 
     async def aclose(self) -> None:
         if self._owned:
@@ -237,12 +255,7 @@ class AiohttpTransport:
 
         session = self._get_session()
         m, u = request.method, request.url
-        client_timeout = aiohttp.ClientTimeout(
-            total=None,
-            connect=timeout.pool + timeout.connect,
-            sock_connect=timeout.connect,
-            sock_read=timeout.read,
-        )
+        client_timeout = _aiohttp_timeout(timeout)
         try:
             async with session.request(
                 request.method,

@@ -6,6 +6,7 @@ import base64
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from flexconv._core.errors import ConfigurationError, ValidationError
 
@@ -73,9 +74,9 @@ class ClientConfig:
             f"ClientConfig(account_sid={self.account_sid!r}, username={self.username!r}, {where})"
         )
 
-    @property
+    @cached_property
     def auth_header(self) -> str:
-        """The HTTP Basic ``Authorization`` value."""
+        """The HTTP Basic ``Authorization`` value (computed once; never in ``repr``)."""
         raw = f"{self.username}:{self.password.get()}".encode()
         return "Basic " + base64.b64encode(raw).decode()
 

@@ -148,7 +148,7 @@ def build_request(
     hdrs = base_headers(config)
     json_names: set[str] = set()
     values = values or {}
-    unknown = sorted(set(values) - set(op.params))
+    unknown = sorted(values.keys() - op.params.keys())
     if unknown:
         raise ValidationError(
             f"{op.name} does not take {', '.join(unknown)}; it takes {', '.join(sorted(op.params)) or 'no parameters'}"
