@@ -151,7 +151,7 @@ def _nodelay_protocol() -> Any:
     """
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
-    class NoDelayH11Protocol(H11Protocol):  # type: ignore[misc]
+    class NoDelayH11Protocol(H11Protocol):
         def connection_made(self, transport: Any) -> None:
             sock = transport.get_extra_info("socket")
             if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
