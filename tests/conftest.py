@@ -13,3 +13,36 @@ def _no_twilio_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("TWILIO_"):
             monkeypatch.delenv(name)
+
+
+def _whole_suite(config: pytest.Config) -> bool:
+    """Whether this run is the full suite (no paths, -k, -m or --deselect narrowing it)."""
+    return (
+        config.args_source == pytest.Config.ArgsSource.TESTPATHS
+        and not config.option.keyword
+        and not config.option.markexpr
+        and not config.option.deselect
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """On a full run, fail unless every route the emulator models exists in Twilio's spec and
+    answered a spec-checked success somewhere in the suite (the emulator's whole surface)."""
+    if exitstatus != 0 or not _whole_suite(session.config):
+        return
+    from flexconv.emulator import Emulator
+    from tests.spec_check import CHECKED_SUCCESSES, spec_operation_for_template
+
+    problems = []
+    for method, product, template in Emulator().templates():
+        op = spec_operation_for_template(product, method, template)
+        if op is None:
+            problems.append(f"{method} {product} {template}: not in Twilio's spec")
+        elif (op.product, op.method, op.spec_path) not in CHECKED_SUCCESSES:
+            problems.append(f"{method} {product} {template}: no spec-checked success in the suite")
+    if problems:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = ["", "emulator surface check failed:", *(f"  {p}" for p in problems)]
+        if reporter is not None:
+            reporter.write_line("\n".join(lines), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

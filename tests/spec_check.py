@@ -690,6 +690,11 @@ def _template_key(product: str, template: str) -> str:
     return key.removesuffix(".json") if product == "api" else key
 
 
+#: (product, METHOD, spec path) of every operation whose 2xx response was checked in this process:
+#: the run-wide record behind the emulator surface check in tests/conftest.py.
+CHECKED_SUCCESSES: set[tuple[str, str, str]] = set()
+
+
 def spec_operation_for_template(product: str, method: str, template: str) -> Operation | None:
     """The spec operation behind a route template such as ``/v1/Conversations/{ConversationSid}``.
 
@@ -1044,6 +1049,8 @@ def check_response(
         documented = ", ".join(sorted(op.response_statuses)) or "none"
         return [*problems, f"{label}: status {status} is not documented (spec: {documented})"]
 
+    if 200 <= status < 300:
+        CHECKED_SUCCESSES.add((op.product, op.method, op.spec_path))
     if not op.response_statuses[key]:
         if not empty:
             problems.append(f"{label}: the spec documents no body for {status} but one was sent")
