@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 import os
-import random
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -30,7 +28,8 @@ from flexconv._core.operation import (
 from flexconv._core.paging import check_page_size
 from flexconv._core.response import error_from_response, parse_json
 from flexconv._core.results import APIResponse, ResponseInfo
-from flexconv._core.retry import RetryPolicy, retry_delay
+from flexconv._core.retry import RetryPolicy, jitter_sample, retry_delay
+from flexconv._logging import log_retry
 from flexconv._transport import AsyncTransport, Timeout, make_async_transport
 
 if TYPE_CHECKING:
@@ -43,8 +42,6 @@ if TYPE_CHECKING:
     from flexconv._async.task_channels import AsyncTaskChannels
 
 __all__ = ["AsyncFlexConv"]
-
-log = logging.getLogger("flexconv")
 
 T = TypeVar("T")
 
@@ -264,7 +261,7 @@ class AsyncFlexConv:
                     idempotent=spec.idempotent,
                     outcome=_outcome(exc),
                     sent=exc.sent,
-                    rand=random.random(),
+                    rand=jitter_sample(),
                 )
                 if delay is None:
                     raise
@@ -278,21 +275,13 @@ class AsyncFlexConv:
                     idempotent=spec.idempotent,
                     status=raw.status_code,
                     retry_after=raw.headers.get("retry-after"),
-                    rand=random.random(),
+                    rand=jitter_sample(),
                 )
                 if delay is None:
                     raise error_from_response(raw, spec)
                 reason = f"HTTP {raw.status_code}"
             attempt += 1
-            log.debug(
-                "flexconv retry %d of %d for %s %s in %.2fs after %s",
-                attempt,
-                self._retry.max_retries,
-                spec.method,
-                spec.url,
-                delay,
-                reason,
-            )
+            log_retry(attempt, self._retry.max_retries, spec, delay, reason)
             await async_sleep(delay)
 
     async def _exchange(

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from typing import Literal
 
 from flexconv._core.errors import ValidationError
 
-__all__ = ["Outcome", "RetryPolicy", "retry_delay"]
+__all__ = ["Outcome", "RetryPolicy", "jitter_sample", "retry_delay"]
+
+
+def jitter_sample() -> float:
+    """A number in [0, 1) for :func:`retry_delay`'s jitter (``random`` loads on first failure)."""
+    import random
+
+    return random.random()
+
 
 #: What a failed attempt looked like at the network level.
 Outcome = Literal["connect_error", "connect_timeout", "read_timeout", "dropped", "pool_timeout"]
@@ -50,6 +57,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
         return max(0.0, float(value))
     except ValueError:
         pass
+    from email.utils import parsedate_to_datetime  # rare path: keep `import flexconv` light
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
