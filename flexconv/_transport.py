@@ -24,7 +24,7 @@ from flexconv._core.errors import (
     ClientClosedError,
     ValidationError,
 )
-from flexconv._core.operation import RawResponse, RequestSpec
+from flexconv._core.operation import RawResponse, RequestSpec, static_headers
 
 if TYPE_CHECKING:
     import aiohttp
@@ -90,6 +90,14 @@ class AsyncTransport(Protocol):
     async def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse: ...
 
     async def aclose(self) -> None: ...
+
+
+def _beyond(headers: dict[str, str], defaults: dict[str, str]) -> dict[str, str]:
+    """The request headers an owned client does not already send by default (httpx merges
+    each per-request header at some cost: the constant ones are installed on the client once)."""
+    if not defaults:
+        return headers
+    return {k: v for k, v in headers.items() if defaults.get(k) != v}
 
 
 def _lower(headers: Any) -> dict[str, str]:
@@ -160,8 +168,12 @@ class HttpxTransport:
 
         self._owned = client is None
         self._client = client or httpx.Client(
-            transport=transport, limits=httpx.Limits(**_LIMITS), timeout=_httpx_timeout(Timeout())
+            transport=transport,
+            limits=httpx.Limits(**_LIMITS),
+            timeout=_httpx_timeout(Timeout()),
+            headers=static_headers(),
         )
+        self._defaults = static_headers() if self._owned else {}
 
     def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
         import httpx
@@ -172,7 +184,7 @@ class HttpxTransport:
             resp = self._client.request(
                 request.method,
                 request.url,
-                headers=request.headers,
+                headers=_beyond(request.headers, self._defaults),
                 content=request.content,
                 timeout=_httpx_timeout(timeout),
             )
@@ -199,8 +211,12 @@ class AsyncHttpxTransport:
 
         self._owned = client is None
         self._client = client or httpx.AsyncClient(
-            transport=transport, limits=httpx.Limits(**_LIMITS), timeout=_httpx_timeout(Timeout())
+            transport=transport,
+            limits=httpx.Limits(**_LIMITS),
+            timeout=_httpx_timeout(Timeout()),
+            headers=static_headers(),
         )
+        self._defaults = static_headers() if self._owned else {}
 
     async def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
         import httpx
@@ -211,7 +227,7 @@ class AsyncHttpxTransport:
             resp = await self._client.request(
                 request.method,
                 request.url,
-                headers=request.headers,
+                headers=_beyond(request.headers, self._defaults),
                 content=request.content,
                 timeout=_httpx_timeout(timeout),
             )

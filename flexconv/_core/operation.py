@@ -106,12 +106,14 @@ class RawResponse:
         return self.headers.get("twilio-request-id")
 
 
+def static_headers() -> dict[str, str]:
+    """The headers every flexconv request carries whatever its account (a transport that owns
+    its HTTP client can install them once as the client's defaults)."""
+    return {"Accept": "application/json", "User-Agent": _ua()}
+
+
 def base_headers(config: ClientConfig) -> dict[str, str]:
-    return {
-        "Authorization": config.auth_header,
-        "Accept": "application/json",
-        "User-Agent": _ua(),
-    }
+    return {"Authorization": config.auth_header, **static_headers()}
 
 
 def format_path(op: Operation, path_params: Mapping[str, str]) -> str:

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, NewType, TypeVar
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.gen import make_dict_unstructure_fn, override
 
 __all__ = [
     "Attributes",
@@ -86,7 +86,11 @@ class Model:
     @classmethod
     def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:
         """Build the model from a decoded JSON object, tolerating unknown keys."""
-        return converter().structure(data, cls)
+        hook = _HOOKS.get(cls)
+        if hook is None:
+            hook = _HOOKS[cls] = converter().get_structure_hook(cls)
+        result: M = hook(data, cls)
+        return result
 
     def __repr__(self) -> str:
         shown = [
@@ -221,6 +225,68 @@ def _fast_optional(conv: cattrs.Converter, tp: Any) -> Callable[[Any, Any], Any]
     return scalar
 
 
+def _model_structure_fn(
+    conv: cattrs.Converter, cls: type[Model], *, strict: bool
+) -> Callable[[Any, Any], Model]:
+    """Generate the structuring function of one model class.
+
+    Straight-line code, one block per field: values of ``Any`` fields are taken as decoded,
+    optional scalars and JSON containers are type-checked inline (no call per field), every other
+    type goes to the converter's own hook.  Keys the model does not know are kept in ``extra``
+    (refused when ``strict``).  This is the hot path of every call, hence the code generation.
+    """
+    attrs.resolve_types(cls)
+    lines = [
+        "def structure(o, _):",
+        "    if type(o) is not dict and not isinstance(o, Mapping):",
+        "        raise ValueError(f'{cls.__name__} expects a JSON object, got {type(o).__name__}')",
+        "    kw = {}",
+    ]
+    names: dict[str, Any] = {"cls": cls, "Mapping": Mapping}
+    known: list[str] = []
+    for i, f in enumerate(attrs.fields(cls)):
+        if f.name in _SPECIAL:
+            continue
+        wire_name = f.metadata.get("wire", f.name)
+        known.append(wire_name)
+        tp = f.type
+        inner = _optional_inner(tp)
+        target = inner if inner is not None else tp
+        lines += [f"    if {wire_name!r} in o:", f"        v = o[{wire_name!r}]"]
+        if target is Any:
+            pass
+        elif inner is not None and inner in _SCALARS:
+            names[f"t{i}"] = inner
+            lines.append(f"        if v is not None and type(v) is not t{i}: v = t{i}(v)")
+        elif inner is not None and _json_container(inner) is not None:
+            names[f"t{i}"] = _json_container(inner)
+            lines += [
+                f"        if v is not None and not isinstance(v, t{i}):",
+                f"            raise ValueError('{f.name}: expected a JSON ' + t{i}.__name__)",
+            ]
+        else:
+            names[f"h{i}"], names[f"t{i}"] = conv.get_structure_hook(target), target
+            call = f"v = h{i}(v, t{i})"
+            lines.append(
+                f"        if v is not None: {call}" if inner is not None else f"        {call}"
+            )
+        lines.append(f"        kw[{f.alias!r}] = v")
+    names["known"] = frozenset(known)
+    lines += [
+        "    inst = cls(**kw)",
+        "    if o.keys() <= known:",
+        "        return inst",
+        "    extra = {k: v for k, v in o.items() if k not in known}",
+    ]
+    if strict:
+        lines.append("    raise ValueError(f'{cls.__name__} got unknown keys: {sorted(extra)}')")
+    else:
+        lines += ["    object.__setattr__(inst, 'extra', extra)", "    return inst"]
+    exec(compile("\n".join(lines), f"<flexconv structure {cls.__qualname__}>", "exec"), names)
+    fn: Callable[[Any, Any], Model] = names["structure"]
+    return fn
+
+
 def make_converter(*, strict: bool = False) -> cattrs.Converter:
     """Build a converter.  ``strict=True`` refuses unknown keys (for tests that pin the models)."""
     # detailed_validation off: faster generated code; a failure is wrapped in an APIStatusError
@@ -237,27 +303,7 @@ def make_converter(*, strict: bool = False) -> cattrs.Converter:
     conv.register_unstructure_hook_factory(_is_open_enum, lambda cls: lambda v: v.value)
 
     def structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
-        fields = [f for f in attrs.fields(cls) if f.name not in _SPECIAL]
-        wires = {f.name: f.metadata.get("wire", f.name) for f in fields}
-        overrides: dict[str, Any] = {n: override(rename=w) for n, w in wires.items()}
-        overrides.update({n: override(omit=True) for n in _SPECIAL})
-        fn = make_dict_structure_fn(cls, conv, **overrides)
-        known = frozenset(wires.values())
-
-        def hook(obj: Any, _: Any) -> Model:
-            if not isinstance(obj, Mapping):
-                raise ValueError(f"{cls.__name__} expects a JSON object, got {type(obj).__name__}")
-            inst = fn(obj, cls)
-            if obj.keys() <= known:  # the usual case, checked in C
-                return inst
-            extra = {k: v for k, v in obj.items() if k not in known}
-            if extra:
-                if strict:
-                    raise ValueError(f"{cls.__name__} got unknown keys: {sorted(extra)}")
-                object.__setattr__(inst, "extra", extra)
-            return inst
-
-        return hook
+        return _model_structure_fn(conv, cls, strict=strict)
 
     def unstructure_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
         fields = [f for f in attrs.fields(cls) if f.name not in _SPECIAL]
@@ -281,6 +327,10 @@ def make_converter(*, strict: bool = False) -> cattrs.Converter:
 
 
 _CONVERTER: cattrs.Converter | None = None
+
+
+#: The shared converter's structuring hook per model class, looked up once.
+_HOOKS: dict[type, Callable[[Any, Any], Any]] = {}
 
 
 def converter() -> cattrs.Converter:
