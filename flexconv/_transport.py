@@ -255,6 +255,7 @@ class AiohttpTransport:
         self._owned = session is None
         self._session = session
         self._closed = False
+        self._defaults = static_headers() if self._owned else {}
 
     def _get_session(self) -> aiohttp.ClientSession:
         import aiohttp
@@ -263,7 +264,9 @@ class AiohttpTransport:
             raise ClientClosedError("This client is closed; create a new one")
         if self._session is None or (self._owned and self._session.closed):
             connector = aiohttp.TCPConnector(limit=_LIMITS["max_connections"])
-            self._session = aiohttp.ClientSession(connector=connector, auto_decompress=True)
+            self._session = aiohttp.ClientSession(
+                connector=connector, auto_decompress=True, headers=static_headers()
+            )
         return self._session
 
     async def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
@@ -276,7 +279,7 @@ class AiohttpTransport:
             async with session.request(
                 request.method,
                 request.url,
-                headers=request.headers,
+                headers=_beyond(request.headers, self._defaults),
                 data=request.content,
                 timeout=client_timeout,
                 allow_redirects=False,
