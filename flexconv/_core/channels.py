@@ -34,6 +34,7 @@ __all__ = [
     "WebhookTarget",
     "auto_creation_values",
     "chat_task_attributes",
+    "check_messaging_address",
     "check_region",
     "desired_from_mapping",
     "flex_ui_snippet",
@@ -120,7 +121,7 @@ def infer_type(address: str) -> str:
             return prefix
     if "@" in address:
         return "email"
-    if re.fullmatch(rf"\+\d+|\d{{3,8}}", address):
+    if re.fullmatch(r"\+\d+|\d{3,8}", address):
         return "sms"
     raise ValidationError(
         f"Cannot tell the address type of {address!r}; pass type= (one of {', '.join(ADDRESS_TYPES)})"
@@ -143,6 +144,29 @@ def validate_address(kind: str, address: object) -> str:
         raise TypeError(f"A {kind} address must be a string, got {type(address).__name__}")
     if not pattern.fullmatch(address):
         raise ValidationError(f"A {kind} address must be {form}; got {address!r}")
+    return address
+
+
+def check_messaging_address(address: object, name: str = "address") -> str:
+    """A participant's messaging address (``+1555…``, ``whatsapp:+1555…``, ``messenger:…``, an
+    email address …), checked against its type's form.
+
+    Raises:
+        TypeError: not a string.
+        ValidationError: no type can be told from it, or it breaks its type's form.
+    """
+    if not isinstance(address, str):
+        raise TypeError(f"{name} must be a string, got {type(address).__name__}")
+    try:
+        kind = infer_type(address)
+    except ValidationError:
+        raise ValidationError(
+            f"{name} {address!r} is not a messaging address (expected +E164, whatsapp:+E164, "
+            "messenger:<page id>, an email address …)"
+        ) from None
+    pattern, form = _FORMS[kind]
+    if not pattern.fullmatch(address):
+        raise ValidationError(f"{name}: a {kind} address must be {form}; got {address!r}")
     return address
 
 
@@ -311,7 +335,8 @@ class DesiredAddress:
         ):
             raise ValidationError("friendly_name must be a string of at most 256 characters")
         if self.address_country is not None and not (
-            isinstance(self.address_country, str) and re.fullmatch(r"[A-Z]{2}", self.address_country)
+            isinstance(self.address_country, str)
+            and re.fullmatch(r"[A-Z]{2}", self.address_country)
         ):
             raise ValidationError(
                 f"address_country must be an ISO 3166-1 alpha-2 code such as US, got {self.address_country!r}"

@@ -129,8 +129,7 @@ def check_json_value(value: Any, name: str) -> None:
         if isinstance(item, (Mapping, list, tuple)):
             if depth > MAX_JSON_DEPTH:
                 raise ValidationError(
-                    f"{name} is nested more than {MAX_JSON_DEPTH} levels deep (or refers to "
-                    "itself)"
+                    f"{name} is nested more than {MAX_JSON_DEPTH} levels deep (or refers to itself)"
                 )
             if isinstance(item, Mapping):
                 for key, child in item.items():

@@ -166,8 +166,7 @@ def check_base_url(base_url: object, *, allow_insecure_http: bool = False) -> st
         ) from None
     if parts.scheme not in ("http", "https") or not host:
         raise ValidationError(
-            "base_url must be an http(s) URL such as https://proxy.example or "
-            "http://127.0.0.1:8080"
+            "base_url must be an http(s) URL such as https://proxy.example or http://127.0.0.1:8080"
         )
     if "@" in parts.netloc:
         raise ValidationError(

@@ -148,12 +148,18 @@ _TEXT = (
 WIRE_TYPES: Mapping[str, type] = {
     **dict.fromkeys(_TEXT.split(), str),
     **dict.fromkeys(
-        "Priority Timeout TaskReservationTimeout LastReadMessageIndex "
-        "AutoCreation.StudioRetryCount Configuration.ReplayAfter".split(),
+        [
+            "Priority",
+            "Timeout",
+            "TaskReservationTimeout",
+            "LastReadMessageIndex",
+            "AutoCreation.StudioRetryCount",
+            "Configuration.ReplayAfter",
+        ],
         int,
     ),
     **dict.fromkeys(
-        "ChannelOptimizedRouting Available AutoCreation.Enabled IgnoreCapacity".split(), bool
+        ["ChannelOptimizedRouting", "Available", "AutoCreation.Enabled", "IgnoreCapacity"], bool
     ),
 }
 
@@ -177,9 +183,7 @@ def _check_value(op: Operation, name: str, param: Param, value: Any) -> None:
         if expected is None:
             continue
         if expected is str:
-            ok = isinstance(item, str) or (
-                isinstance(item, Enum) and isinstance(item.value, str)
-            )
+            ok = isinstance(item, str) or (isinstance(item, Enum) and isinstance(item.value, str))
         elif expected is int:
             ok = isinstance(item, int) and not isinstance(item, bool)
         else:

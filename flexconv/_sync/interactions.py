@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from flexconv._concurrency import sleep
 from flexconv._core import interactions as core
-from flexconv._core.interactions import check_wait
 from flexconv._core.errors import ValidationError
+from flexconv._core.interactions import check_wait
 from flexconv._core.operation import Operation
 from flexconv._core.ops import interactions as ops
 from flexconv._core.sids import check_sid, is_sid
