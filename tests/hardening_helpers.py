@@ -8,7 +8,8 @@ import asyncio
 import inspect
 import math
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from hypothesis import strategies as st
@@ -194,3 +195,15 @@ BAD_FOLLOW = st.sampled_from(
         "https://[::1/v1",
     ]
 ) | st.builds(lambda h: f"https://{h}.example/v1/x", st.from_regex(r"[a-z]{1,8}", fullmatch=True))
+
+
+async def async_concurrently(*thunks: Callable[[], Any]) -> list[Any]:
+    """Run each thunk's coroutine as a concurrent task (async colour of :func:`concurrently`)."""
+    return list(await asyncio.gather(*(thunk() for thunk in thunks)))
+
+
+def concurrently(*thunks: Callable[[], Any]) -> list[Any]:
+    """Run each thunk on its own thread; return the results, raising the first error."""
+    with ThreadPoolExecutor(len(thunks)) as pool:
+        futures = [pool.submit(thunk) for thunk in thunks]
+        return [future.result() for future in futures]
