@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from flexconv._async.paging import AsyncPager
 from flexconv._core.channels import check_messaging_address
+from flexconv._core.checks import check_http_url
 from flexconv._core.conversations import (
     duration,
     open_conversations,
@@ -367,8 +368,8 @@ class AsyncScopedWebhooks:
             raise ValidationError(f"target must be webhook, studio or trigger, got {target!r}")
         if target == "studio":
             check_sid(flow_sid, "FW", "flow_sid")
-        elif not url or not url.startswith(("https://", "http://")):
-            raise ValidationError(f"A {target} webhook needs an http(s) url=, got {url!r}")
+        else:
+            check_http_url(url, f"A {target} webhook's url")
         return await self._client._call(
             ops.CREATE_SCOPED_WEBHOOK,
             ScopedWebhook,

@@ -13,6 +13,7 @@ import attrs
 
 from flexconv._core.checks import check_seconds
 from flexconv._core.errors import FlexConvError, ValidationError
+from flexconv._core.routing import check_task_timeout
 from flexconv._core.sids import check_sid, is_sid
 
 __all__ = [
@@ -252,6 +253,8 @@ class RoutingSpec:
                 not isinstance(value, int) or isinstance(value, bool) or value < 0
             ):
                 raise ValidationError(f"{key} must be a non-negative integer, got {value!r}")
+        if self.timeout is not None:
+            check_task_timeout(self.timeout)
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON object sent as ``Routing``."""

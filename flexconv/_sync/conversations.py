@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from flexconv._sync.paging import Pager
 from flexconv._core.channels import check_messaging_address
+from flexconv._core.checks import check_http_url
 from flexconv._core.conversations import (
     duration,
     open_conversations,
@@ -368,8 +369,8 @@ class ScopedWebhooks:
             raise ValidationError(f"target must be webhook, studio or trigger, got {target!r}")
         if target == "studio":
             check_sid(flow_sid, "FW", "flow_sid")
-        elif not url or not url.startswith(("https://", "http://")):
-            raise ValidationError(f"A {target} webhook needs an http(s) url=, got {url!r}")
+        else:
+            check_http_url(url, f"A {target} webhook's url")
         return self._client._call(
             ops.CREATE_SCOPED_WEBHOOK,
             ScopedWebhook,

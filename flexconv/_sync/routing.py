@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from flexconv._core import routing as core
+from flexconv._core.checks import check_http_url
 from flexconv._core.errors import ConflictError, ValidationError
 from flexconv._core.ops import taskrouter as ops
 from flexconv._core.sids import check_sid, is_sid
@@ -62,6 +63,8 @@ class Routing:
     ) -> Workflow:
         """Create a workflow from a typed configuration (see :func:`last_agent_then_queue`)."""
         _check_config(configuration)
+        if assignment_callback_url is not None:
+            check_http_url(assignment_callback_url, "assignment_callback_url")
         return self._client._call(
             ops.CREATE_WORKFLOW,
             Workflow,
@@ -192,6 +195,8 @@ class Routing:
             check_sid(workflow_sid, "WW", "workflow_sid")
         if not isinstance(attributes, Mapping):
             raise ValidationError("attributes must be a mapping")
+        if timeout is not None:
+            core.check_task_timeout(timeout)
         return self._client._call(
             ops.CREATE_TASK,
             Task,

@@ -485,3 +485,34 @@ async def test_ensure_prune_completes_when_a_delete_drops_after_being_processed(
     # the first DELETE was processed (then dropped), its retry met 404: counted as deleted
     assert flaky.dropped == 1
     assert [status for _, status in flaky.deletes] == [204, 404, 204]
+
+
+@EXAMPLES
+@given(
+    url=st.sampled_from(
+        ["https://hooks.example/a b", "https://hooks.example/\nx", "ftp://hooks.example/x",
+         "https://user:pw@hooks.example/x", "hooks.example/x", "https://"]
+    ),
+    timeout=st.integers(1_209_601, 10**12) | st.integers(max_value=0) | st.just(0),
+)  # fmt: skip
+def test_callback_urls_and_task_timeouts(url: str, timeout: int) -> None:
+    rec, client = recorded()
+    from flexconv.models.routing import last_agent_then_queue
+
+    config = last_agent_then_queue("WQ" + "7" * 32)
+
+    async def go() -> None:
+        async with client:
+            with pytest.raises(REFUSED):
+                await client.conversations.webhooks.create(
+                    CONVERSATION_SID, target="webhook", url=url
+                )
+            with pytest.raises(REFUSED):
+                await client.routing.create_workflow(WS, "w", config, assignment_callback_url=url)
+            with pytest.raises(REFUSED):
+                await client.routing.create_task(WS, attributes={}, timeout=timeout)
+            with pytest.raises(REFUSED):
+                RoutingSpec(workspace_sid=WS, timeout=timeout)
+
+    run(go())
+    assert rec.calls == []
