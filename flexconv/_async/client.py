@@ -55,8 +55,9 @@ class AsyncFlexConv:
     ``TWILIO_API_KEY``, ``TWILIO_API_SECRET``, ``TWILIO_REGION`` and ``TWILIO_EDGE`` environment
     variables.  ``base_url`` sends every product to one origin under a ``/{product}`` prefix (the
     emulator's loopback server, a proxy); ``http_client`` takes your own HTTP client and
-    ``transport`` an in-process transport such as the emulator.  Use it as a context manager, or
-    call ``aclose()``, to release connections.
+    ``transport`` an in-process transport such as the emulator.  Use it as a context manager
+    (``async with AsyncFlexConv() as client:``), or call ``await client.aclose()``, to release
+    connections.
     """
 
     def __init__(

@@ -35,7 +35,7 @@ __all__ = ["Interactions"]
 
 T = TypeVar("T")
 
-#: How often :meth:`AsyncInteractions.wait_for_channel` re-reads the channel by default.
+#: How often :meth:`Interactions.wait_for_channel` re-reads the channel by default.
 DEFAULT_POLL_INTERVAL = 0.5
 
 
