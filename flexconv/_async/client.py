@@ -313,7 +313,7 @@ class AsyncFlexConv:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> T:
-        """Build, send and parse one call; the result carries its :class:`ResponseInfo`."""
+        """Build, send and parse one call; the result carries its [`ResponseInfo`][flexconv._core.results.ResponseInfo]."""
         spec, raw = await self._exchange(op, path_params, values, json_body, headers)
         return _parse(parse, parse_json(raw, spec), ResponseInfo.of(raw, spec))
 
@@ -326,7 +326,7 @@ class AsyncFlexConv:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> APIResponse:
-        """Like :meth:`_call` but hands back the raw response (DELETE, or untyped bodies)."""
+        """Like `_call()` but hands back the raw response (DELETE, or untyped bodies)."""
         spec, raw = await self._exchange(op, path_params, values, json_body, headers)
         return APIResponse(ResponseInfo.of(raw, spec), raw.content)
 

@@ -34,7 +34,7 @@ __all__ = ["AsyncInteractions"]
 
 T = TypeVar("T")
 
-#: How often :meth:`AsyncInteractions.wait_for_channel` re-reads the channel by default.
+#: How often [`AsyncInteractions.wait_for_channel()`][flexconv._async.interactions.AsyncInteractions.wait_for_channel] re-reads the channel by default.
 DEFAULT_POLL_INTERVAL = 0.5
 
 
@@ -42,8 +42,8 @@ class AsyncInteractions:
     """Flex Interactions (``client.interactions``).
 
     Creating an interaction answers 2xx before its channel exists: pass ``wait=True`` (or call
-    :meth:`wait_for_channel`) to wait until the channel is ``active``; a ``failed`` channel raises
-    :class:`ChannelFailedError` with Twilio's error code and message.
+    [`wait_for_channel()`][flexconv._async.interactions.AsyncInteractions.wait_for_channel]) to wait until the channel is ``active``; a ``failed`` channel raises
+    `ChannelFailedError` with Twilio's error code and message.
     """
 
     def __init__(self, client: AsyncFlexConv, *, limiter: AsyncRateLimiter | None = None) -> None:
@@ -93,8 +93,8 @@ class AsyncInteractions:
         """Create an interaction from typed ``Channel`` and ``Routing`` values.
 
         Twilio accepts the request (2xx) before the channel exists.  With ``wait=True`` this
-        waits (see :meth:`wait_for_channel`) until the channel is ``active`` and raises
-        :class:`ChannelFailedError` if it fails, :class:`ChannelWaitTimeout` after ``timeout``.
+        waits (see [`wait_for_channel()`][flexconv._async.interactions.AsyncInteractions.wait_for_channel]) until the channel is ``active`` and raises
+        `ChannelFailedError` if it fails, `ChannelWaitTimeout` after ``timeout``.
         """
         if not isinstance(channel, ChannelSpec):
             raise ValidationError(f"channel must be a ChannelSpec, got {type(channel).__name__}")
@@ -173,7 +173,7 @@ class AsyncInteractions:
 
         Before creating, the customer's address is looked up in ``ParticipantConversations``: if
         they are still in a non-closed conversation, ``on_existing="reuse"`` binds the interaction
-        to it (``media_channel_sid``) and ``"refuse"`` raises :class:`ExistingConversationError`
+        to it (``media_channel_sid``) and ``"refuse"`` raises `ExistingConversationError`
         naming it.  So the agent never gets an empty second conversation.  ``worker`` is a WK SID
         or a friendly name (resolved in ``workspace_sid``).
         """
@@ -245,8 +245,8 @@ class AsyncInteractions:
         """Wait until an interaction's channel is ``active``; return it.
 
         Polls the channel every ``poll_interval`` seconds with the client's sleep.  A ``failed``
-        channel raises :class:`ChannelFailedError` (Twilio's ``error_code``/``error_message``);
-        still not active after ``timeout`` seconds raises :class:`ChannelWaitTimeout`.  ``timeout``
+        channel raises `ChannelFailedError` (Twilio's ``error_code``/``error_message``);
+        still not active after ``timeout`` seconds raises `ChannelWaitTimeout`.  ``timeout``
         counts both the time slept and the wall time, whichever is larger.  ``on_poll`` is
         called before each re-read.  The emulator activates channels when its virtual clock
         ticks: set ``emu.auto_tick = True`` (each request first runs what is due) or pass
@@ -423,7 +423,7 @@ class AsyncInteractions:
     async def invite(
         self, interaction_sid: str, channel_sid: str, routing: RoutingSpec
     ) -> InteractionInvite:
-        """Invite with a full :class:`RoutingSpec` (needs ``worker_sid`` or ``queue_sid``)."""
+        """Invite with a full [`RoutingSpec`][flexconv._core.interactions.RoutingSpec] (needs ``worker_sid`` or ``queue_sid``)."""
         if not isinstance(routing, RoutingSpec):
             raise ValidationError(f"routing must be a RoutingSpec, got {type(routing).__name__}")
         if routing.worker_sid is None and routing.queue_sid is None:
@@ -452,7 +452,7 @@ class AsyncInteractions:
 
         An agent who declines a worker-targeted invite leaves the conversation without anyone.
         So this needs ``workflow_sid`` of a known-agent workflow (see
-        :func:`~flexconv.models.routing.last_agent_then_queue`): the worker's SID is also put in
+        [`last_agent_then_queue()`][flexconv.models.routing.last_agent_then_queue]): the worker's SID is also put in
         the task attribute ``known_worker_attribute``, so a decline or timeout falls back to the
         workflow's queue.  Pass ``allow_orphan=True`` to invite without that safety net.
         """

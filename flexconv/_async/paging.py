@@ -39,8 +39,8 @@ class AsyncPager(Generic[T]):
     """Iterates items lazily across pages, following ``next_page_url`` verbatim.
 
     Only one page is held in memory at a time.  ``limit`` caps the number of items; iterate
-    :meth:`pages` for page-by-page access; keep ``next_page_url`` to resume later with
-    :meth:`resume`.
+    [`pages()`][flexconv._async.paging.AsyncPager.pages] for page-by-page access; keep ``next_page_url`` to resume later with
+    [`resume()`][flexconv._async.paging.AsyncPager.resume].
     """
 
     def __init__(

@@ -59,7 +59,7 @@ class AsyncRouting:
         task_reservation_timeout: int | None = None,
         assignment_callback_url: str | None = None,
     ) -> Workflow:
-        """Create a workflow from a typed configuration (see :func:`last_agent_then_queue`)."""
+        """Create a workflow from a typed configuration (see `last_agent_then_queue()`)."""
         _check_config(configuration)
         return await self._client._call(
             ops.CREATE_WORKFLOW,
@@ -155,7 +155,7 @@ class AsyncRouting:
 
         ``resolve_worker(ws, "WK…")`` fetches; ``resolve_worker(ws, "alice")`` looks the friendly
         name up; ``resolve_worker(ws, attribute="email", value="a@example.com")`` uses a
-        TargetWorkersExpression.  Raises :class:`WorkerLookupError` for none or several.
+        TargetWorkersExpression.  Raises `WorkerLookupError` for none or several.
         """
         if attribute is not None or value is not None:
             if worker is not None or attribute is None or value is None:
@@ -186,7 +186,7 @@ class AsyncRouting:
         priority: int | None = None,
         timeout: int | None = None,
     ) -> Task:
-        """Create a task (the custom-orchestration path; see :meth:`create_conversation_task`)."""
+        """Create a task (the custom-orchestration path; see [`create_conversation_task()`][flexconv._async.routing.AsyncRouting.create_conversation_task])."""
         if workflow_sid is not None:
             check_sid(workflow_sid, "WW", "workflow_sid")
         if not isinstance(attributes, Mapping):
@@ -288,9 +288,9 @@ class AsyncRouting:
         if_match: str | None = None,
     ) -> Task:
         """Update a task; ``if_match`` (an ETag, e.g. ``task.etag``) makes it conditional: a
-        mismatch raises :class:`~flexconv.ConflictError` (HTTP 412).
+        mismatch raises [`ConflictError`][flexconv.ConflictError] (HTTP 412).
 
-        Canceling goes through :meth:`cancel_task`, which refuses interaction tasks.
+        Canceling goes through [`cancel_task()`][flexconv._async.routing.AsyncRouting.cancel_task], which refuses interaction tasks.
         """
         if assignment_status is not None and assignment_status not in ("wrapping", "completed"):
             raise ValidationError(
@@ -340,7 +340,7 @@ class AsyncRouting:
     ) -> Task:
         """Cancel a task, unless it belongs to a Flex interaction.
 
-        Raises :class:`InteractionTaskError` for interaction tasks (close the interaction channel
+        Raises `InteractionTaskError` for interaction tasks (close the interaction channel
         instead); the task is fetched first to check.
         """
         if not isinstance(reason, str) or not reason.strip():
@@ -356,7 +356,7 @@ class AsyncRouting:
     async def delete_task(
         self, workspace_sid: str, task_sid: str, *, if_match: str | None = None
     ) -> None:
-        """Delete a task, unless it belongs to a Flex interaction (:class:`InteractionTaskError`)."""
+        """Delete a task, unless it belongs to a Flex interaction (`InteractionTaskError`)."""
         await self._refuse_interaction_task(workspace_sid, task_sid)
         await self._client._call_raw(
             ops.DELETE_TASK,

@@ -1,4 +1,4 @@
-"""The exception hierarchy.  Every error flexconv raises derives from :class:`FlexConvError`."""
+"""The exception hierarchy.  Every error flexconv raises derives from [`FlexConvError`][flexconv._core.errors.FlexConvError]."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Pure building blocks for the Interactions API: typed ``Channel`` and ``Routing`` values,
 the channel close rules, wait outcomes and the open-conversation check.
 
-Nothing here sends anything; :mod:`flexconv._async.interactions` calls these with plain values.
+Nothing here sends anything; `flexconv._async.interactions` calls these with plain values.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ class ResponseInfo:
 
 @dataclass(frozen=True)
 class APIResponse:
-    """What :meth:`FlexConv.request` returns: the raw exchange with a JSON helper."""
+    """What `FlexConv.request()` returns: the raw exchange with a JSON helper."""
 
     info: ResponseInfo
     content: bytes

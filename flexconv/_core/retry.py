@@ -12,7 +12,7 @@ __all__ = ["Outcome", "RetryPolicy", "jitter_sample", "retry_delay"]
 
 
 def jitter_sample() -> float:
-    """A number in [0, 1) for :func:`retry_delay`'s jitter (``random`` loads on first failure)."""
+    """A number in [0, 1) for `retry_delay()`'s jitter (``random`` loads on first failure)."""
     import random
 
     return random.random()

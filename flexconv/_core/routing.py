@@ -196,8 +196,8 @@ class RoutingFilter:
 class WorkflowConfiguration:
     """A TaskRouter workflow configuration: filters tried top to bottom, then ``default_queue``.
 
-    :meth:`to_json` renders the JSON TaskRouter expects (``{"task_routing": {...}}``);
-    :meth:`from_json` parses it back, keeping keys flexconv does not model.
+    [`to_json()`][flexconv._core.routing.WorkflowConfiguration.to_json] renders the JSON TaskRouter expects (``{"task_routing": {...}}``);
+    [`from_json()`][flexconv._core.routing.WorkflowConfiguration.from_json] parses it back, keeping keys flexconv does not model.
     """
 
     filters: tuple[RoutingFilter, ...] = ()
@@ -338,7 +338,7 @@ def conversation_task_attributes(
 
     ``conversationSid`` and ``conversations.media`` let Flex UI find the conversation;
     ``customerAddress``/``from``/``name`` name the customer; ``known_worker_sid`` is stored under
-    ``known_worker_attribute`` for a known-agent workflow (:func:`last_agent_then_queue`).
+    ``known_worker_attribute`` for a known-agent workflow ([`last_agent_then_queue()`][flexconv._core.routing.last_agent_then_queue]).
     """
     check_sid(conversation_sid, "CH", "conversation_sid")
     attrs_: dict[str, Any] = {
@@ -392,7 +392,7 @@ def check_assignment_statuses(value: str | Iterable[str] | None) -> list[str] | 
 
 
 def pick_one_worker(matches: Sequence[W], what: str) -> W:
-    """The single worker of a lookup; :class:`WorkerLookupError` for none or several."""
+    """The single worker of a lookup; [`WorkerLookupError`][flexconv._core.routing.WorkerLookupError] for none or several."""
     if not matches:
         raise WorkerLookupError(f"No worker matches {what}")
     if len(matches) > 1:

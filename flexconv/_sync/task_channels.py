@@ -33,7 +33,7 @@ class TaskChannels:
     """Task channels of a TaskRouter workspace.
 
     Every method takes ``workspace_sid=``.  Without it the group uses
-    :attr:`workspace_sid` when set, else the Flex Configuration's
+    [`workspace_sid`][flexconv._sync.task_channels.TaskChannels.workspace_sid] when set, else the Flex Configuration's
     ``taskrouter_workspace_sid`` (fetched once, then cached on this group).
     """
 
@@ -171,8 +171,8 @@ class TaskChannels:
         """Task attributes that make the Flex UI render a custom channel's task as chat.
 
         Pass the result as the attributes of the task you create on your custom task channel;
-        register :meth:`flex_ui_snippet` in a Flex UI plugin.  See
-        :func:`flexconv._core.channels.chat_task_attributes` for the keys.
+        register [`flex_ui_snippet()`][flexconv._sync.task_channels.TaskChannels.flex_ui_snippet] in a Flex UI plugin.  See
+        [`flexconv._core.channels.chat_task_attributes()`][flexconv._core.channels.chat_task_attributes] for the keys.
         """
         return core.chat_task_attributes(
             conversation_sid=conversation_sid,

@@ -67,12 +67,12 @@ class Model:
     """Base of every response model: frozen, keyword-only, typed.
 
     Keys Twilio sends that the model does not know are kept in ``extra`` and written back by
-    :meth:`to_dict`, so nothing is lost when a model round-trips.
+    [`to_dict()`][flexconv.models._base.Model.to_dict], so nothing is lost when a model round-trips.
     """
 
     #: Response keys this version of flexconv does not model, kept verbatim.
     extra: dict[str, Any] = attrs.field(factory=dict)
-    #: The HTTP exchange this model came from (see :func:`flexconv.response_of`).
+    #: The HTTP exchange this model came from (see [`flexconv.response_of()`][flexconv.response_of]).
     _response: Any = attrs.field(default=None, init=False, eq=False, repr=False)
 
     #: Fields shown by ``repr``; the rest are summarised as a count.
@@ -342,7 +342,7 @@ def converter() -> cattrs.Converter:
 
 
 def response_of(obj: object) -> Any:
-    """The :class:`~flexconv.ResponseInfo` (status, headers, request id) behind a model or page."""
+    """The [`ResponseInfo`][flexconv.ResponseInfo] (status, headers, request id) behind a model or page."""
     return getattr(obj, "_response", None)
 
 

@@ -92,7 +92,7 @@ class TransferStatus(OpenStrEnum):
 @attrs.define(frozen=True, kw_only=True, repr=False)
 class Interaction(Model):
     """An interaction (``KD…``).  ``channel`` echoes the Channel sent (with the new channel's
-    ``sid`` once known); :attr:`channel_sid` reads it."""
+    ``sid`` once known); [`channel_sid`][flexconv.models.interactions.Interaction.channel_sid] reads it."""
 
     _repr_fields = ("sid", "channel_sid")
 

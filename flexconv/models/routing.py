@@ -59,7 +59,7 @@ class ReservationStatus(OpenStrEnum):
 
 @attrs.define(frozen=True, kw_only=True, repr=False)
 class Workflow(Model):
-    """A TaskRouter workflow (``WW…``); :attr:`routing` parses its configuration."""
+    """A TaskRouter workflow (``WW…``); [`routing`][flexconv.models.routing.Workflow.routing] parses its configuration."""
 
     _repr_fields = ("sid", "friendly_name")
 
@@ -79,7 +79,7 @@ class Workflow(Model):
 
     @property
     def routing(self) -> WorkflowConfiguration:
-        """The configuration as a typed :class:`WorkflowConfiguration`."""
+        """The configuration as a typed [`WorkflowConfiguration`][flexconv.models.routing.WorkflowConfiguration]."""
         return WorkflowConfiguration.from_json(self.configuration or "{}")
 
 
@@ -106,7 +106,7 @@ class Worker(Model):
 
 @attrs.define(frozen=True, kw_only=True, repr=False)
 class Task(Model):
-    """A TaskRouter task (``WT…``).  :attr:`etag` holds the response's ``ETag`` for ``If-Match``."""
+    """A TaskRouter task (``WT…``).  [`etag`][flexconv.models.routing.Task.etag] holds the response's ``ETag`` for ``If-Match``."""
 
     _repr_fields = ("sid", "assignment_status", "task_queue_friendly_name")
 
