@@ -63,6 +63,7 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def docs(session: nox.Session) -> None:
-    """mkdocs build --strict."""
+    """mkdocs build --strict, then check the built site (fields, links, no raw Sphinx roles)."""
     session.install("-e", ".", *DOCS_DEPS)
     session.run("mkdocs", "build", "--strict", "--site-dir", "site")
+    session.run("python", "scripts/check_docs_site.py", "site")

@@ -49,9 +49,13 @@ class Timeout:
     """Timeouts in seconds.  Every phase is bounded: ``None`` is refused."""
 
     connect: float = 5.0
+    """Seconds to establish a connection."""
     read: float = 30.0
+    """Seconds to wait for response data."""
     write: float = 30.0
+    """Seconds to send the request."""
     pool: float = 10.0
+    """Seconds to wait for a free connection from the pool."""
 
     def __post_init__(self) -> None:
         for name in ("connect", "read", "write", "pool"):

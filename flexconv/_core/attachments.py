@@ -273,10 +273,15 @@ class AttachmentChange:
     """
 
     enabled: bool | None = None
+    """Allow or forbid attachments on the channel."""
     number_of_attachments: int | None = None
+    """Most files one message may carry."""
     max_file_size: int | None = None
+    """Largest single file, in bytes."""
     max_total_file_size: int | None = None
+    """Largest combined size of one message's files, in bytes."""
     accepted_extensions: tuple[str, ...] | None = None
+    """File extensions to accept, lower case without the dot."""
 
     def values(self) -> dict[str, Any]:
         """The named settings in wire form (extensions as a list)."""

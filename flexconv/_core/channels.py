@@ -384,7 +384,9 @@ class FieldChange:
     """One field ``ensure`` changes: its value now and the value it will have."""
 
     old: Any
+    """The field's current value."""
     new: Any
+    """The value the field will have."""
 
 
 @dataclass

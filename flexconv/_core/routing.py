@@ -94,14 +94,25 @@ class RoutingTarget:
     """
 
     queue: str
+    """SID (`WQ…`) of the queue the target routes to."""
     expression: str | None = None
+    """Worker expression narrowing the queue's workers (`worker.skills HAS "es"`)."""
     timeout: int | None = None
+    """Seconds this target is tried before the next one."""
     priority: int | None = None
+    """Priority given to the task while at this target."""
     known_worker_sid: str | None = None
+    """A task attribute (`task.last_agent_sid`) or literal SID naming the one worker to offer the
+    task to.
+    """
     known_worker_friendly_name: str | None = None
+    """Like `known_worker_sid`, by the worker's friendly name."""
     order_by: str | None = None
+    """Worker ordering expression (`worker.level DESC`)."""
     skip_if: str | None = None
+    """Expression that makes TaskRouter skip this target (`workers.available == 0`)."""
     extra: dict[str, Any] = attrs.field(factory=dict)
+    """Other keys of the target, kept on a round-trip."""
 
     def __attrs_post_init__(self) -> None:
         check_sid(self.queue, "WQ", "target queue")
@@ -152,9 +163,13 @@ class RoutingFilter:
     """A workflow filter: tasks whose attributes match ``expression`` try ``targets`` in turn."""
 
     expression: str
+    """TaskRouter expression on the task's attributes (`channelType == "sms"`)."""
     targets: tuple[RoutingTarget, ...]
+    """Targets tried in turn for a matching task."""
     friendly_name: str | None = None
+    """A readable name for the filter."""
     extra: dict[str, Any] = attrs.field(factory=dict)
+    """Other keys of the filter, kept on a round-trip."""
 
     def __attrs_post_init__(self) -> None:
         _text(self.expression, "filter expression")
@@ -201,6 +216,7 @@ class WorkflowConfiguration:
     """
 
     filters: tuple[RoutingFilter, ...] = ()
+    """The filters, tried in order; the first whose expression matches routes the task."""
     #: The queue of ``default_filter``: where a task goes when no filter (or target) takes it.
     default_queue: str | None = None
     #: Other keys of ``default_filter``.

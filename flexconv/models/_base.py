@@ -25,8 +25,8 @@ __all__ = [
     "wire",
 ]
 
-#: A JSON object that Twilio sends as a JSON *string* (``attributes``); decoded to a dict.
 Attributes = NewType("Attributes", dict)  # type: ignore[type-arg]
+"""A JSON object that Twilio sends as a JSON *string* (``attributes``); decoded to a dict."""
 
 M = TypeVar("M", bound="Model")
 
@@ -70,8 +70,9 @@ class Model:
     [`to_dict()`][flexconv.models._base.Model.to_dict], so nothing is lost when a model round-trips.
     """
 
-    #: Response keys this version of flexconv does not model, kept verbatim.
     extra: dict[str, Any] = attrs.field(factory=dict)
+    """Response keys this version of flexconv does not model, kept verbatim (and sent back by
+    `to_dict`)."""
     #: The HTTP exchange this model came from (see [`flexconv.response_of()`][flexconv.response_of]).
     _response: Any = attrs.field(default=None, init=False, eq=False, repr=False)
 
