@@ -7,7 +7,7 @@ Fails, listing every problem, when:
 - a field of a documented attrs class or dataclass (every response model, every typed input on
   the reference pages) has no heading on the site or no description under it;
 - a cross reference was left unresolved (autorefs' ``autorefs-internal``/``unresolved`` marks);
-- the example notebook is missing from the site.
+- the example notebook is missing from the site, or shows no model table (not executed).
 
 Usage: ``python scripts/check_docs_site.py [SITE_DIR]`` (default ``site``).
 """
@@ -113,6 +113,11 @@ def check(site: Path) -> list[str]:
     for required in REQUIRED_PAGES:
         if not (site / required).is_file():
             problems.append(f"missing page: {required}")
+    notebook = site / "notebook" / "index.html"
+    if notebook.is_file() and 'class="flexconv-model"' not in notebook.read_text():
+        problems.append(
+            "notebook/index.html: no model rendered as a table (executed outputs missing)"
+        )
     return problems
 
 
