@@ -260,3 +260,19 @@ def test_items_table_html_shows_the_first_items() -> None:
     assert "+15550000002" in table
     assert "+15550000003" not in table
     assert "9 more" in table
+
+
+def test_pages_render_their_first_items_as_a_table() -> None:
+    from flexconv._async.paging import AsyncPage
+    from flexconv._core.results import ResponseInfo
+    from flexconv._sync.paging import Page
+    from flexconv.models.channels import Address
+
+    info = ResponseInfo(
+        200, {}, "GET", "https://conversations.twilio.com/v1/Configuration/Addresses"
+    )
+    items = [Address(sid=f"IG{i:032d}", address=f"+1555000{i:04d}") for i in range(3)]
+    for page_class in (Page, AsyncPage):
+        table = page_class(items, None, info)._repr_html_()
+        assert '<table class="flexconv-items">' in table
+        assert "+15550000002" in table
