@@ -6,6 +6,8 @@ Fails, listing every problem, when:
 - a Sphinx role (``:meth:``, ``:class:``…) survived into the HTML instead of becoming a link;
 - a field of a documented attrs class or dataclass (every response model, every typed input on
   the reference pages) has no heading on the site or no description under it;
+- the documentation of a sync object speaks of ``aclose``, ``async with``, ``await`` or an
+  ``Async…`` class;
 - a cross reference was left unresolved (autorefs' ``autorefs-internal``/``unresolved`` marks);
 - the example notebook is missing from the site, or shows no model table (not executed).
 
@@ -24,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ROLE = re.compile(r":(?:meth|class|func|attr|exc|mod|data|obj|py:[a-z]+):`")
 HEADING_ID = re.compile(r'<h[1-6] id="([A-Za-z0-9_.]+)"[^>]*class="doc doc-heading"')
+#: What the documentation of a sync object must not say (the codegen renames it in docstrings).
+ASYNC_PHRASES = re.compile(r"\baclose\b|\basync (?:with|for)\b|\bawait |\bAsync[A-Z]\w*")
 DIRECTIVE = re.compile(r"^::: ([A-Za-z0-9_.]+)", re.MULTILINE)
 #: The pages that must exist besides the reference: the rendered example notebook.
 REQUIRED_PAGES = ("notebook/index.html",)
@@ -100,6 +104,12 @@ def check(site: Path) -> list[str]:
             if "unresolved" in match.group(0):
                 problems.append(f"{page.relative_to(site)}: unresolved cross reference")
     sections = _sections(site)
+    for ident, (page, body) in sections.items():
+        if "._sync." not in ident:
+            continue
+        own = html.unescape(re.sub(r"<[^>]+>", "", body.split('class="doc doc-children"')[0]))
+        for phrase in ASYNC_PHRASES.findall(own):
+            problems.append(f"{page}: the sync {ident} speaks of {phrase!r}")
     for ident, cls in documented_classes().items():
         for name in _fields(cls):
             anchor = f"{ident}.{name}"

@@ -89,6 +89,8 @@ def test_site_check_catches_raw_roles_and_undocumented_fields(
     page.parent.mkdir(parents=True)
     page.write_text(
         "<p>Call :meth:`close` when done.</p>\n"
+        '<h2 id="flexconv._sync.client.FlexConv" class="doc doc-heading">FlexConv</h2>'
+        "<p>Call <code>aclose()</code> when done.</p>\n"
         '<h3 id="flexconv.models.channels.AutoCreation.studio_flow_sid" class="doc doc-heading">'
         "studio_flow_sid</h3><div class='doc doc-contents'><p>The flow.</p></div>\n"
         '<h3 id="flexconv.models.channels.AutoCreation.webhook_url" class="doc doc-heading">'
@@ -102,3 +104,4 @@ def test_site_check_catches_raw_roles_and_undocumented_fields(
         "field flexconv.models.channels.Address.address is not on the site" in p for p in problems
     )
     assert "missing page: notebook/index.html" in problems
+    assert any("the sync flexconv._sync.client.FlexConv speaks of 'aclose'" in p for p in problems)
