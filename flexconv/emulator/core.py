@@ -39,7 +39,7 @@ from .flex import Flex
 from .messages import MessageLog
 from .scenario import Seeded, apply_scenario, default_scenario
 from .studio import Studio
-from .taskrouter import TaskRouter
+from .taskrouter.api import TaskRouter
 from .webhooks import WebhookEmitter
 
 

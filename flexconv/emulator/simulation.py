@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .conversations import Conversation, Media, Message
     from .core import Emulator
     from .flex import ChannelParticipant, InteractionChannel
-    from .taskrouter import Reservation, Task, Worker
+    from .taskrouter.api import Reservation, Task, Worker
 
 
 @dataclass
