@@ -33,7 +33,7 @@ from ._base import (
     iso,
     split_url,
 )
-from .conversations import Conversations
+from .conversations.api import Conversations
 from .faults import Faults
 from .flex import Flex
 from .messages import MessageLog

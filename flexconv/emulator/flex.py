@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ._base import ApiError, EmuRequest, EmuResponse, bad_request, is_sid, iso, not_found, paginate
 
 if TYPE_CHECKING:
-    from .conversations import Conversation
+    from .conversations.api import Conversation
     from .core import Emulator
 
 PRODUCT = "flex-api"

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._base import bad_request
-from .conversations import AutoCreation
+from .conversations.api import AutoCreation
 from .studio import messaging_flow_definition
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ._base import ApiError, bad_request, not_found
 
 if TYPE_CHECKING:
-    from .conversations import Conversation, Media, Message
+    from .conversations.api import Conversation, Media, Message
     from .core import Emulator
     from .flex import ChannelParticipant, InteractionChannel
     from .taskrouter.api import Reservation, Task, Worker

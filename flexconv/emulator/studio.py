@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ._base import ApiError, EmuRequest, EmuResponse, bad_request, iso, not_found, paginate
 
 if TYPE_CHECKING:
-    from .conversations import Conversation, Message
+    from .conversations.api import Conversation, Message
     from .core import Emulator
 
 PRODUCT = "studio"
