@@ -35,7 +35,7 @@ from ._base import (
 )
 from .conversations.api import Conversations
 from .faults import Faults
-from .flex import Flex
+from .flex.api import Flex
 from .messages import MessageLog
 from .scenario import Seeded, apply_scenario, default_scenario
 from .studio import Studio
