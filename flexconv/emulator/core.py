@@ -38,7 +38,7 @@ from .faults import Faults
 from .flex.api import Flex
 from .messages import MessageLog
 from .scenario import Seeded, apply_scenario, default_scenario
-from .studio import Studio
+from .studio.api import Studio
 from .taskrouter.api import TaskRouter
 from .webhooks import WebhookEmitter
 

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._base import bad_request
 from .conversations.api import AutoCreation
-from .studio import messaging_flow_definition
+from .studio.api import messaging_flow_definition
 
 if TYPE_CHECKING:
     from .core import Emulator
