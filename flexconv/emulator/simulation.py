@@ -25,7 +25,7 @@ from ._base import ApiError, bad_request, not_found
 
 if TYPE_CHECKING:
     from .conversations.api import Conversation, Media, Message
-    from .core import Emulator
+    from .emulator import Emulator
     from .flex.api import ChannelParticipant, InteractionChannel
     from .taskrouter.api import Reservation, Task, Worker
 

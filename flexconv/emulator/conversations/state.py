@@ -11,7 +11,7 @@ from flexconv.emulator._base import (
 )
 
 if TYPE_CHECKING:
-    from flexconv.emulator.core import Emulator
+    from flexconv.emulator.emulator import Emulator
 
 from flexconv.emulator.conversations.entities import (
     _DEFAULT_ROLES,

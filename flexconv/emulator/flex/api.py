@@ -21,7 +21,7 @@ from flexconv.emulator.flex.entities import (
 from flexconv.emulator.flex.routes import FlexRoutes
 
 if TYPE_CHECKING:
-    from flexconv.emulator.core import Emulator
+    from flexconv.emulator.emulator import Emulator
 
 __all__ = [
     "CHANNEL_STATUSES",

@@ -14,7 +14,7 @@ from flexconv.emulator._base import (
 from flexconv.emulator.flex.entities import Transfer
 
 if TYPE_CHECKING:
-    from flexconv.emulator.core import Emulator
+    from flexconv.emulator.emulator import Emulator
 from flexconv.emulator.flex.entities import (
     _READ_ONLY,
     DEFAULT_BASE,

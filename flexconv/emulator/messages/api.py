@@ -9,7 +9,7 @@ from flexconv.emulator.messages.entities import _PREFIX, PRODUCT, LoggedMessage
 from flexconv.emulator.messages.routes import MessageLogRoutes
 
 if TYPE_CHECKING:
-    from flexconv.emulator.core import Emulator
+    from flexconv.emulator.emulator import Emulator
 
 __all__ = ["PRODUCT", "LoggedMessage", "MessageLog"]
 

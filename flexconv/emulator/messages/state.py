@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from flexconv.emulator.core import Emulator
+    from flexconv.emulator.emulator import Emulator
 from flexconv.emulator.messages.entities import LoggedMessage
 
 

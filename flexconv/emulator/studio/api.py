@@ -17,7 +17,7 @@ from flexconv.emulator.studio.entities import (
 from flexconv.emulator.studio.routes import StudioRoutes
 
 if TYPE_CHECKING:
-    from flexconv.emulator.core import Emulator
+    from flexconv.emulator.emulator import Emulator
 
 __all__ = [
     "DEFAULT_BASE",

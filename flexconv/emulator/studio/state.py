@@ -12,7 +12,7 @@ from flexconv.emulator._base import (
 )
 
 if TYPE_CHECKING:
-    from flexconv.emulator.core import Emulator
+    from flexconv.emulator.emulator import Emulator
 from flexconv.emulator.studio.entities import Execution, Flow, _check_definition
 
 
