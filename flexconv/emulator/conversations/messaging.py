@@ -256,6 +256,12 @@ class ConversationsMessaging(ConversationsLifecycle):
                 return m
         raise not_found(f"/v1/Conversations/{conv.sid}/Messages/{sid}")
 
+    def remove_studio_webhooks(self, conv: Conversation) -> None:
+        """Remove the conversation's Studio webhooks (Send to Flex hands the conversation over)."""
+        for hook in list(conv.webhooks.values()):
+            if hook.target == "studio":
+                del conv.webhooks[hook.sid]
+
     def add_webhook(
         self,
         conv: Conversation,

@@ -90,6 +90,18 @@ class ConversationsState:
                 return conv
         raise not_found(f"/v1/Conversations/{sid_or_unique_name}")
 
+    def find(self, sid: str) -> Conversation | None:
+        """The conversation with this SID, or `None` (no unique names, no error)."""
+        return self.conversations.get(sid)
+
+    def participants_of(self, conv: Conversation) -> list[Participant]:
+        """The conversation's participants, in the order they joined."""
+        return list(conv.participants.values())
+
+    def find_participant(self, conv: Conversation, participant_sid: str) -> Participant | None:
+        """The conversation's participant with this SID, or `None`."""
+        return conv.participants.get(participant_sid)
+
     def get_participant(self, conv: Conversation, sid_or_identity: str) -> Participant:
         """A participant by SID or identity."""
         found = conv.participants.get(sid_or_identity)

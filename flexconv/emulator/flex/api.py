@@ -17,6 +17,7 @@ from flexconv.emulator.flex.entities import (
     Invite,
     Transfer,
     default_channel_configs,
+    worker_identity,
 )
 from flexconv.emulator.flex.routes import FlexRoutes
 
@@ -36,6 +37,7 @@ __all__ = [
     "Invite",
     "Transfer",
     "default_channel_configs",
+    "worker_identity",
 ]
 
 

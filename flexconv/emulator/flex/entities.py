@@ -207,7 +207,7 @@ class Interaction:
         }
 
 
-def _worker_identity(worker: Any) -> str:
+def worker_identity(worker: Any) -> str:
     """The chat identity Flex uses for a worker: ``contact_uri`` without ``client:``."""
     attrs = worker.attributes if isinstance(getattr(worker, "attributes", None), dict) else {}
     uri = attrs.get("contact_uri")

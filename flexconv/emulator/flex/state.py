@@ -41,6 +41,10 @@ class FlexState:
         now = emu.clock.now()
         self.configuration: dict[str, Any] = self._default_configuration(now)
 
+    def configuration_value(self, key: str) -> Any:
+        """One top-level value of the Flex Configuration (`None` when absent)."""
+        return self.configuration.get(key)
+
     def _default_configuration(self, now: datetime) -> dict[str, Any]:
         conv = self.emu.conversations
         acc = self.emu.account_sid

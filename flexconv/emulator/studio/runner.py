@@ -36,7 +36,12 @@ class StudioRunner(StudioState):
             ):
                 return ex
         customer = next(
-            (p for p in conv.participants.values() if p.sid == msg.participant_sid), None
+            (
+                p
+                for p in self.emu.conversations.participants_of(conv)
+                if p.sid == msg.participant_sid
+            ),
+            None,
         )
         address = (customer.address if customer else None) or msg.author
         channel_type = "web"
@@ -154,7 +159,7 @@ class StudioRunner(StudioState):
             except ValueError:
                 return "failedToEnqueue", {"error": "attributes is not valid JSON"}
         routing: dict[str, Any] = {
-            "workspace_sid": self.emu.flex.configuration.get("taskrouter_workspace_sid"),
+            "workspace_sid": self.emu.flex.configuration_value("taskrouter_workspace_sid"),
             "workflow_sid": props.get("workflow"),
             "attributes": attributes,
         }
