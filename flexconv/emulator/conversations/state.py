@@ -11,7 +11,7 @@ from flexconv.emulator._base import (
 )
 
 if TYPE_CHECKING:
-    from flexconv.emulator.emulator import Emulator
+    from flexconv.emulator.conversations.host import ConversationsHost
 
 from flexconv.emulator.conversations.entities import (
     _DEFAULT_ROLES,
@@ -31,7 +31,7 @@ class ConversationsState:
 
         def _register(self) -> None: ...
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: ConversationsHost) -> None:
         self.emu = emu
         self.chat_service_sid = emu.sids.new("IS")
         self.messaging_service_sid = emu.sids.new("MG")

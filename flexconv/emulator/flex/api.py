@@ -22,7 +22,7 @@ from flexconv.emulator.flex.entities import (
 from flexconv.emulator.flex.routes import FlexRoutes
 
 if TYPE_CHECKING:
-    from flexconv.emulator.emulator import Emulator
+    from flexconv.emulator.flex.host import FlexHost
 
 __all__ = [
     "CHANNEL_STATUSES",
@@ -49,7 +49,7 @@ class Flex(FlexRoutes):
     (`close_channel`, `update_participant`, `invite`, `transfer`) from `channels`.
     """
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: FlexHost) -> None:
         super().__init__(emu)
         self._register()
         bus = emu.bus

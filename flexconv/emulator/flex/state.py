@@ -14,7 +14,7 @@ from flexconv.emulator._base import (
 from flexconv.emulator.flex.entities import Transfer
 
 if TYPE_CHECKING:
-    from flexconv.emulator.emulator import Emulator
+    from flexconv.emulator.flex.host import FlexHost
 from flexconv.emulator.flex.entities import (
     _READ_ONLY,
     DEFAULT_BASE,
@@ -31,7 +31,7 @@ class FlexState:
     #: ``"custom"``: Flex adds nobody and cleans up nothing (custom orchestration).
     orchestration: str = "flex"
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: FlexHost) -> None:
         self.emu = emu
         self.instance_sid = emu.sids.new("GO")
         self.flex_service_instance_sid = emu.sids.new("IS")

@@ -9,7 +9,7 @@ from flexconv.emulator.messages.entities import _PREFIX, PRODUCT, LoggedMessage
 from flexconv.emulator.messages.routes import MessageLogRoutes
 
 if TYPE_CHECKING:
-    from flexconv.emulator.emulator import Emulator
+    from flexconv.emulator._host import Host
 
 __all__ = ["PRODUCT", "LoggedMessage", "MessageLog"]
 
@@ -17,7 +17,7 @@ __all__ = ["PRODUCT", "LoggedMessage", "MessageLog"]
 class MessageLog(MessageLogRoutes):
     """The account's message log, newest first in listings (`record` appends to it)."""
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: Host) -> None:
         super().__init__(emu)
         emu.router.add("GET", PRODUCT, f"{_PREFIX}/{{AccountSid}}/Messages", self._h_list)
         emu.router.add("GET", PRODUCT, f"{_PREFIX}/{{AccountSid}}/Messages/{{Sid}}", self._h_fetch)

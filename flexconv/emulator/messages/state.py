@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from flexconv.emulator.emulator import Emulator
+    from flexconv.emulator._host import Host
 from flexconv.emulator.messages.entities import LoggedMessage
 
 
 class MessageLogState:
     """Holds the account's message log (the base of `MessageLog`)."""
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: Host) -> None:
         self.emu = emu
         self.messages: list[LoggedMessage] = []
 

@@ -12,14 +12,14 @@ from flexconv.emulator._base import (
 )
 
 if TYPE_CHECKING:
-    from flexconv.emulator.emulator import Emulator
+    from flexconv.emulator.studio.host import StudioHost
 from flexconv.emulator.studio.entities import Execution, Flow, _check_definition
 
 
 class StudioState:
     """Holds Studio's flows and executions (the base of `Studio`)."""
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: StudioHost) -> None:
         self.emu = emu
         self.flows: dict[str, Flow] = {}
         self.executions: dict[str, Execution] = {}
