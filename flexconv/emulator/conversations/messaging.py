@@ -6,16 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    ApiError,
-    bad_request,
-    is_sid,
-    not_found,
-)
-
-if TYPE_CHECKING:
-    pass
-
+from flexconv.emulator._base import ApiError, bad_request, is_sid, not_found
 from flexconv.emulator.conversations.entities import (
     POST_EVENTS,
     SCOPED_TARGETS,
@@ -29,6 +20,9 @@ from flexconv.emulator.conversations.entities import (
 )
 from flexconv.emulator.conversations.lifecycle import ConversationsLifecycle
 from flexconv.emulator.conversations.params import _closed_error
+
+if TYPE_CHECKING:
+    pass
 
 
 class ConversationsMessaging(ConversationsLifecycle):

@@ -5,14 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    ApiError,
-    not_found,
-)
-
-if TYPE_CHECKING:
-    from flexconv.emulator.conversations.host import ConversationsHost
-
+from flexconv.emulator._base import ApiError, not_found
 from flexconv.emulator.conversations.entities import (
     _DEFAULT_ROLES,
     AddressConfig,
@@ -22,6 +15,9 @@ from flexconv.emulator.conversations.entities import (
     Role,
     ServiceWebhooks,
 )
+
+if TYPE_CHECKING:
+    from flexconv.emulator.conversations.host import ConversationsHost
 
 
 class ConversationsState:

@@ -6,13 +6,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    ApiError,
-    bad_request,
-)
-
-if TYPE_CHECKING:
-    pass
+from flexconv.emulator._base import ApiError, bad_request
 from flexconv.emulator.flex.entities import (
     TRANSFER_TYPES,
     ChannelParticipant,
@@ -21,6 +15,9 @@ from flexconv.emulator.flex.entities import (
     Transfer,
 )
 from flexconv.emulator.flex.interactions import FlexInteractions
+
+if TYPE_CHECKING:
+    pass
 
 
 class FlexChannels(FlexInteractions):

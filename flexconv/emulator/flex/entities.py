@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    iso,
-)
+from flexconv.emulator._base import iso
 
 if TYPE_CHECKING:
     pass

@@ -8,14 +8,7 @@ import copy
 import json
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    ApiError,
-    bad_request,
-    is_sid,
-)
-
-if TYPE_CHECKING:
-    from flexconv.emulator.conversations.api import Conversation
+from flexconv.emulator._base import ApiError, bad_request, is_sid
 from flexconv.emulator.flex.entities import (
     CHANNEL_TYPES,
     ChannelParticipant,
@@ -23,6 +16,9 @@ from flexconv.emulator.flex.entities import (
     InteractionChannel,
 )
 from flexconv.emulator.flex.state import FlexState
+
+if TYPE_CHECKING:
+    from flexconv.emulator.conversations.api import Conversation
 
 
 class FlexInteractions(FlexState):

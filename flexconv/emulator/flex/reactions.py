@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    ApiError,
-)
+from flexconv.emulator._base import ApiError
+from flexconv.emulator.flex.channels import FlexChannels
+from flexconv.emulator.flex.entities import InteractionChannel, worker_identity
 
 if TYPE_CHECKING:
     from flexconv.emulator.conversations.api import Conversation
-from flexconv.emulator.flex.channels import FlexChannels
-from flexconv.emulator.flex.entities import InteractionChannel, worker_identity
 
 
 class FlexReactions(FlexChannels):

@@ -12,11 +12,11 @@ from flexconv.emulator._base import (
     not_found,
     paginate,
 )
+from flexconv.emulator.flex.entities import PARTICIPANT_TYPES, PRODUCT, InteractionChannel
+from flexconv.emulator.flex.reactions import FlexReactions
 
 if TYPE_CHECKING:
     pass
-from flexconv.emulator.flex.entities import PARTICIPANT_TYPES, PRODUCT, InteractionChannel
-from flexconv.emulator.flex.reactions import FlexReactions
 
 
 def _json_object(req: EmuRequest, name: str, *, required: bool = False) -> dict[str, Any] | None:

@@ -7,21 +7,18 @@ import copy
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    iso,
-    not_found,
-)
-from flexconv.emulator.flex.entities import Transfer
-
-if TYPE_CHECKING:
-    from flexconv.emulator.flex.host import FlexHost
+from flexconv.emulator._base import iso, not_found
 from flexconv.emulator.flex.entities import (
     _READ_ONLY,
     DEFAULT_BASE,
     Interaction,
     InteractionChannel,
+    Transfer,
     default_channel_configs,
 )
+
+if TYPE_CHECKING:
+    from flexconv.emulator.flex.host import FlexHost
 
 
 class FlexState:

@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    rfc2822,
-)
+from flexconv.emulator._base import rfc2822
 
 if TYPE_CHECKING:
     pass

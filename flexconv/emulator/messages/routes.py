@@ -5,18 +5,12 @@ from __future__ import annotations
 import urllib.parse
 from typing import TYPE_CHECKING
 
-from flexconv.emulator._base import (
-    ApiError,
-    EmuRequest,
-    EmuResponse,
-    bad_request,
-    not_found,
-)
+from flexconv.emulator._base import ApiError, EmuRequest, EmuResponse, bad_request, not_found
+from flexconv.emulator.messages.entities import _PREFIX
+from flexconv.emulator.messages.state import MessageLogState
 
 if TYPE_CHECKING:
     pass
-from flexconv.emulator.messages.entities import _PREFIX
-from flexconv.emulator.messages.state import MessageLogState
 
 
 class MessageLogRoutes(MessageLogState):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flexconv.emulator.messages.entities import LoggedMessage
+
 if TYPE_CHECKING:
     from flexconv.emulator._host import Host
-from flexconv.emulator.messages.entities import LoggedMessage
 
 
 class MessageLogState:

@@ -7,14 +7,12 @@ import contextlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    ApiError,
-)
+from flexconv.emulator._base import ApiError
+from flexconv.emulator.studio.entities import Execution, Flow, Step, render
+from flexconv.emulator.studio.state import StudioState
 
 if TYPE_CHECKING:
     from flexconv.emulator.conversations.api import Conversation, Message
-from flexconv.emulator.studio.entities import Execution, Flow, Step, render
-from flexconv.emulator.studio.state import StudioState
 
 
 class StudioRunner(StudioState):

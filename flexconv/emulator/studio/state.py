@@ -6,14 +6,11 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    bad_request,
-    not_found,
-)
+from flexconv.emulator._base import bad_request, not_found
+from flexconv.emulator.studio.entities import Execution, Flow, _check_definition
 
 if TYPE_CHECKING:
     from flexconv.emulator.studio.host import StudioHost
-from flexconv.emulator.studio.entities import Execution, Flow, _check_definition
 
 
 class StudioState:

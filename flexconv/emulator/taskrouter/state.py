@@ -6,12 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from flexconv.emulator._base import (
-    Clock,
-    EventBus,
-    Sids,
-    not_found,
-)
+from flexconv.emulator._base import Clock, EventBus, Sids, not_found
 from flexconv.emulator.taskrouter.entities import (
     Activity,
     TaskChannel,
