@@ -198,12 +198,12 @@ def _report(error: CliError, *, as_json: bool, cause: BaseException) -> None:
 
 def _quiet_stdout() -> None:
     """After a broken pipe: point stdout at /dev/null so the flush at exit stays silent."""
-    out: Any = sys.stdout
+    out = sys.stdout
     if out is None or out is not sys.__stdout__:
         return  # stdout replaced (a test or an embedding program): leave the process alone
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, out.fileno())
+        os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
     except (OSError, ValueError):
         pass
