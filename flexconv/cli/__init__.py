@@ -133,7 +133,7 @@ def _describe(exc: BaseException, args: argparse.Namespace | None) -> CliError:
         inner = _describe(exc.error, args)
         failed = exc.failed
         return CliError(
-            f"stopped at {failed.action} {failed.type} {failed.address} after "
+            f"channels ensure stopped at {failed.action} {failed.type} {failed.address} after "
             f"{len(exc.applied)} applied change(s), {len(exc.remaining)} not attempted: "
             f"{inner.message}; run the command again to apply the rest",
             EXIT_FAILURE,

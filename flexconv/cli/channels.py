@@ -15,6 +15,7 @@ from flexconv._core.channels import (
     desired_from_mapping,
 )
 from flexconv._core.errors import ValidationError
+from flexconv._core.sids import is_sid
 from flexconv.cli._common import (
     EXIT_USAGE,
     CliError,
@@ -100,6 +101,13 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    if args.address.startswith("IG") and not is_sid(args.address, "IG"):
+        raise CliError(
+            f"ADDRESS {args.address!r} starts like an address configuration SID but is not one: "
+            "expected IG followed by 32 hex digits, or the address itself (+15551234567, "
+            "whatsapp:+15551234567...)",
+            EXIT_USAGE,
+        )
     with client_for(args) as client:
         address = client.channels.get(args.address)
     if args.json:

@@ -151,6 +151,10 @@ def _route(args: argparse.Namespace) -> int:
     from flexconv.models.routing import last_agent_then_queue
 
     check_sid(args.conversation, "CH", "CONVERSATION")
+    if args.workflow is not None:
+        check_sid(args.workflow, "WW", "--workflow")
+    if args.queue is not None:
+        check_sid(args.queue, "WQ", "--queue")
     if args.timeout < 1:
         raise ValidationError("--timeout must be at least 1 second")
     with client_for(args, auto_tick=True) as client:
