@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from flexconv.cli import main
-from flexconv.cli._common import FLAG_FOR_PARAMETER, cli_wording
 from flexconv.emulator import Emulator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +85,8 @@ def test_library_hints_speak_of_flags(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_every_mapped_parameter_becomes_its_flag() -> None:
+    from flexconv.cli._common import FLAG_FOR_PARAMETER, cli_wording
+
     for python, cli in FLAG_FOR_PARAMETER:
         assert cli_wording(f"x: {python} here") == f"x: {cli} here"
     # a longer name that merely contains a mapped one is left alone

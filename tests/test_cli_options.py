@@ -39,15 +39,9 @@ def required_words(parser: argparse.ArgumentParser) -> list[str]:
 LEAVES = sorted(path for path, _ in leaf_commands(build_parser()))
 
 
-def test_every_command_is_covered() -> None:
-    assert ("demo",) in LEAVES
-    assert ("emulator", "serve") in LEAVES
-    assert ("channels", "ensure") in LEAVES
-    assert len(LEAVES) >= 9
-
-
 @pytest.mark.parametrize("path", LEAVES, ids=" ".join)
 def test_v_and_json_anywhere(path: tuple[str, ...]) -> None:
+    assert {("demo",), ("emulator", "serve"), ("channels", "ensure")} <= set(LEAVES)
     parser = build_parser()
     leaf = dict(leaf_commands(parser))[path]
     rest = required_words(leaf)
