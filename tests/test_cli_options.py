@@ -156,3 +156,13 @@ def test_v_logs_retries(
     assert "Addresses -> 503" in err
     assert "flexconv: flexconv retry 1 of 2 for GET" in err
     assert "Addresses -> 200" in err
+
+
+@pytest.mark.parametrize("words", [[], ["channels"], ["attachments"], ["interactions"]])
+def test_a_group_without_action(words: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(words) == 2
+    assert "usage: flexconv" in capsys.readouterr().out  # help, for a person
+    assert main([*words, "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "choose an action" in json.loads(captured.err)["error"]["message"]

@@ -29,6 +29,7 @@ from flexconv.cli._common import (
     EXIT_USAGE,
     CliError,
     cli_wording,
+    usage,
 )
 
 __all__ = ["CliError", "build_parser", "main"]
@@ -231,8 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             restore = _configure_logging(args.verbose)
             handler = getattr(args, "handler", None)
             if handler is None:
-                parser.print_help()
-                return EXIT_USAGE
+                return usage(parser, args)
             status: int = handler(args)
             sys.stdout.flush()
             return status

@@ -153,8 +153,10 @@ def client_for(args: argparse.Namespace, *, auto_tick: bool = False) -> FlexConv
         raise
 
 
-def usage(parser: argparse.ArgumentParser) -> int:
-    """Print a command group's help (when no action was given); exit status 2."""
+def usage(parser: argparse.ArgumentParser, args: argparse.Namespace | None = None) -> int:
+    """A command group called without an action: its help (an error with ``--json``); status 2."""
+    if args is not None and getattr(args, "json", False):
+        raise CliError(f"{parser.prog}: choose an action (see '{parser.prog} --help')", EXIT_USAGE)
     parser.print_help()
     return EXIT_USAGE
 

@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Attachment settings per channel (channel_configs of the Flex "
         "Configuration), changed without losing other channels' settings.",
     )
-    parser.set_defaults(handler=lambda _args: usage(parser))
+    parser.set_defaults(handler=lambda args: usage(parser, args))
     commands = parser.add_subparsers(dest="attachments_command", metavar="SUBCOMMAND")
     common = target_options()
 

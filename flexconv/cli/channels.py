@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="List, show and declaratively ensure Conversations address configurations.",
     )
     sub = parser.add_subparsers(dest="channels_command", metavar="ACTION")
-    parser.set_defaults(handler=lambda args: usage(parser))
+    parser.set_defaults(handler=lambda args: usage(parser, args))
 
     p_list = sub.add_parser("list", parents=[parent], help="list address configurations")
     p_list.add_argument("--type", choices=ADDRESS_TYPES, help="only this address type")

@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Inspect Flex interactions.",
     )
     sub = parser.add_subparsers(dest="interactions_command", metavar="ACTION")
-    parser.set_defaults(handler=lambda args: usage(parser))
+    parser.set_defaults(handler=lambda args: usage(parser, args))
     p_show = sub.add_parser(
         "show",
         parents=[parent],
