@@ -226,7 +226,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             parser = build_parser()
-            args = parser.parse_args(words)
+            try:
+                args = parser.parse_args(words)
+            except SystemExit as done:  # --help or --version printed; the status is argparse's
+                sys.stdout.flush()
+                return done.code if isinstance(done.code, int) else 0
             _merge_global_options(args)
             as_json = args.json
             restore = _configure_logging(args.verbose)
