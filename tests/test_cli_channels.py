@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,9 @@ def test_library_error_carries_the_lists(emu: Emulator) -> None:
     assert type(err.error).__name__ == "ServerError"
     assert err.__cause__ is err.error
     assert err.plan.applied is False
+    copy = pickle.loads(pickle.dumps(err))
+    assert str(copy) == str(err)
+    assert [i.address for i in copy.remaining] == [LAST]
 
 
 @pytest.mark.parametrize(

@@ -269,6 +269,11 @@ def test_unexpected_error_is_one_line_and_v_shows_the_traceback(
     assert "unexpected RuntimeError: boom" in one_error_line(capsys)
     assert main(["attachments", "limits", "-v"]) == 1
     assert "Traceback" in capsys.readouterr().err
+    # a user's mistake stays one line under -v; -vv shows where it came from
+    assert main(["interactions", "show", "nope", "-v"]) == 2
+    assert "KD_SID" in one_error_line(capsys)
+    assert main(["interactions", "show", "nope", "-vv"]) == 2
+    assert "Traceback" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

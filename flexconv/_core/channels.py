@@ -501,6 +501,9 @@ class EnsureError(FlexConvError):
             f"{len(self.applied)} change(s), {len(self.remaining)} not attempted: {error}"
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.plan, self.failed, self.error))
+
 
 def plan_addresses(
     desired: Sequence[DesiredAddress], current: Iterable[Address], *, prune: bool = False

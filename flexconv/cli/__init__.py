@@ -21,6 +21,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from flexconv._core.errors import FlexConvError
 from flexconv._version import __version__
 from flexconv.cli._common import (
     EXIT_BROKEN_PIPE,
@@ -122,7 +123,6 @@ def _describe(exc: BaseException, args: argparse.Namespace | None) -> CliError:
         APITimeoutError,
         AuthenticationError,
         ConfigurationError,
-        FlexConvError,
         PermissionDeniedError,
         ValidationError,
     )
@@ -248,7 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except Exception as exc:
             verbose = getattr(args, "verbose", 0)
             error = _describe(exc, args)
-            if verbose and not isinstance(exc, CliError):
+            expected = isinstance(exc, CliError | FlexConvError)
+            if verbose >= (2 if expected else 1):  # a bug's traceback with -v, any with -vv
                 import traceback
 
                 traceback.print_exc(file=sys.stderr)
