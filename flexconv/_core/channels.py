@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from flexconv._core.errors import ValidationError
+from flexconv._core.errors import FlexConvError, ValidationError
 from flexconv._core.sids import check_sid, is_sid
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ __all__ = [
     "AutoCreationTarget",
     "DefaultTarget",
     "DesiredAddress",
+    "EnsureError",
     "FieldChange",
     "PlanItem",
     "StudioTarget",
@@ -474,6 +475,36 @@ class AddressPlan:
             f"{len(self.unchanged)} unchanged, {len(self.deleted)} deleted"
         )
         return "\n".join(lines)
+
+
+class EnsureError(FlexConvError):
+    """``ensure`` stopped on an error part-way through writing its plan.
+
+    Nothing is rolled back: the changes in ``applied`` were written.  Running ``ensure`` again
+    with the same desired state picks up where this one stopped.
+
+    Attributes:
+        plan: The whole plan (``plan.applied`` stays false).
+        applied: The changes written before the failure, each with its ``result``.
+        failed: The change whose request failed.
+        remaining: The changes not attempted (unchanged addresses are left out).
+        error: The error the failing change raised (also the ``__cause__``).
+    """
+
+    def __init__(self, plan: AddressPlan, failed: PlanItem, error: FlexConvError) -> None:
+        self.plan = plan
+        self.failed = failed
+        self.error = error
+        at = plan.items.index(failed)
+        self.applied = [i for i in plan.items[:at] if i.action != "unchanged"]
+        self.remaining = [i for i in plan.items[at + 1 :] if i.action != "unchanged"]
+        super().__init__(
+            f"ensure stopped at {failed.action} {failed.type} {failed.address} after applying "
+            f"{len(self.applied)} change(s), {len(self.remaining)} not attempted: {error}"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.plan, self.failed, self.error))
 
 
 def plan_addresses(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 from flexconv._sync.paging import Pager
 from flexconv._core import channels as core
-from flexconv._core.errors import NotFoundError, ValidationError
+from flexconv._core.errors import FlexConvError, NotFoundError, ValidationError
 from flexconv._core.ops import addresses as ops
 from flexconv.models.channels import (
     Address,
@@ -197,6 +197,8 @@ class Channels:
 
         Raises:
             ValidationError: before anything is sent, for any invalid entry or region mismatch.
+            EnsureError: a write failed; it lists the changes ``applied`` before it, the
+                ``failed`` one with its ``error``, and the ``remaining`` ones.
         """
         wanted = [desired] if isinstance(desired, DesiredAddress) else list(desired)
         for want in wanted:
@@ -210,29 +212,35 @@ class Channels:
         if dry_run:
             return plan
         for item in plan.items:
-            if item.action == "create":
-                assert item.desired is not None
-                item.result = self._client._call(
-                    ops.CREATE_ADDRESS, Address, values=item.desired.create_values()
-                )
-                item.sid = item.result.sid
-            elif item.action == "update":
-                assert item.desired is not None
-                assert item.sid is not None
-                item.result = self._client._call(
-                    ops.UPDATE_ADDRESS,
-                    Address,
-                    path_params={"Sid": item.sid},
-                    values=item.desired.update_values(),
-                )
-            elif item.action == "delete":
-                assert item.sid is not None
-                self._client._call_raw(ops.DELETE_ADDRESS, path_params={"Sid": item.sid})
+            try:
+                if item.action == "create":
+                    assert item.desired is not None
+                    item.result = self._client._call(
+                        ops.CREATE_ADDRESS, Address, values=item.desired.create_values()
+                    )
+                    item.sid = item.result.sid
+                elif item.action == "update":
+                    assert item.desired is not None
+                    assert item.sid is not None
+                    item.result = self._client._call(
+                        ops.UPDATE_ADDRESS,
+                        Address,
+                        path_params={"Sid": item.sid},
+                        values=item.desired.update_values(),
+                    )
+                elif item.action == "delete":
+                    assert item.sid is not None
+                    self._client._call_raw(ops.DELETE_ADDRESS, path_params={"Sid": item.sid})
+            except FlexConvError as exc:
+                raise core.EnsureError(plan, item, exc) from exc
         plan.applied = True
         return plan
 
     def _ensure_one(self, want: DesiredAddress) -> Address:
-        plan = self.ensure(want)
+        try:
+            plan = self.ensure(want)
+        except core.EnsureError as exc:  # one address: the error itself says it all
+            raise exc.error from None
         result = plan.items[0].result
         assert result is not None
         return result

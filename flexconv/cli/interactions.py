@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING, Any
 
 from flexconv._core.errors import ValidationError
 from flexconv._core.sids import check_sid, is_sid
-from flexconv.cli._common import client_for, target_options, usage
+from flexconv.cli._common import client_for, print_json, target_options, usage
 
 if TYPE_CHECKING:
     from flexconv._sync.client import FlexConv
@@ -38,14 +37,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Inspect Flex interactions.",
     )
     sub = parser.add_subparsers(dest="interactions_command", metavar="ACTION")
-    parser.set_defaults(handler=lambda args: usage(parser))
+    parser.set_defaults(handler=lambda args: usage(parser, args))
     p_show = sub.add_parser(
         "show",
         parents=[parent],
         help="one interaction: channels, participants, invites and tasks in one view",
     )
     p_show.add_argument("interaction", metavar="KD_SID", help="the interaction SID (KD…)")
-    p_show.add_argument("--json", action="store_true", help="print JSON")
     p_show.set_defaults(handler=_show)
 
     p_route = subparsers.add_parser(
@@ -74,7 +72,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p_route.add_argument("--channel-type", default="sms", help="interaction channel type (sms)")
     p_route.add_argument("--task-channel", default="chat", help="task channel unique name (chat)")
     p_route.add_argument("--no-wait", action="store_true", help="do not wait for the channel")
-    p_route.add_argument("--json", action="store_true", help="print JSON")
     p_route.set_defaults(handler=_route)
 
 
@@ -121,7 +118,7 @@ def _show(args: argparse.Namespace) -> int:
             ],
             "tasks": [t.to_dict() for t in tasks],
         }
-        print(json.dumps(out, indent=2, default=str))
+        print_json(out)
         return 0
     print(f"interaction {inter.sid}")
     media = (inter.channel or {}).get("properties", {}).get("media_channel_sid")
@@ -154,6 +151,10 @@ def _route(args: argparse.Namespace) -> int:
     from flexconv.models.routing import last_agent_then_queue
 
     check_sid(args.conversation, "CH", "CONVERSATION")
+    if args.workflow is not None:
+        check_sid(args.workflow, "WW", "--workflow")
+    if args.queue is not None:
+        check_sid(args.queue, "WQ", "--queue")
     if args.timeout < 1:
         raise ValidationError("--timeout must be at least 1 second")
     with client_for(args, auto_tick=True) as client:
@@ -185,7 +186,7 @@ def _route(args: argparse.Namespace) -> int:
             wait=not args.no_wait,
         )
     if args.json:
-        print(json.dumps({"interaction": inter.to_dict(), "workflow_sid": workflow}, indent=2))
+        print_json({"interaction": inter.to_dict(), "workflow_sid": workflow})
         return 0
     print(f"interaction {inter.sid}  channel {inter.channel_sid}")
     print(f"routed to {worker.friendly_name} ({worker.sid}) through workflow {workflow}")

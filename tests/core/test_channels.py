@@ -360,7 +360,7 @@ def test_cli_ensure_bad_file(
 ) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps([{"address": "whatsapp:15551234567"}]))
-    assert main(["channels", "ensure", str(bad), "--emulator"]) == 1
+    assert main(["channels", "ensure", str(bad), "--emulator"]) == 2  # refused, nothing sent
     assert "whatsapp:+E164" in capsys.readouterr().err
-    assert main(["channels", "ensure", str(tmp_path / "missing.yaml"), "--emulator"]) == 1
-    assert "Cannot read" in capsys.readouterr().err
+    assert main(["channels", "ensure", str(tmp_path / "missing.yaml"), "--emulator"]) == 2
+    assert "missing.yaml: no such file" in capsys.readouterr().err
