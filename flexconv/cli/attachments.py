@@ -108,7 +108,7 @@ _HEADER = ["CHANNEL", "ENABLED", "FILES", "MAX FILE", "MAX TOTAL", "EXTENSIONS"]
 
 def _show(args: argparse.Namespace) -> int:
     with client_for(args) as client:
-        settings = client.attachments.list()
+        settings = client.attachments.fetch_all()
     if args.json:
         print(json.dumps({k: v.to_dict() for k, v in settings.items()}, indent=2))
         return 0

@@ -88,7 +88,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     with client_for(args) as client:
-        address = client.channels.get(args.address)
+        address = client.channels.fetch(args.address)
     if args.json:
         print(json.dumps(address.to_dict(), indent=2))
         return 0
