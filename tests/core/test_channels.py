@@ -335,6 +335,9 @@ def test_cli_list_and_show(cli_emulator: Emulator, capsys: pytest.CaptureFixture
 def test_cli_ensure_yaml_and_json(
     cli_emulator: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    pytest.importorskip(
+        "yaml", reason="YAML files need the 'yaml' extra: pip install 'flexconv[yaml]'"
+    )
     yaml_file = tmp_path / "channels.yaml"
     yaml_file.write_text(
         "addresses:\n"
