@@ -19,7 +19,8 @@ async def test_concurrent_first_async_calls_share_one_default_workspace() -> Non
             client.routing.tasks.list().to_list(),
         )
     flows, alice, chat, tasks = results
-    assert flows and tasks == []
+    assert flows
+    assert tasks == []
     assert alice.workspace_sid == chat.workspace_sid == emu.seeded.workspace_sid
 
 

@@ -248,6 +248,6 @@ def test_validation_error_is_a_value_error() -> None:
 
 def test_every_public_error_derives_from_flexconv_error() -> None:
     names = [n for n in flexconv.__all__ if n.endswith("Error")]
-    assert len(names) == 14
+    assert len(names) == 20
     for name in names:
         assert issubclass(getattr(flexconv, name), FlexConvError), name
