@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from flexconv._core.errors import FlexConvError, ValidationError
+from flexconv._core.results import FieldChange
 from flexconv._core.sids import check_sid, is_sid
 
 if TYPE_CHECKING:
@@ -380,16 +381,6 @@ def current_fields(address: Address) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    """One field ``ensure`` changes: its value now and the value it will have."""
-
-    old: Any
-    """The field's current value."""
-    new: Any
-    """The value the field will have."""
-
-
 @dataclass
 class PlanItem:
     """What ``ensure`` does (or would do) with one address.
@@ -419,7 +410,7 @@ class PlanItem:
             head += f" ({self.sid})"
         lines = [head]
         for name, change in self.changes.items():
-            lines.append(f"    {name}: {change.old!r} -> {change.new!r}")
+            lines.append(f"    {name}: {change.before!r} -> {change.after!r}")
         return "\n".join(lines)
 
 
@@ -542,7 +533,7 @@ def plan_addresses(
             )
         now = current_fields(have)
         changes = {
-            name: FieldChange(now.get(name), value)
+            name: FieldChange(want.kind, tuple(name.split(".")), now.get(name), value)
             for name, value in want.fields().items()
             if now.get(name) != value
         }

@@ -109,7 +109,7 @@ _HEADER = ["CHANNEL", "ENABLED", "FILES", "MAX FILE", "MAX TOTAL", "EXTENSIONS"]
 
 def _show(args: argparse.Namespace) -> int:
     with client_for(args) as client:
-        settings = client.attachments.list()
+        settings = client.attachments.fetch_all()
     if args.json:
         print_json({k: v.to_dict() for k, v in settings.items()})
         return 0

@@ -109,7 +109,7 @@ def _show(args: argparse.Namespace) -> int:
             EXIT_USAGE,
         )
     with client_for(args) as client:
-        address = client.channels.get(args.address)
+        address = client.channels.fetch(args.address)
     if args.json:
         print_json(address.to_dict())
         return 0
@@ -146,7 +146,7 @@ def _item_json(item: PlanItem, status: str) -> dict[str, Any]:
         "type": item.type,
         "address": item.address,
         "sid": item.sid,
-        "changes": {k: {"old": c.old, "new": c.new} for k, c in item.changes.items()},
+        "changes": {k: {"old": c.before, "new": c.after} for k, c in item.changes.items()},
         "status": status,
     }
 

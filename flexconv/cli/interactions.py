@@ -90,21 +90,22 @@ def _show(args: argparse.Namespace) -> int:
         inter = client.interactions.fetch(args.interaction)
         ws = _workspace(client, args)
         channels: list[dict[str, Any]] = []
-        for ch in client.interactions.list_channels(args.interaction):
+        for ch in client.interactions.channels.list(args.interaction):
             sid = ch.sid or ""
             channels.append(
                 {
                     "channel": ch,
-                    "participants": client.interactions.list_participants(
+                    "participants": client.interactions.participants.list(
                         args.interaction, sid
                     ).to_list(),
-                    "invites": client.interactions.list_invites(args.interaction, sid).to_list(),
+                    "invites": client.interactions.invites.list(args.interaction, sid).to_list(),
                 }
             )
-        listed = client.routing.list_tasks(
-            ws, evaluate_task_attributes=f"flexInteractionSid == '{args.interaction}'"
+        listed = client.routing.tasks.list(
+            evaluate_task_attributes=f"flexInteractionSid == '{args.interaction}'",
+            workspace_sid=ws,
         ).to_list()
-        tasks = [client.routing.fetch_task(ws, t.sid or "") for t in listed]
+        tasks = [client.routing.tasks.fetch(t.sid or "", workspace_sid=ws) for t in listed]
     if args.json:
         out: dict[str, Any] = {
             "interaction": inter.to_dict(),
@@ -159,20 +160,26 @@ def _route(args: argparse.Namespace) -> int:
         raise ValidationError("--timeout must be at least 1 second")
     with client_for(args, auto_tick=True) as client:
         ws = _workspace(client, args)
-        worker = client.routing.resolve_worker(ws, args.worker)
+        worker = client.routing.workers.resolve(args.worker, workspace_sid=ws)
         workflow = args.workflow
         if workflow is None:
             queue = args.queue or client.configuration.fetch().taskrouter_target_taskqueue_sid
             if not queue or not is_sid(queue, "WQ"):
                 raise ValidationError("No fallback queue: pass --queue WQ… or --workflow WW…")
             config = last_agent_then_queue(queue, timeout=args.timeout)
-            existing = client.routing.list_workflows(ws, friendly_name=KNOWN_AGENT_WORKFLOW)
+            existing = client.routing.workflows.list(
+                friendly_name=KNOWN_AGENT_WORKFLOW, workspace_sid=ws
+            )
             found = next(iter(existing), None)
             if found is None:
-                workflow = client.routing.create_workflow(ws, KNOWN_AGENT_WORKFLOW, config).sid
+                workflow = client.routing.workflows.create(
+                    KNOWN_AGENT_WORKFLOW, config, workspace_sid=ws
+                ).sid
             else:
-                workflow = client.routing.update_workflow(
-                    ws, found.sid or "", configuration=config
+                workflow = client.routing.workflows.update(
+                    found.sid or "",
+                    configuration=config,
+                    workspace_sid=ws,
                 ).sid
         inter = client.interactions.create_for_conversation(
             args.conversation,
