@@ -68,7 +68,7 @@ def _check_sid(value: str, prefix: str, what: str, source: str) -> None:
 
 @dataclass(frozen=True, repr=False)
 class ClientConfig:
-    """Resolved client settings.  The secret is a :class:`Secret` and never printed."""
+    """Resolved client settings.  The secret is a [`Secret`][flexconv._core.config.Secret] and never printed."""
 
     account_sid: str
     username: str
@@ -204,7 +204,10 @@ def resolve_config(
 ) -> ClientConfig:
     """Resolve settings from arguments first, then ``TWILIO_*`` variables in ``env``.
 
-    Raises :class:`ConfigurationError` naming what is missing and where it was looked for.
+    ``FLEXCONV_BASE_URL`` in ``env`` plays the part of ``base_url`` (point an unchanged app at
+    `flexconv emulator serve`).
+
+    Raises [`ConfigurationError`][flexconv._core.errors.ConfigurationError] naming what is missing and where it was looked for.
     """
 
     def pick(arg: str | None, name: str) -> tuple[str | None, str]:
@@ -219,6 +222,7 @@ def resolve_config(
     secret, _ = pick(api_secret, "TWILIO_API_SECRET")
     region, _ = pick(region, "TWILIO_REGION")
     edge, _ = pick(edge, "TWILIO_EDGE")
+    base_url, _ = pick(base_url, "FLEXCONV_BASE_URL")
     if not sid:
         raise ConfigurationError(
             "No account SID: pass account_sid= or set TWILIO_ACCOUNT_SID "

@@ -24,7 +24,7 @@ A scenario is a plain dict (it loads from JSON or YAML as is); names stand in fo
       "conversation_webhooks": {"post_webhook_url": ..., "filters": [...], "method": "POST"}
     }
 
-:func:`apply_scenario` returns a :class:`Seeded` with the SIDs by name.
+`apply_scenario()` returns a `Seeded` with the SIDs by name.
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._base import bad_request
-from .conversations import AutoCreation
-from .studio import messaging_flow_definition
+from .conversations.api import AutoCreation
+from .studio.api import messaging_flow_definition
 
 if TYPE_CHECKING:
-    from .core import Emulator
+    from .emulator import Emulator
 
 
 @dataclass
