@@ -78,8 +78,10 @@ def test_conversations_refuse_non_json_attributes(bad: Any, where: str) -> None:
             calls = {
                 "create": lambda: conv.create(attributes=bad),
                 "update": lambda: conv.update(CONVERSATION_SID, attributes=bad),
-                "message": lambda: conv.messages.send(CONVERSATION_SID, body="hi", attributes=bad),
-                "participant": lambda: conv.participants.add(
+                "message": lambda: conv.messages.create(
+                    CONVERSATION_SID, body="hi", attributes=bad
+                ),
+                "participant": lambda: conv.participants.create(
                     CONVERSATION_SID, identity="a", attributes=bad
                 ),
             }
@@ -98,7 +100,9 @@ def test_messages_refuse_a_body_that_is_not_text(body: Any, author: Any) -> None
     async def go() -> None:
         async with client:
             with pytest.raises(TypeError, match=r"must be a str|takes one value|cannot be"):
-                await client.conversations.messages.send(CONVERSATION_SID, body=body, author=author)
+                await client.conversations.messages.create(
+                    CONVERSATION_SID, body=body, author=author
+                )
 
     run(go())
     assert rec.calls == []
@@ -116,11 +120,11 @@ def test_addresses_refuse_near_misses(address: str) -> None:
             with pytest.raises(REFUSED):
                 await client.channels.route_to_flex(address, flow_sid=FW)
             with pytest.raises(REFUSED):
-                await client.conversations.participants.add(
+                await client.conversations.participants.create(
                     CONVERSATION_SID, address=address, proxy_address="+15551230000"
                 )
             with pytest.raises(REFUSED):
-                await client.conversations.participants.add(
+                await client.conversations.participants.create(
                     CONVERSATION_SID, address="+15551230000", proxy_address=address
                 )
 
@@ -136,7 +140,7 @@ def test_path_values_and_headers_refuse_control_characters(value: str) -> None:
     async def go() -> None:
         async with client:
             with pytest.raises(REFUSED):
-                await client.routing.update_task(WS, WT, priority=1, if_match=value)
+                await client.routing.tasks.update(WT, workspace_sid=WS, priority=1, if_match=value)
             with pytest.raises(REFUSED):
                 await client.request(
                     "GET", "/v1/Services", product="conversations", headers={"X-Note": value}
@@ -144,9 +148,9 @@ def test_path_values_and_headers_refuse_control_characters(value: str) -> None:
             with pytest.raises(REFUSED):
                 await client.conversations.fetch("name" + value)
             with pytest.raises(REFUSED):
-                await client.channels.get("chat-" + value)
+                await client.channels.fetch("chat-" + value)
             with pytest.raises(REFUSED):
-                await client.task_channels.get("custom" + value, workspace_sid=WS)
+                await client.task_channels.fetch("custom" + value, workspace_sid=WS)
 
     run(go())
     assert rec.calls == []
@@ -187,13 +191,13 @@ def test_interactions_and_routing_refuse_non_json_attributes(bad: Any) -> None:
                     RoutingSpec(workspace_sid=WS, workflow_sid=WW, attributes=bad),
                 )
             with pytest.raises(REFUSED):
-                await client.interactions.add_participant(
+                await client.interactions.participants.create(
                     KD, UO, type="agent", media_properties={"identity": bad}
                 )
             with pytest.raises(REFUSED):
-                await client.routing.create_task(WS, attributes=bad, workflow_sid=WW)
+                await client.routing.tasks.create(workspace_sid=WS, attributes=bad, workflow_sid=WW)
             with pytest.raises(REFUSED):
-                await client.routing.update_task(WS, WT, attributes=bad)
+                await client.routing.tasks.update(WT, workspace_sid=WS, attributes=bad)
             with pytest.raises(REFUSED):
                 await client.configuration.update({"ui_attributes": bad})
             with pytest.raises(REFUSED):
@@ -228,13 +232,13 @@ def test_routing_and_task_channels_refuse_wrong_types(number: Any, text: Any) ->
     async def go() -> None:
         async with client:
             with pytest.raises(REFUSED):
-                await client.routing.create_task(WS, attributes={}, timeout=number)
+                await client.routing.tasks.create(workspace_sid=WS, attributes={}, timeout=number)
             with pytest.raises(REFUSED):
-                await client.routing.create_task(WS, attributes={}, priority=number)
+                await client.routing.tasks.create(workspace_sid=WS, attributes={}, priority=number)
             with pytest.raises(REFUSED):
                 await client.task_channels.update("chat", friendly_name=text, workspace_sid=WS)
             with pytest.raises(REFUSED):
-                client.routing.list_workers(WS, target_workers_expression=text)
+                client.routing.workers.list(workspace_sid=WS, target_workers_expression=text)
 
     run(go())
     assert rec.calls == []
@@ -316,11 +320,13 @@ async def test_the_cases_of_the_reliability_probe() -> None:
         with pytest.raises(ValidationError, match="sms address must be"):
             await client.channels.create("+1555")
         with pytest.raises(TypeError, match="body must be a str"):
-            await client.conversations.messages.send(CONVERSATION_SID, body=5)  # type: ignore[arg-type]
+            await client.conversations.messages.create(CONVERSATION_SID, body=5)  # type: ignore[arg-type]
         with pytest.raises(TypeError, match="body takes one value"):
-            await client.conversations.messages.send(CONVERSATION_SID, body=["a", "b"])  # type: ignore[arg-type]
+            await client.conversations.messages.create(CONVERSATION_SID, body=["a", "b"])  # type: ignore[arg-type]
         with pytest.raises(ValidationError, match="If-Match header must not contain CR"):
-            await client.routing.update_task(WS, WT, priority=1, if_match='"1"\r\nX-Evil: 1')
+            await client.routing.tasks.update(
+                WT, workspace_sid=WS, priority=1, if_match='"1"\r\nX-Evil: 1'
+            )
         with pytest.raises(ValidationError, match="control characters"):
             client.conversations.list().resume(
                 "https://conversations.twilio.com/v1/Conversations?Page=1\x00"
@@ -334,7 +340,7 @@ async def test_attribute_size_limits_cite_twilio() -> None:
         with pytest.raises(ValidationError, match=r"16384 bytes.*conversations-limits"):
             await client.conversations.create(attributes={"x": "a" * 16_400})
         with pytest.raises(ValidationError, match=r"4096 bytes.*conversations-limits"):
-            await client.conversations.messages.send(
+            await client.conversations.messages.create(
                 CONVERSATION_SID, body="hi", attributes={"x": "é" * 2100}
             )
     assert rec.calls == []
@@ -508,9 +514,11 @@ def test_callback_urls_and_task_timeouts(url: str, timeout: int) -> None:
                     CONVERSATION_SID, target="webhook", url=url
                 )
             with pytest.raises(REFUSED):
-                await client.routing.create_workflow(WS, "w", config, assignment_callback_url=url)
+                await client.routing.workflows.create(
+                    "w", config, workspace_sid=WS, assignment_callback_url=url
+                )
             with pytest.raises(REFUSED):
-                await client.routing.create_task(WS, attributes={}, timeout=timeout)
+                await client.routing.tasks.create(workspace_sid=WS, attributes={}, timeout=timeout)
             with pytest.raises(REFUSED):
                 RoutingSpec(workspace_sid=WS, timeout=timeout)
 

@@ -79,8 +79,10 @@ def test_conversations_refuse_non_json_attributes(bad: Any, where: str) -> None:
             calls = {
                 "create": lambda: conv.create(attributes=bad),
                 "update": lambda: conv.update(CONVERSATION_SID, attributes=bad),
-                "message": lambda: conv.messages.send(CONVERSATION_SID, body="hi", attributes=bad),
-                "participant": lambda: conv.participants.add(
+                "message": lambda: conv.messages.create(
+                    CONVERSATION_SID, body="hi", attributes=bad
+                ),
+                "participant": lambda: conv.participants.create(
                     CONVERSATION_SID, identity="a", attributes=bad
                 ),
             }
@@ -99,7 +101,9 @@ def test_messages_refuse_a_body_that_is_not_text(body: Any, author: Any) -> None
     def go() -> None:
         with client:
             with pytest.raises(TypeError, match=r"must be a str|takes one value|cannot be"):
-                client.conversations.messages.send(CONVERSATION_SID, body=body, author=author)
+                client.conversations.messages.create(
+                    CONVERSATION_SID, body=body, author=author
+                )
 
     run(go())
     assert rec.calls == []
@@ -117,11 +121,11 @@ def test_addresses_refuse_near_misses(address: str) -> None:
             with pytest.raises(REFUSED):
                 client.channels.route_to_flex(address, flow_sid=FW)
             with pytest.raises(REFUSED):
-                client.conversations.participants.add(
+                client.conversations.participants.create(
                     CONVERSATION_SID, address=address, proxy_address="+15551230000"
                 )
             with pytest.raises(REFUSED):
-                client.conversations.participants.add(
+                client.conversations.participants.create(
                     CONVERSATION_SID, address="+15551230000", proxy_address=address
                 )
 
@@ -137,7 +141,7 @@ def test_path_values_and_headers_refuse_control_characters(value: str) -> None:
     def go() -> None:
         with client:
             with pytest.raises(REFUSED):
-                client.routing.update_task(WS, WT, priority=1, if_match=value)
+                client.routing.tasks.update(WT, workspace_sid=WS, priority=1, if_match=value)
             with pytest.raises(REFUSED):
                 client.request(
                     "GET", "/v1/Services", product="conversations", headers={"X-Note": value}
@@ -145,9 +149,9 @@ def test_path_values_and_headers_refuse_control_characters(value: str) -> None:
             with pytest.raises(REFUSED):
                 client.conversations.fetch("name" + value)
             with pytest.raises(REFUSED):
-                client.channels.get("chat-" + value)
+                client.channels.fetch("chat-" + value)
             with pytest.raises(REFUSED):
-                client.task_channels.get("custom" + value, workspace_sid=WS)
+                client.task_channels.fetch("custom" + value, workspace_sid=WS)
 
     run(go())
     assert rec.calls == []
@@ -188,13 +192,13 @@ def test_interactions_and_routing_refuse_non_json_attributes(bad: Any) -> None:
                     RoutingSpec(workspace_sid=WS, workflow_sid=WW, attributes=bad),
                 )
             with pytest.raises(REFUSED):
-                client.interactions.add_participant(
+                client.interactions.participants.create(
                     KD, UO, type="agent", media_properties={"identity": bad}
                 )
             with pytest.raises(REFUSED):
-                client.routing.create_task(WS, attributes=bad, workflow_sid=WW)
+                client.routing.tasks.create(workspace_sid=WS, attributes=bad, workflow_sid=WW)
             with pytest.raises(REFUSED):
-                client.routing.update_task(WS, WT, attributes=bad)
+                client.routing.tasks.update(WT, workspace_sid=WS, attributes=bad)
             with pytest.raises(REFUSED):
                 client.configuration.update({"ui_attributes": bad})
             with pytest.raises(REFUSED):
@@ -229,13 +233,13 @@ def test_routing_and_task_channels_refuse_wrong_types(number: Any, text: Any) ->
     def go() -> None:
         with client:
             with pytest.raises(REFUSED):
-                client.routing.create_task(WS, attributes={}, timeout=number)
+                client.routing.tasks.create(workspace_sid=WS, attributes={}, timeout=number)
             with pytest.raises(REFUSED):
-                client.routing.create_task(WS, attributes={}, priority=number)
+                client.routing.tasks.create(workspace_sid=WS, attributes={}, priority=number)
             with pytest.raises(REFUSED):
                 client.task_channels.update("chat", friendly_name=text, workspace_sid=WS)
             with pytest.raises(REFUSED):
-                client.routing.list_workers(WS, target_workers_expression=text)
+                client.routing.workers.list(workspace_sid=WS, target_workers_expression=text)
 
     run(go())
     assert rec.calls == []
@@ -317,11 +321,13 @@ def test_the_cases_of_the_reliability_probe() -> None:
         with pytest.raises(ValidationError, match="sms address must be"):
             client.channels.create("+1555")
         with pytest.raises(TypeError, match="body must be a str"):
-            client.conversations.messages.send(CONVERSATION_SID, body=5)  # type: ignore[arg-type]
+            client.conversations.messages.create(CONVERSATION_SID, body=5)  # type: ignore[arg-type]
         with pytest.raises(TypeError, match="body takes one value"):
-            client.conversations.messages.send(CONVERSATION_SID, body=["a", "b"])  # type: ignore[arg-type]
+            client.conversations.messages.create(CONVERSATION_SID, body=["a", "b"])  # type: ignore[arg-type]
         with pytest.raises(ValidationError, match="If-Match header must not contain CR"):
-            client.routing.update_task(WS, WT, priority=1, if_match='"1"\r\nX-Evil: 1')
+            client.routing.tasks.update(
+                WT, workspace_sid=WS, priority=1, if_match='"1"\r\nX-Evil: 1'
+            )
         with pytest.raises(ValidationError, match="control characters"):
             client.conversations.list().resume(
                 "https://conversations.twilio.com/v1/Conversations?Page=1\x00"
@@ -335,7 +341,7 @@ def test_attribute_size_limits_cite_twilio() -> None:
         with pytest.raises(ValidationError, match=r"16384 bytes.*conversations-limits"):
             client.conversations.create(attributes={"x": "a" * 16_400})
         with pytest.raises(ValidationError, match=r"4096 bytes.*conversations-limits"):
-            client.conversations.messages.send(
+            client.conversations.messages.create(
                 CONVERSATION_SID, body="hi", attributes={"x": "é" * 2100}
             )
     assert rec.calls == []
@@ -509,9 +515,11 @@ def test_callback_urls_and_task_timeouts(url: str, timeout: int) -> None:
                     CONVERSATION_SID, target="webhook", url=url
                 )
             with pytest.raises(REFUSED):
-                client.routing.create_workflow(WS, "w", config, assignment_callback_url=url)
+                client.routing.workflows.create(
+                    "w", config, workspace_sid=WS, assignment_callback_url=url
+                )
             with pytest.raises(REFUSED):
-                client.routing.create_task(WS, attributes={}, timeout=timeout)
+                client.routing.tasks.create(workspace_sid=WS, attributes={}, timeout=timeout)
             with pytest.raises(REFUSED):
                 RoutingSpec(workspace_sid=WS, timeout=timeout)
 
