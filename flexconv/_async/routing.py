@@ -22,6 +22,7 @@ from flexconv._async.routing_setup import (
 )
 from flexconv._core import routing as core
 from flexconv._core import routing_checks as checks
+from flexconv._core.agents import agent_identity
 from flexconv._core.errors import ConflictError, ValidationError
 from flexconv._core.ops import taskrouter as ops
 from flexconv._core.sids import check_sid, is_sid
@@ -262,6 +263,23 @@ class AsyncWorkers(AsyncResource):
             values={**values, "if_match": if_match},
         )
 
+    def build_identity(self, worker: Worker) -> str:
+        """The chat identity Flex gives ``worker`` in Conversations (its ``contact_uri``
+        ``client:<identity>``, else its friendly name); sends nothing.  Listed workers carry no
+        attributes: pass a fetched one, or use `fetch_identity`."""
+        if not isinstance(worker, Worker):
+            raise ValidationError(f"worker must be a Worker, got {type(worker).__name__}")
+        if worker.attributes is None:
+            raise ValidationError(
+                f"Worker {worker.sid} came from a list, without attributes: fetch it first "
+                "(or use fetch_identity)"
+            )
+        return agent_identity(worker.attributes, worker.friendly_name)
+
+    async def fetch_identity(self, worker_sid: str, *, workspace_sid: str | None = None) -> str:
+        """Fetch a worker and return its chat identity (see `build_identity`)."""
+        return self.build_identity(await self.fetch(worker_sid, workspace_sid=workspace_sid))
+
     async def resolve(
         self,
         worker: str | None = None,
@@ -350,28 +368,38 @@ class AsyncTasks(AsyncResource):
         self,
         conversation_sid: str,
         *,
-        workflow_sid: str,
+        workflow_sid: str | None = None,
         task_channel: str = "chat",
-        customer_address: str | None = None,
         channel_type: str | None = None,
+        customer_address: str | None = None,
+        name: str | None = None,
+        direction: Literal["inbound", "outbound"] = "inbound",
         known_worker_sid: str | None = None,
         known_worker_attribute: str = "last_agent_sid",
         attributes: Mapping[str, Any] | None = None,
+        task_queue_sid: str | None = None,
         priority: int | None = None,
         timeout: int | None = None,
         workspace_sid: str | None = None,
     ) -> Task:
-        """Create a task for a conversation: Twilio's prescribed path for your own orchestration.
+        """Create a task for a conversation: the one way, for your own orchestration, to hand a
+        conversation to an agent (Flex's ``chat`` task channel or a custom one).
 
-        The attributes link it to the conversation (``conversationSid``, ``conversations.media``)
-        and the customer (``customerAddress``, ``from``); ``known_worker_sid`` is stored under
-        ``known_worker_attribute`` for a known-agent workflow.  You then handle wrapup and
-        completion yourself (complete the task, remove the agent, close the conversation).
+        The attributes (see `conversation_task_attributes`) link the task to the conversation
+        (``conversationSid``, ``conversations.media``) and the customer (``customerAddress``,
+        ``from``, ``name``); ``channel_type`` names the channel for the Flex UI (``sms``, or
+        your custom channel's name); ``known_worker_sid`` is stored under
+        ``known_worker_attribute`` for a known-agent workflow; ``attributes`` adds your routing
+        data.  Without ``workflow_sid`` or ``task_queue_sid`` the workspace's only workflow
+        routes it.  You then handle wrapup and completion yourself (complete the reservation,
+        remove the agent, close the conversation).
         """
         attrs = core.conversation_task_attributes(
             conversation_sid,
-            customer_address=customer_address,
             channel_type=channel_type,
+            customer_address=customer_address,
+            name=name,
+            direction=direction,
             known_worker_sid=known_worker_sid,
             known_worker_attribute=known_worker_attribute,
             extra=attributes,
@@ -380,6 +408,7 @@ class AsyncTasks(AsyncResource):
             attributes=attrs,
             workflow_sid=workflow_sid,
             task_channel=task_channel,
+            task_queue_sid=task_queue_sid,
             priority=priority,
             timeout=timeout,
             workspace_sid=workspace_sid,
