@@ -53,7 +53,6 @@ class PhoneNumbers:
         emu.router.add("GET", PRODUCT, base, self._h_list)
         emu.router.add("GET", PRODUCT, base + "/{Sid}", self._h_fetch)
         emu.router.add("POST", PRODUCT, base + "/{Sid}", self._h_update)
-        emu.router.add("DELETE", PRODUCT, base + "/{Sid}", self._h_delete)
 
     # ------------------------------------------------------------------ Python API
     def create(self, phone_number: str, **fields: Any) -> PhoneNumber:
@@ -211,9 +210,3 @@ class PhoneNumbers:
             setattr(number, attr, value)
         number.date_updated = self.emu.clock.now()
         return EmuResponse.json(200, number.to_json(self.emu.account_sid))
-
-    def _h_delete(self, req: EmuRequest) -> EmuResponse:
-        self._check_account(req)
-        number = self.get(req.params["Sid"])
-        del self.numbers[number.sid]
-        return EmuResponse(204)
