@@ -186,7 +186,7 @@ class WebhookTarget:
     Attributes:
         url: An http(s) URL.
         method: ``"POST"`` (default) or ``"GET"``; sent as Twilio's lowercase ``post``/``get``.
-        filters: Events to receive, from :data:`WEBHOOK_FILTERS`; empty means Twilio's default.
+        filters: Events to receive, from `WEBHOOK_FILTERS`; empty means Twilio's default.
     """
 
     url: str
@@ -388,7 +388,7 @@ class PlanItem:
         address: The address.
         type: Its type.
         sid: The ``IG…`` SID (``None`` for a create not yet applied).
-        changes: For updates, field name → :class:`FieldChange`.
+        changes: For updates, field name → [`FieldChange`][flexconv._core.channels.FieldChange].
         desired: The desired state (``None`` for deletes).
         result: After applying: the address configuration as Twilio returned it.
     """

@@ -26,7 +26,7 @@ A scenario is a plain dict (it loads from JSON or YAML as is); names stand in fo
                      # (every sms address that is a phone number is one too)
     }
 
-:func:`apply_scenario` returns a :class:`Seeded` with the SIDs by name.
+`apply_scenario()` returns a `Seeded` with the SIDs by name.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@
 The account's numbers with their messaging and voice webhooks (``sms_url``, ``voice_url``, ...).
 List (2010-style pages, ``PhoneNumber`` with ``*`` wildcards), fetch and update; numbers
 come from the scenario (``phone_numbers``, and every ``sms`` address that is a phone number) or
-from :meth:`PhoneNumbers.create`.
+from `PhoneNumbers.create`.
 
-Layout: ``entities`` (:class:`PhoneNumber`) and ``api`` (:class:`PhoneNumbers`: state, seeding
+Layout: ``entities`` (`PhoneNumber`) and ``api`` (`PhoneNumbers`: state, seeding
 and HTTP routes).
 """
 

@@ -1,4 +1,4 @@
-"""The account's phone numbers: :class:`PhoneNumbers` (the object behind ``emu.phone_numbers``):
+"""The account's phone numbers: `PhoneNumbers` (the object behind ``emu.phone_numbers``):
 state, seeding from a scenario, and the 2010 API's ``IncomingPhoneNumbers`` routes."""
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class PhoneNumbers:
 
     # ------------------------------------------------------------------ Python API
     def create(self, phone_number: str, **fields: Any) -> PhoneNumber:
-        """Add a number to the account (E.164), with any :class:`PhoneNumber` fields."""
+        """Add a number to the account (E.164), with any `PhoneNumber` fields."""
         if not isinstance(phone_number, str) or not _E164.match(phone_number):
             raise bad_request(f"PhoneNumber must be E.164 (+15005550006), got {phone_number!r}")
         if self.find(phone_number) is not None:
