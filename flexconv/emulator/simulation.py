@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 from ._base import ApiError, bad_request, not_found
 
 if TYPE_CHECKING:
-    from .conversations import Conversation, Media, Message
+    from .conversations.api import Conversation, Media, Message
     from .core import Emulator
-    from .flex import ChannelParticipant, InteractionChannel
-    from .taskrouter import Reservation, Task, Worker
+    from .flex.api import ChannelParticipant, InteractionChannel
+    from .taskrouter.api import Reservation, Task, Worker
 
 
 @dataclass
@@ -164,7 +164,7 @@ class Simulation:
     def agent_message(self, worker: str, body: str, *, task_sid: str | None = None) -> Message:
         """The agent sends ``body`` in the conversation of their current task (from the Flex UI,
         so webhooks fire; the author is the agent's identity)."""
-        from .flex import _worker_identity
+        from .flex.entities import _worker_identity
 
         with self.emu.operation():
             conv = self.conversation_of(worker, task_sid)
