@@ -229,13 +229,22 @@ class TaskRouterTaskRoutes(TaskRouterSeeding):
         status = req.value("ReservationStatus")
         instruction = req.value("Instruction")
         if status is None and instruction is not None:
-            mapped = {"accept": "accepted", "reject": "rejected"}.get(instruction.lower())
-            if mapped is None:
-                raise bad_request(
-                    f"Instruction {instruction!r} is not modelled by the emulator "
-                    "(use ReservationStatus, or Instruction=accept|reject)"
-                )
-            status = mapped
+            kind = instruction.lower()
+            self._instruct(
+                reservation,
+                instruction,
+                from_=req.value("CallFrom") if kind == "call" else req.value("DequeueFrom"),
+                to=req.value("CallTo") if kind == "call" else req.value("DequeueTo"),
+                url=req.value("RedirectUrl") if kind == "redirect" else req.value("CallUrl"),
+                call_sid=req.value("RedirectCallSid"),
+                accept=bool(
+                    req.bool_value("RedirectAccept" if kind == "redirect" else "CallAccept", False)
+                ),
+                activity_sid=req.value("WorkerActivitySid") or None,
+                if_match=req.headers.get("if-match"),
+            )
+            self._dispatch(reservation.task.workspace)
+            return
         if status is None:
             _check_if_match(
                 req.headers.get("if-match"), reservation.version, f"reservation {reservation.sid}"
@@ -409,7 +418,7 @@ class TaskRouterTaskRoutes(TaskRouterSeeding):
             task_queue_sid=req.value("TaskQueueSid") or None,
             virtual_start_time=_parse_date(vst, "VirtualStartTime") if vst else None,
             routing_target=req.value("RoutingTarget") or None,
-            ignore_capacity=req.bool_value("IgnoreCapacity"),
+            ignore_capacity=_ignore_capacity(req.value("IgnoreCapacity")),
         )
         return EmuResponse.json(
             201, task.to_json(req.base_url, now=self._now()), self._etag(task.version)
@@ -488,3 +497,10 @@ class TaskRouterTaskRoutes(TaskRouterSeeding):
         return EmuResponse.json(
             200, reservation.to_json(req.base_url), self._etag(reservation.version)
         )
+
+
+def _ignore_capacity(raw: str | None) -> bool | None:
+    """Spec: `true`, `1` or `yes` ignore capacity; any other value enforces it."""
+    if raw is None or raw == "":
+        return None
+    return raw.strip().lower() in ("true", "1", "yes")
