@@ -53,7 +53,7 @@ class WebhookRequest:
 #: An in-process receiver: gets the request, returns an HTTP status (``None`` means 200) or a
 #: ``(status, body)`` pair whose body (bytes, text, or a value sent as JSON) is the answer Twilio
 #: would read (a TaskRouter assignment callback's instruction, for instance).
-Receiver = Callable[[WebhookRequest], "int | None | tuple[int, Any]"]
+Receiver = Callable[[WebhookRequest], "int | tuple[int, Any] | None"]
 
 
 @dataclass
@@ -288,6 +288,7 @@ class WebhookEmitter:
                 answer = receiver(
                     WebhookRequest(d.url, d.method, dict(d.headers), d.params, d.body, d.kind)
                 )
+                status: int | None
                 if isinstance(answer, tuple):
                     status, body = answer
                     d.response_body = _body_bytes(body)

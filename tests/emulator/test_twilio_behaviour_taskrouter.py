@@ -31,8 +31,11 @@ def new_queue(http: Http, emu: Emulator, name: str, target_workers: str) -> str:
 def new_workflow(http: Http, emu: Emulator, config: dict[str, Any], **extra: Any) -> str:
     resp = http.post(
         f"{ws_url(emu)}/Workflows",
-        {"FriendlyName": f"wf{len(emu.taskrouter.get_workspace(emu.seeded.workspace_sid).workflows)}",
-         "Configuration": config, **extra},
+        {
+            "FriendlyName": f"wf{len(emu.taskrouter.get_workspace(emu.seeded.workspace_sid).workflows)}",
+            "Configuration": config,
+            **extra,
+        },
     )
     assert resp.status == 201, resp.json
     return str(resp.json["sid"])
@@ -163,7 +166,9 @@ def test_skip_if_must_be_a_valid_expression(emu: Emulator, http: Http) -> None:
                     "filters": [
                         {
                             "expression": "1==1",
-                            "targets": [{"queue": everyone(emu), "skip_if": "workers.available =="}],
+                            "targets": [
+                                {"queue": everyone(emu), "skip_if": "workers.available =="}
+                            ],
                         }
                     ]
                 }
@@ -207,9 +212,7 @@ def test_routing_target_queue_and_unknown_target(emu: Emulator, http: Http) -> N
     assert [r["worker_sid"] for r in reservations(http, emu, task["sid"])] == [
         emu.seeded.workers["bob"]
     ]
-    missing = http.post(
-        f"{ws}/Tasks", {"Attributes": "{}", "RoutingTarget": "WK" + "0" * 32}
-    )
+    missing = http.post(f"{ws}/Tasks", {"Attributes": "{}", "RoutingTarget": "WK" + "0" * 32})
     assert missing.status == 400
     assert "RoutingTarget" in missing.json["message"]
 
@@ -236,7 +239,8 @@ def test_task_timeout_maximum_is_two_weeks_and_ttl_cancels(emu: Emulator, http: 
     canceled = http.get(
         f"{ws}/Events", params={"TaskSid": short["sid"], "EventType": "task.canceled"}
     ).json["events"]
-    assert canceled and "Task TTL Exceeded" in canceled[0]["description"]
+    assert canceled
+    assert "Task TTL Exceeded" in canceled[0]["description"]
 
 
 # -- reservations and assignment callbacks -------------------------------------------------------
@@ -260,7 +264,8 @@ def test_reservation_instructions_of_the_spec(emu: Emulator, http: Http) -> None
     call = {"call_sid": "CA" + "1" * 32}
     t, r = reservation({"type": "voice"})
     refused = answer(t, r, {"Instruction": "dequeue", "DequeueFrom": "+15005550006"})
-    assert refused.status == 400 and "call_sid" in refused.json["message"]
+    assert refused.status == 400
+    assert "call_sid" in refused.json["message"]
     assert answer(t, r, {"Instruction": "nonsense"}).status == 400
 
     t, r = reservation(call)
@@ -345,7 +350,8 @@ def test_assignment_callback_answer_is_acted_on(
     hook = Callback(200, body)
     wf = callback_workflow(emu, http, hook)
     task = new_task(http, emu, WorkflowSid=wf)
-    assert hook.calls and hook.calls[0]["TaskSid"] == task["sid"]
+    assert hook.calls
+    assert hook.calls[0]["TaskSid"] == task["sid"]
     first = reservations(http, emu, task["sid"])[0]
     assert first["reservation_status"] == expected
     if expected == "accepted":
@@ -377,11 +383,13 @@ def test_fallback_assignment_callback_is_called_when_the_first_fails(
     backup = Callback(200, {"instruction": "accept"})
     wf = callback_workflow(emu, http, first, backup)
     task = new_task(http, emu, WorkflowSid=wf)
-    assert len(first.calls) == 1 and len(backup.calls) == 1
+    assert len(first.calls) == 1
+    assert len(backup.calls) == 1
     assert backup.calls[0]["ReservationSid"] == first.calls[0]["ReservationSid"]
     assert reservations(http, emu, task["sid"])[0]["reservation_status"] == "accepted"
     codes = [a.error_code for a in emu.taskrouter.alerts]
-    assert codes and all(isinstance(c, int) for c in codes)
+    assert codes
+    assert all(isinstance(c, int) for c in codes)
 
 
 # -- statistics ----------------------------------------------------------------------------------
@@ -427,7 +435,9 @@ def test_statistics_follow_the_state(emu: Emulator, http: Http) -> None:
     new_task(http, emu)
     new_task(http, emu)  # two agents: the third waits
     res = reservations(http, emu, one["sid"])[0]
-    http.post(f"{ws}/Tasks/{one['sid']}/Reservations/{res['sid']}", {"ReservationStatus": "accepted"})
+    http.post(
+        f"{ws}/Tasks/{one['sid']}/Reservations/{res['sid']}", {"ReservationStatus": "accepted"}
+    )
     rt = http.get(f"{ws}/RealTimeStatistics").json
     assert rt["total_tasks"] == 3
     assert rt["tasks_by_status"] == {"pending": 1, "reserved": 1, "assigned": 1, "wrapping": 0}

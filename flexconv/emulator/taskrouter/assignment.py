@@ -155,8 +155,7 @@ class TaskRouterAssignment(TaskRouterLifecycle):
                     url=answer.get("url"),
                     call_sid=answer.get("call_sid"),
                     accept=_truthy(answer.get("accept")),
-                    activity_sid=answer.get("activity_sid")
-                    or answer.get("post_work_activity_sid"),
+                    activity_sid=answer.get("activity_sid") or answer.get("post_work_activity_sid"),
                 )
             except ApiError as err:
                 self._alert(
@@ -202,7 +201,9 @@ class TaskRouterAssignment(TaskRouterLifecycle):
         if kind == "call":
             for name, value in (("CallFrom", from_), ("CallTo", to), ("CallUrl", url)):
                 if not value:
-                    raise ApiError(400, 40112 if name == "CallUrl" else 40110, f"{name} is required")
+                    raise ApiError(
+                        400, 40112 if name == "CallUrl" else 40110, f"{name} is required"
+                    )
         if kind == "redirect":
             for name, value in (("RedirectCallSid", call_sid), ("RedirectUrl", url)):
                 if not value:

@@ -10,6 +10,7 @@ from flexconv.emulator._base import (
     ApiError,
     bad_request,
 )
+from flexconv.emulator.taskrouter.assignment import TaskRouterAssignment
 from flexconv.emulator.taskrouter.entities import (
     _DEFAULT_ACTIVITIES,
     _DEFAULT_CHANNELS,
@@ -24,7 +25,6 @@ from flexconv.emulator.taskrouter.entities import (
     WorkerChannel,
     Workspace,
 )
-from flexconv.emulator.taskrouter.assignment import TaskRouterAssignment
 from flexconv.emulator.taskrouter.params import _expression
 from flexconv.emulator.taskrouter.task_entities import Task, Workflow, _Target
 

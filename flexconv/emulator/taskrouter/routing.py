@@ -14,7 +14,6 @@ from flexconv.emulator.taskrouter.entities import (
     TaskQueue,
     Worker,
     Workspace,
-    _dumps,
 )
 from flexconv.emulator.taskrouter.events import TaskRouterEvents
 from flexconv.emulator.taskrouter.params import _expression
