@@ -488,6 +488,7 @@ class TaskRouterCreation(TaskRouterAssignment):
                 task_queue_sid=queue.sid,
             )
             if target_worker is not None:
+                task.routing_target = target_worker.sid
                 self._start_targets(
                     task,
                     (_Target(queue_sid=queue.sid, known_worker_sid=target_worker.sid),),

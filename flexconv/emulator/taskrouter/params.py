@@ -67,6 +67,13 @@ def _int_value(raw: str | None, name: str, low: int, high: int) -> int | None:
     return value
 
 
+def _ignore_capacity(raw: str | None) -> bool | None:
+    """Spec: `true`, `1` or `yes` ignore capacity; any other value enforces it."""
+    if raw is None or raw == "":
+        return None
+    return raw.strip().lower() in ("true", "1", "yes")
+
+
 def _parse_date(raw: str, name: str) -> datetime:
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))

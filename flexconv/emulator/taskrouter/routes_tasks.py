@@ -28,6 +28,7 @@ from flexconv.emulator.taskrouter.entities import (
 from flexconv.emulator.taskrouter.params import (
     _check_if_match,
     _expression,
+    _ignore_capacity,
     _int_value,
     _ordering,
     _parse_attributes,
@@ -497,10 +498,3 @@ class TaskRouterTaskRoutes(TaskRouterSeeding):
         return EmuResponse.json(
             200, reservation.to_json(req.base_url), self._etag(reservation.version)
         )
-
-
-def _ignore_capacity(raw: str | None) -> bool | None:
-    """Spec: `true`, `1` or `yes` ignore capacity; any other value enforces it."""
-    if raw is None or raw == "":
-        return None
-    return raw.strip().lower() in ("true", "1", "yes")
