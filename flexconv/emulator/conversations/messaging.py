@@ -187,7 +187,13 @@ class ConversationsMessaging(ConversationsLifecycle):
         for sid in media_sids:
             if not is_sid(sid, "ME"):
                 raise bad_request(f"Invalid MediaSid {sid!r}")
-            media.append(self.media.get(sid) or Media(sid, "application/octet-stream", None, 0))
+            found = self.media.get(sid)
+            if found is None:
+                raise bad_request(
+                    f"MediaSid {sid} names no uploaded media (upload it to the Media Content "
+                    "Service first)"
+                )
+            media.append(found)
         author = author or "system"
         sender: Participant | None = None
         for p in conv.participants.values():
@@ -236,7 +242,7 @@ class ConversationsMessaging(ConversationsLifecycle):
                 messaging_service_sid=conv.messaging_service_sid,
             )
         if conv.state == "inactive":
-            self.set_state(conv, "active", hooks=hooks, source=source, reason="MESSAGE")
+            self.set_state(conv, "active", hooks=hooks, source=source, reason="EVENT")
         else:
             self._schedule(conv)
         self._post_event(

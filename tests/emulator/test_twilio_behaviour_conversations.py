@@ -1,0 +1,82 @@
+"""Conversations behaviour the emulator must share with Twilio (where it differs from Twilio).
+
+Raw Twilio-shaped HTTP checked against Twilio's spec by ``Http``; each test cites the spec or
+documentation wording it holds the emulator to.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flexconv.emulator import Emulator
+from flexconv.emulator.webhooks import WebhookRequest
+from tests.emulator.conftest import CONV, Http
+
+HOOK = "https://backend.example.com/conversations"
+LOUD = {"X-Twilio-Webhook-Enabled": "true"}
+
+
+def listen(emu: Emulator, http: Http) -> list[dict[str, str]]:
+    got: list[dict[str, str]] = []
+
+    def receive(request: WebhookRequest) -> int:
+        got.append(request.form())
+        return 200
+
+    emu.webhooks.register(HOOK, receive)
+    http.post(
+        f"{CONV}/Configuration/Webhooks",
+        [("PostWebhookUrl", HOOK), ("Filters", "onConversationStateUpdated"), ("Method", "POST")],
+    )
+    return got
+
+
+def test_state_updated_reasons_are_api_timer_and_event(emu: Emulator, http: Http) -> None:
+    """Event type `com.twilio.conversations.conversation-state.updated` (Twilio's docs) carries
+    `StateUpdated`, `StateFrom`, `StateTo` and `Reason`; the reasons are `API` (a REST update),
+    `TIMER` (a conversation timer) and `EVENT` (a new message reactivating the conversation)."""
+    got = listen(emu, http)
+    conv = http.post(
+        f"{CONV}/Conversations", {"FriendlyName": "c", "Timers.Inactive": "PT5M"}, headers=LOUD
+    ).json["sid"]
+    emu.advance(300)  # the inactive timer fires
+    http.post(
+        f"{CONV}/Conversations/{conv}/Messages", {"Author": "a", "Body": "back"}, headers=LOUD
+    )
+    http.post(f"{CONV}/Conversations/{conv}", {"State": "closed"}, headers=LOUD)
+    states = [(g["StateFrom"], g["StateTo"], g["Reason"]) for g in got]
+    assert states == [
+        ("active", "inactive", "TIMER"),
+        ("inactive", "active", "EVENT"),
+        ("active", "closed", "API"),
+    ]
+    iso_ms = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+    assert all(iso_ms.match(g["StateUpdated"]) for g in got), got
+
+
+def test_media_sid_must_name_uploaded_media(emu: Emulator, http: Http) -> None:
+    """Conversations Message create, `MediaSid`: "The Media SID to be attached to the new
+    Message" -- media uploaded to the Media Content Service first.  A well-formed SID that names
+    no uploaded media is refused; registered media is attached with its metadata."""
+    conv = http.post(f"{CONV}/Conversations", {"FriendlyName": "c"}).json["sid"]
+    unknown = "ME" + "0" * 32
+    refused = http.post(
+        f"{CONV}/Conversations/{conv}/Messages", {"Author": "a", "MediaSid": unknown}
+    )
+    assert refused.status == 400
+    assert unknown in refused.json["message"]
+    assert http.get(f"{CONV}/Conversations/{conv}/Messages").json["messages"] == []
+    media = emu.conversations.create_media("image/png", "receipt.png", 2048)
+    sent = http.post(
+        f"{CONV}/Conversations/{conv}/Messages", {"Author": "a", "MediaSid": media.sid}
+    )
+    assert sent.status == 201, sent.json
+    assert sent.json["media"] == [
+        {
+            "sid": media.sid,
+            "category": "media",
+            "filename": "receipt.png",
+            "content_type": "image/png",
+            "size": 2048,
+        }
+    ]
