@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-from flexconv.emulator import Emulator
+import pytest
+
+from flexconv.emulator import ApiError, Emulator
 from flexconv.emulator.webhooks import WebhookRequest
 from tests.emulator.conftest import CONV, Http
 
@@ -80,3 +82,18 @@ def test_media_sid_must_name_uploaded_media(emu: Emulator, http: Http) -> None:
             "size": 2048,
         }
     ]
+
+
+def test_scenario_media_can_be_attached() -> None:
+    """A scenario's `media` stands for uploads to the Media Content Service (not in the bundled
+    specs); their SIDs are on `emu.seeded.media` and a message may name them."""
+    emu = Emulator.from_scenario(
+        {"media": [{"filename": "receipt.png", "content_type": "image/png", "size": 10}]}
+    )
+    own = Http(emu)
+    conv = own.post(f"{CONV}/Conversations", {"FriendlyName": "c"}).json["sid"]
+    sid = emu.seeded.media["receipt.png"]
+    sent = own.post(f"{CONV}/Conversations/{conv}/Messages", {"Author": "a", "MediaSid": sid})
+    assert sent.json["media"][0]["filename"] == "receipt.png"
+    with pytest.raises(ApiError, match="filename"):
+        Emulator.from_scenario({"media": [{"size": 1}]})

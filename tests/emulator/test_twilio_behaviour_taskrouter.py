@@ -7,6 +7,7 @@ spec by ``Http``) and cites the spec or documentation wording it holds the emula
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -241,6 +242,22 @@ def test_task_timeout_maximum_is_two_weeks_and_ttl_cancels(emu: Emulator, http: 
     ).json["events"]
     assert canceled
     assert "Task TTL Exceeded" in canceled[0]["description"]
+
+
+def test_virtual_start_time_cannot_be_in_the_future(emu: Emulator, http: Http) -> None:
+    """Spec, Task create `VirtualStartTime`: "Value can't be in the future or before the year of
+    1900"; a valid one sets the task's age."""
+    ws = ws_url(emu)
+    for bad in ("2999-01-01T00:00:00Z", "1899-12-31T00:00:00Z"):
+        resp = http.post(f"{ws}/Tasks", {"Attributes": "{}", "VirtualStartTime": bad})
+        assert resp.status == 400
+        assert "VirtualStartTime" in resp.json["message"]
+    emu.advance(600)
+    earlier = emu.now().replace(microsecond=0) - timedelta(seconds=300)
+    task = new_task(http, emu, VirtualStartTime=earlier.isoformat())
+    assert task["age"] == 300
+    update = http.post(f"{ws}/Tasks/{task['sid']}", {"VirtualStartTime": "2999-01-01T00:00:00Z"})
+    assert update.status == 400
 
 
 # -- reservations and assignment callbacks -------------------------------------------------------

@@ -82,6 +82,14 @@ def _parse_date(raw: str, name: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
+def _virtual_start(raw: str, now: datetime) -> datetime:
+    """Spec: `VirtualStartTime` "can't be in the future or before the year of 1900"."""
+    value = _parse_date(raw, "VirtualStartTime")
+    if value > now or value.year < 1900:
+        raise bad_request(f"VirtualStartTime can't be in the future or before 1900, got {raw!r}")
+    return value
+
+
 def _expression(source: str, what: str) -> Expression:
     try:
         return parse(source)

@@ -32,9 +32,9 @@ from flexconv.emulator.taskrouter.params import (
     _int_value,
     _ordering,
     _parse_attributes,
-    _parse_date,
     _sort,
     _statuses,
+    _virtual_start,
 )
 from flexconv.emulator.taskrouter.seeding import TaskRouterSeeding
 from flexconv.emulator.taskrouter.task_entities import Reservation, Task, Workflow
@@ -417,7 +417,7 @@ class TaskRouterTaskRoutes(TaskRouterSeeding):
             priority=_int_value(req.value("Priority"), "Priority", 0, 2**31 - 1),
             timeout=_int_value(req.value("Timeout"), "Timeout", 1, MAX_TASK_TIMEOUT),
             task_queue_sid=req.value("TaskQueueSid") or None,
-            virtual_start_time=_parse_date(vst, "VirtualStartTime") if vst else None,
+            virtual_start_time=_virtual_start(vst, self._now()) if vst else None,
             routing_target=req.value("RoutingTarget") or None,
             ignore_capacity=_ignore_capacity(req.value("IgnoreCapacity")),
         )
@@ -441,7 +441,7 @@ class TaskRouterTaskRoutes(TaskRouterSeeding):
         vst = req.value("VirtualStartTime")
         if vst:
             _check_if_match(req.headers.get("if-match"), task.version, f"task {task.sid}")
-            task.virtual_start_time = _parse_date(vst, "VirtualStartTime")
+            task.virtual_start_time = _virtual_start(vst, self._now())
         self._update_task(
             task,
             assignment_status=req.value("AssignmentStatus") or None,
