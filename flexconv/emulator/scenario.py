@@ -42,7 +42,7 @@ from .conversations.api import AutoCreation
 from .studio.api import messaging_flow_definition
 
 if TYPE_CHECKING:
-    from .core import Emulator
+    from .emulator import Emulator
 
 
 @dataclass

@@ -10,11 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    _Timer,
-    bad_request,
-    iso,
-)
+from flexconv.emulator._base import _Timer, bad_request, iso
 
 if TYPE_CHECKING:
     pass

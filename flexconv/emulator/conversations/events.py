@@ -6,15 +6,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from flexconv.emulator._base import (
-    iso,
-)
+from flexconv.emulator._base import iso
+from flexconv.emulator.conversations.entities import Conversation, Message, Participant
+from flexconv.emulator.conversations.state import ConversationsState
 
 if TYPE_CHECKING:
     pass
-
-from flexconv.emulator.conversations.entities import Conversation, Message, Participant
-from flexconv.emulator.conversations.state import ConversationsState
 
 
 class ConversationsEvents(ConversationsState):

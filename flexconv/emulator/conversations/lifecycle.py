@@ -6,14 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    ApiError,
-    bad_request,
-)
-
-if TYPE_CHECKING:
-    pass
-
+from flexconv.emulator._base import ApiError, bad_request
 from flexconv.emulator.conversations.entities import (
     ADDRESS_TYPES,
     STATES,
@@ -29,6 +22,9 @@ from flexconv.emulator.conversations.params import (
     _dur,
 )
 from flexconv.emulator.conversations.timers import ConversationsTimers
+
+if TYPE_CHECKING:
+    pass
 
 
 class ConversationsLifecycle(ConversationsTimers):

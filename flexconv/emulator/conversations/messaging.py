@@ -6,16 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    ApiError,
-    bad_request,
-    is_sid,
-    not_found,
-)
-
-if TYPE_CHECKING:
-    pass
-
+from flexconv.emulator._base import ApiError, bad_request, is_sid, not_found
 from flexconv.emulator.conversations.entities import (
     POST_EVENTS,
     SCOPED_TARGETS,
@@ -29,6 +20,9 @@ from flexconv.emulator.conversations.entities import (
 )
 from flexconv.emulator.conversations.lifecycle import ConversationsLifecycle
 from flexconv.emulator.conversations.params import _closed_error
+
+if TYPE_CHECKING:
+    pass
 
 
 class ConversationsMessaging(ConversationsLifecycle):
@@ -261,6 +255,12 @@ class ConversationsMessaging(ConversationsLifecycle):
             if m.sid == sid or (sid.isdigit() and m.index == int(sid)):
                 return m
         raise not_found(f"/v1/Conversations/{conv.sid}/Messages/{sid}")
+
+    def remove_studio_webhooks(self, conv: Conversation) -> None:
+        """Remove the conversation's Studio webhooks (Send to Flex hands the conversation over)."""
+        for hook in list(conv.webhooks.values()):
+            if hook.target == "studio":
+                del conv.webhooks[hook.sid]
 
     def add_webhook(
         self,

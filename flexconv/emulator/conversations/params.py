@@ -7,17 +7,11 @@ import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from flexconv.emulator._base import (
-    ApiError,
-    EmuRequest,
-    bad_request,
-    is_sid,
-)
+from flexconv.emulator._base import ApiError, EmuRequest, bad_request, is_sid
+from flexconv.emulator.conversations.entities import AutoCreation, Conversation
 
 if TYPE_CHECKING:
     pass
-
-from flexconv.emulator.conversations.entities import AutoCreation, Conversation
 
 
 def _hooks(req: EmuRequest) -> bool:

@@ -6,17 +6,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    ApiError,
-    EmuRequest,
-    EmuResponse,
-    bad_request,
-    paginate,
-)
-
-if TYPE_CHECKING:
-    pass
-
+from flexconv.emulator._base import ApiError, EmuRequest, EmuResponse, bad_request, paginate
 from flexconv.emulator.conversations.entities import (
     AUTO_CREATION_TYPES,
     POST_EVENTS,
@@ -26,6 +16,9 @@ from flexconv.emulator.conversations.entities import (
 )
 from flexconv.emulator.conversations.params import _check_auto_creation, _date_q, _hooks, _method
 from flexconv.emulator.conversations.routes_messages import ConversationsMessageRoutes
+
+if TYPE_CHECKING:
+    pass
 
 
 class ConversationsRoutes(ConversationsMessageRoutes):

@@ -5,18 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    EmuRequest,
-    EmuResponse,
-    bad_request,
-    iso,
-    not_found,
-    paginate,
-)
-
-if TYPE_CHECKING:
-    pass
-
+from flexconv.emulator._base import EmuRequest, EmuResponse, bad_request, iso, not_found, paginate
 from flexconv.emulator.conversations.entities import (
     POST_EVENTS,
     Conversation,
@@ -27,6 +16,9 @@ from flexconv.emulator.conversations.entities import (
 )
 from flexconv.emulator.conversations.messaging import ConversationsMessaging
 from flexconv.emulator.conversations.params import _hooks, _method
+
+if TYPE_CHECKING:
+    pass
 
 
 class ConversationsMessageRoutes(ConversationsMessaging):

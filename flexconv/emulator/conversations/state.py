@@ -5,14 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    ApiError,
-    not_found,
-)
-
-if TYPE_CHECKING:
-    from flexconv.emulator.core import Emulator
-
+from flexconv.emulator._base import ApiError, not_found
 from flexconv.emulator.conversations.entities import (
     _DEFAULT_ROLES,
     AddressConfig,
@@ -23,6 +16,9 @@ from flexconv.emulator.conversations.entities import (
     ServiceWebhooks,
 )
 
+if TYPE_CHECKING:
+    from flexconv.emulator.conversations.host import ConversationsHost
+
 
 class ConversationsState:
     """Holds Conversations' state and finds things in it (the base of `Conversations`)."""
@@ -31,7 +27,7 @@ class ConversationsState:
 
         def _register(self) -> None: ...
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: ConversationsHost) -> None:
         self.emu = emu
         self.chat_service_sid = emu.sids.new("IS")
         self.messaging_service_sid = emu.sids.new("MG")
@@ -89,6 +85,18 @@ class ConversationsState:
             if conv.unique_name is not None and conv.unique_name == sid_or_unique_name:
                 return conv
         raise not_found(f"/v1/Conversations/{sid_or_unique_name}")
+
+    def find(self, sid: str) -> Conversation | None:
+        """The conversation with this SID, or `None` (no unique names, no error)."""
+        return self.conversations.get(sid)
+
+    def participants_of(self, conv: Conversation) -> list[Participant]:
+        """The conversation's participants, in the order they joined."""
+        return list(conv.participants.values())
+
+    def find_participant(self, conv: Conversation, participant_sid: str) -> Participant | None:
+        """The conversation's participant with this SID, or `None`."""
+        return conv.participants.get(participant_sid)
 
     def get_participant(self, conv: Conversation, sid_or_identity: str) -> Participant:
         """A participant by SID or identity."""

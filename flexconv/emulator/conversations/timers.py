@@ -5,15 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from flexconv.emulator._base import (
-    bad_request,
-)
+from flexconv.emulator._base import bad_request
+from flexconv.emulator.conversations.entities import Conversation, parse_duration
+from flexconv.emulator.conversations.events import ConversationsEvents
 
 if TYPE_CHECKING:
     pass
-
-from flexconv.emulator.conversations.entities import Conversation, parse_duration
-from flexconv.emulator.conversations.events import ConversationsEvents
 
 
 class ConversationsTimers(ConversationsEvents):

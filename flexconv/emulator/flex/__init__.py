@@ -37,6 +37,7 @@ from flexconv.emulator.flex.api import (
     Invite,
     Transfer,
     default_channel_configs,
+    worker_identity,
 )
 
 __all__ = [
@@ -52,4 +53,5 @@ __all__ = [
     "Invite",
     "Transfer",
     "default_channel_configs",
+    "worker_identity",
 ]

@@ -17,11 +17,12 @@ from flexconv.emulator.flex.entities import (
     Invite,
     Transfer,
     default_channel_configs,
+    worker_identity,
 )
 from flexconv.emulator.flex.routes import FlexRoutes
 
 if TYPE_CHECKING:
-    from flexconv.emulator.core import Emulator
+    from flexconv.emulator.flex.host import FlexHost
 
 __all__ = [
     "CHANNEL_STATUSES",
@@ -36,6 +37,7 @@ __all__ = [
     "Invite",
     "Transfer",
     "default_channel_configs",
+    "worker_identity",
 ]
 
 
@@ -47,7 +49,7 @@ class Flex(FlexRoutes):
     (`close_channel`, `update_participant`, `invite`, `transfer`) from `channels`.
     """
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: FlexHost) -> None:
         super().__init__(emu)
         self._register()
         bus = emu.bus

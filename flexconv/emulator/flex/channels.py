@@ -6,13 +6,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    ApiError,
-    bad_request,
-)
-
-if TYPE_CHECKING:
-    pass
+from flexconv.emulator._base import ApiError, bad_request
 from flexconv.emulator.flex.entities import (
     TRANSFER_TYPES,
     ChannelParticipant,
@@ -21,6 +15,9 @@ from flexconv.emulator.flex.entities import (
     Transfer,
 )
 from flexconv.emulator.flex.interactions import FlexInteractions
+
+if TYPE_CHECKING:
+    pass
 
 
 class FlexChannels(FlexInteractions):
@@ -58,7 +55,7 @@ class FlexChannels(FlexInteractions):
                 if p.type == "agent" and p.status != "closed":
                     p.status = "closed" if complete else "wrapup"
             ch.status = status
-            conv = self.emu.conversations.conversations.get(ch.media_channel_sid or "")
+            conv = self.emu.conversations.find(ch.media_channel_sid or "")
             if conv is not None and not conv.closed:
                 if status == "closed":
                     self.emu.conversations.close(conv, hooks=True, source="API", reason="API")
@@ -128,10 +125,10 @@ class FlexChannels(FlexInteractions):
 
     def _remove_from_conversation(self, ch: InteractionChannel, p: ChannelParticipant) -> None:
         convs = self.emu.conversations
-        conv = convs.conversations.get(ch.media_channel_sid or "")
+        conv = convs.find(ch.media_channel_sid or "")
         if conv is None or p.conversation_participant_sid is None:
             return
-        mb = conv.participants.get(p.conversation_participant_sid)
+        mb = convs.find_participant(conv, p.conversation_participant_sid)
         if mb is not None:
             convs.remove_participant(conv, mb, hooks=True, source="API")
 
@@ -144,7 +141,7 @@ class FlexChannels(FlexInteractions):
             raise bad_request("Routing.properties needs worker_sid or queue_sid")
         if ch.status not in ("active", "inactive"):
             raise bad_request(f"Interaction channel {ch.sid} is {ch.status}")
-        conv = self.emu.conversations.conversations.get(ch.media_channel_sid or "")
+        conv = self.emu.conversations.find(ch.media_channel_sid or "")
         if conv is None or conv.closed:
             raise bad_request(f"The conversation of channel {ch.sid} is closed")
         inv = Invite(self.emu.sids.new("KG"), ch.interaction_sid, ch.sid, copy.deepcopy(routing))
@@ -188,11 +185,14 @@ class FlexChannels(FlexInteractions):
             for p in ch.participants.values():
                 if tr.from_ in (p.sid, p.worker_sid):
                     tr.from_task_sid = p.task_sid
-        conv = self.emu.conversations.conversations.get(ch.media_channel_sid or "")
+        conv = self.emu.conversations.find(ch.media_channel_sid or "")
         if conv is None or conv.closed:
             raise bad_request(f"The conversation of channel {ch.sid} is closed")
         if kind == "external":
-            customer = next((p for p in conv.participants.values() if p.address is not None), None)
+            customer = next(
+                (p for p in self.emu.conversations.participants_of(conv) if p.address is not None),
+                None,
+            )
             try:
                 mb = self.emu.conversations.add_participant(
                     conv,

@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    iso,
-)
+from flexconv.emulator._base import iso
 
 if TYPE_CHECKING:
     pass
@@ -209,7 +207,7 @@ class Interaction:
         }
 
 
-def _worker_identity(worker: Any) -> str:
+def worker_identity(worker: Any) -> str:
     """The chat identity Flex uses for a worker: ``contact_uri`` without ``client:``."""
     attrs = worker.attributes if isinstance(getattr(worker, "attributes", None), dict) else {}
     uri = attrs.get("contact_uri")

@@ -8,14 +8,7 @@ import copy
 import json
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    ApiError,
-    bad_request,
-    is_sid,
-)
-
-if TYPE_CHECKING:
-    from flexconv.emulator.conversations.api import Conversation
+from flexconv.emulator._base import ApiError, bad_request, is_sid
 from flexconv.emulator.flex.entities import (
     CHANNEL_TYPES,
     ChannelParticipant,
@@ -24,6 +17,9 @@ from flexconv.emulator.flex.entities import (
     Invite,
 )
 from flexconv.emulator.flex.state import FlexState
+
+if TYPE_CHECKING:
+    from flexconv.emulator.conversations.api import Conversation
 
 
 class FlexInteractions(FlexState):
@@ -159,12 +155,12 @@ class FlexInteractions(FlexState):
             self._fail(ch, failure.code, failure.message)
             return
         convs = self.emu.conversations
-        conv = convs.conversations.get(ch.media_channel_sid or "")
+        conv = convs.find(ch.media_channel_sid or "")
         if conv is None:
             self._fail(ch, 20404, f"Conversation {ch.media_channel_sid} was not found")
             return
         ch.status = "active"
-        for p in list(conv.participants.values()):
+        for p in convs.participants_of(conv):
             if p.address is not None or (
                 p.identity is not None and p.role_sid != convs.agent_role_sid
             ):
@@ -179,15 +175,13 @@ class FlexInteractions(FlexState):
                     ch, "customer", media, conversation_participant_sid=p.sid
                 )
         # Send to Flex hands the conversation over: the Studio webhook is removed.
-        for hook in list(conv.webhooks.values()):
-            if hook.target == "studio":
-                del conv.webhooks[hook.sid]
+        convs.remove_studio_webhooks(conv)
         self.emu.bus.emit("flex.channel.activated", channel=ch, conversation=conv)
 
     def _media_conversation(self, inter: Interaction, ch: InteractionChannel) -> Conversation:
         convs = self.emu.conversations
         if ch.media_channel_sid:
-            conv = convs.conversations.get(ch.media_channel_sid)
+            conv = convs.find(ch.media_channel_sid)
             if conv is None:
                 raise ApiError(404, 20404, f"Conversation {ch.media_channel_sid} was not found")
             if conv.closed:
@@ -233,7 +227,10 @@ class FlexInteractions(FlexState):
         )
         if not workspace_sid:
             raise ApiError(400, 20001, "Routing.properties.workspace_sid is required")
-        customer = next((p for p in conv.participants.values() if p.address is not None), None)
+        customer = next(
+            (p for p in self.emu.conversations.participants_of(conv) if p.address is not None),
+            None,
+        )
         attributes: dict[str, Any] = {}
         if customer is not None:
             attributes.update(

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    ApiError,
-)
+from flexconv.emulator._base import ApiError
+from flexconv.emulator.flex.channels import FlexChannels
+from flexconv.emulator.flex.entities import InteractionChannel, worker_identity
 
 if TYPE_CHECKING:
     from flexconv.emulator.conversations.api import Conversation
-from flexconv.emulator.flex.channels import FlexChannels
-from flexconv.emulator.flex.entities import InteractionChannel, _worker_identity
 
 
 class FlexReactions(FlexChannels):
     """Reacts to TaskRouter and Conversations events."""
 
-    def _channel_of_task(self, task: Any) -> InteractionChannel | None:
+    def channel_of_task(self, task: Any) -> InteractionChannel | None:
+        """The interaction channel a TaskRouter task belongs to (by its Flex attributes), if any."""
         attrs = task.attributes if isinstance(task.attributes, dict) else {}
         ch = self._channels.get(str(attrs.get("flexInteractionChannelSid", "")))
         if ch is not None and task.sid in ch.task_sids:
@@ -26,14 +25,14 @@ class FlexReactions(FlexChannels):
         return None
 
     def _on_accepted(self, task: Any, reservation: Any, worker: Any, **_: Any) -> None:
-        ch = self._channel_of_task(task)
+        ch = self.channel_of_task(task)
         if ch is None or self.orchestration != "flex":
             return
         convs = self.emu.conversations
-        conv = convs.conversations.get(ch.media_channel_sid or "")
+        conv = convs.find(ch.media_channel_sid or "")
         if conv is None or conv.closed:
             return
-        identity = _worker_identity(worker)
+        identity = worker_identity(worker)
         try:
             mb = convs.get_participant(conv, identity)
         except ApiError:
@@ -66,7 +65,7 @@ class FlexReactions(FlexChannels):
     def _on_not_accepted(
         self, task: Any, reservation: Any = None, worker: Any = None, **_: Any
     ) -> None:
-        ch = self._channel_of_task(task)
+        ch = self.channel_of_task(task)
         if ch is None:
             return
         for tr in ch.transfers.values():
@@ -75,7 +74,7 @@ class FlexReactions(FlexChannels):
                 tr.date_updated = self.emu.clock.now()
 
     def _on_task_updated(self, task: Any, previous_status: str | None = None, **_: Any) -> None:
-        ch = self._channel_of_task(task)
+        ch = self.channel_of_task(task)
         if ch is None or ch.sid in self._busy:
             return
         status = task.assignment_status
@@ -105,7 +104,7 @@ class FlexReactions(FlexChannels):
                 ch.status = "closed"
                 for p in ch.participants.values():
                     p.status = "closed"
-                conv = self.emu.conversations.conversations.get(ch.media_channel_sid or "")
+                conv = self.emu.conversations.find(ch.media_channel_sid or "")
                 if conv is not None and not conv.closed:
                     self.emu.conversations.close(conv, hooks=True, source="API", reason="API")
             finally:

@@ -12,11 +12,11 @@ from flexconv.emulator._base import (
     not_found,
     paginate,
 )
+from flexconv.emulator.flex.entities import PARTICIPANT_TYPES, PRODUCT, InteractionChannel
+from flexconv.emulator.flex.reactions import FlexReactions
 
 if TYPE_CHECKING:
     pass
-from flexconv.emulator.flex.entities import PARTICIPANT_TYPES, PRODUCT, InteractionChannel
-from flexconv.emulator.flex.reactions import FlexReactions
 
 
 def _json_object(req: EmuRequest, name: str, *, required: bool = False) -> dict[str, Any] | None:
@@ -130,7 +130,7 @@ class FlexRoutes(FlexReactions):
         if ch.status not in ("active", "inactive"):
             raise bad_request(f"Interaction channel {ch.sid} is {ch.status}")
         convs = self.emu.conversations
-        conv = convs.conversations.get(ch.media_channel_sid or "")
+        conv = convs.find(ch.media_channel_sid or "")
         if conv is None or conv.closed:
             raise bad_request(f"The conversation of channel {ch.sid} is closed")
         for p in ch.participants.values():

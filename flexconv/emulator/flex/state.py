@@ -7,21 +7,18 @@ import copy
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    iso,
-    not_found,
-)
-from flexconv.emulator.flex.entities import Transfer
-
-if TYPE_CHECKING:
-    from flexconv.emulator.core import Emulator
+from flexconv.emulator._base import iso, not_found
 from flexconv.emulator.flex.entities import (
     _READ_ONLY,
     DEFAULT_BASE,
     Interaction,
     InteractionChannel,
+    Transfer,
     default_channel_configs,
 )
+
+if TYPE_CHECKING:
+    from flexconv.emulator.flex.host import FlexHost
 
 
 class FlexState:
@@ -31,7 +28,7 @@ class FlexState:
     #: ``"custom"``: Flex adds nobody and cleans up nothing (custom orchestration).
     orchestration: str = "flex"
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: FlexHost) -> None:
         self.emu = emu
         self.instance_sid = emu.sids.new("GO")
         self.flex_service_instance_sid = emu.sids.new("IS")
@@ -40,6 +37,10 @@ class FlexState:
         self._busy: set[str] = set()
         now = emu.clock.now()
         self.configuration: dict[str, Any] = self._default_configuration(now)
+
+    def configuration_value(self, key: str) -> Any:
+        """One top-level value of the Flex Configuration (`None` when absent)."""
+        return self.configuration.get(key)
 
     def _default_configuration(self, now: datetime) -> dict[str, Any]:
         conv = self.emu.conversations

@@ -17,7 +17,7 @@ from flexconv.emulator.studio.entities import (
 from flexconv.emulator.studio.routes import StudioRoutes
 
 if TYPE_CHECKING:
-    from flexconv.emulator.core import Emulator
+    from flexconv.emulator.studio.host import StudioHost
 
 __all__ = [
     "DEFAULT_BASE",
@@ -38,6 +38,6 @@ class Studio(StudioRoutes):
     from `state`, `on_conversation_message` from `runner`.
     """
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: StudioHost) -> None:
         super().__init__(emu)
         self._register()

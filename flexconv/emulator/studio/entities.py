@@ -9,10 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    bad_request,
-    iso,
-)
+from flexconv.emulator._base import bad_request, iso
 
 if TYPE_CHECKING:
     pass

@@ -5,18 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    EmuRequest,
-    EmuResponse,
-    bad_request,
-    not_found,
-    paginate,
-)
+from flexconv.emulator._base import EmuRequest, EmuResponse, bad_request, not_found, paginate
+from flexconv.emulator.studio.entities import PRODUCT, Execution, Step, _check_definition
+from flexconv.emulator.studio.runner import StudioRunner
 
 if TYPE_CHECKING:
     pass
-from flexconv.emulator.studio.entities import PRODUCT, Execution, Step, _check_definition
-from flexconv.emulator.studio.runner import StudioRunner
 
 
 class StudioRoutes(StudioRunner):

@@ -7,14 +7,12 @@ import contextlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    ApiError,
-)
+from flexconv.emulator._base import ApiError
+from flexconv.emulator.studio.entities import Execution, Flow, Step, render
+from flexconv.emulator.studio.state import StudioState
 
 if TYPE_CHECKING:
     from flexconv.emulator.conversations.api import Conversation, Message
-from flexconv.emulator.studio.entities import Execution, Flow, Step, render
-from flexconv.emulator.studio.state import StudioState
 
 
 class StudioRunner(StudioState):
@@ -36,7 +34,12 @@ class StudioRunner(StudioState):
             ):
                 return ex
         customer = next(
-            (p for p in conv.participants.values() if p.sid == msg.participant_sid), None
+            (
+                p
+                for p in self.emu.conversations.participants_of(conv)
+                if p.sid == msg.participant_sid
+            ),
+            None,
         )
         address = (customer.address if customer else None) or msg.author
         channel_type = "web"
@@ -154,7 +157,7 @@ class StudioRunner(StudioState):
             except ValueError:
                 return "failedToEnqueue", {"error": "attributes is not valid JSON"}
         routing: dict[str, Any] = {
-            "workspace_sid": self.emu.flex.configuration.get("taskrouter_workspace_sid"),
+            "workspace_sid": self.emu.flex.configuration_value("taskrouter_workspace_sid"),
             "workflow_sid": props.get("workflow"),
             "attributes": attributes,
         }

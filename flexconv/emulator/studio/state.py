@@ -6,20 +6,17 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    bad_request,
-    not_found,
-)
+from flexconv.emulator._base import bad_request, not_found
+from flexconv.emulator.studio.entities import Execution, Flow, _check_definition
 
 if TYPE_CHECKING:
-    from flexconv.emulator.core import Emulator
-from flexconv.emulator.studio.entities import Execution, Flow, _check_definition
+    from flexconv.emulator.studio.host import StudioHost
 
 
 class StudioState:
     """Holds Studio's flows and executions (the base of `Studio`)."""
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: StudioHost) -> None:
         self.emu = emu
         self.flows: dict[str, Flow] = {}
         self.executions: dict[str, Execution] = {}

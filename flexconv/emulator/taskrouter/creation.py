@@ -6,10 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flexconv.emulator._base import (
-    ApiError,
-    bad_request,
-)
+from flexconv.emulator._base import ApiError, bad_request
 from flexconv.emulator.taskrouter.assignment import TaskRouterAssignment
 from flexconv.emulator.taskrouter.entities import (
     _DEFAULT_ACTIVITIES,

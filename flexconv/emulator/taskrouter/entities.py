@@ -8,10 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import (
-    Clock,
-    iso,
-)
+from flexconv.emulator._base import Clock, iso
 from flexconv.emulator.expressions import parse
 
 if TYPE_CHECKING:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flexconv.emulator._base import (
-    bad_request,
-)
+from flexconv.emulator._base import bad_request
 from flexconv.emulator.taskrouter.entities import (
     _HOLDING,
     _TASK_TRANSITIONS,

@@ -9,11 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from flexconv.emulator._base import (
-    ApiError,
-    EmuRequest,
-    bad_request,
-)
+from flexconv.emulator._base import ApiError, EmuRequest, bad_request
 from flexconv.emulator.expressions import Expression, ExpressionError, parse
 
 

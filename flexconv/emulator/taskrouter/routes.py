@@ -6,13 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from flexconv.emulator._base import (
-    EmuRequest,
-    EmuResponse,
-    Router,
-    bad_request,
-    not_found,
-)
+from flexconv.emulator._base import EmuRequest, EmuResponse, Router, bad_request, not_found
 from flexconv.emulator.expressions import parse
 from flexconv.emulator.taskrouter.entities import PRODUCT, Activity, TaskChannel, TaskQueue
 from flexconv.emulator.taskrouter.params import (

@@ -7,13 +7,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flexconv.emulator._base import (
-    EmuRequest,
-    EmuResponse,
-    bad_request,
-    not_found,
-    paginate,
-)
+from flexconv.emulator._base import EmuRequest, EmuResponse, bad_request, not_found, paginate
 from flexconv.emulator.taskrouter.entities import (
     DEFAULT_RESERVATION_TIMEOUT,
     MAX_PAGE_SIZE,

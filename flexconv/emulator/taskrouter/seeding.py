@@ -6,9 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from flexconv.emulator._base import (
-    bad_request,
-)
+from flexconv.emulator._base import bad_request
 from flexconv.emulator.taskrouter.creation import TaskRouterCreation
 from flexconv.emulator.taskrouter.entities import DEFAULT_RESERVATION_TIMEOUT, Workspace
 

@@ -6,12 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from flexconv.emulator._base import (
-    Clock,
-    EventBus,
-    Sids,
-    not_found,
-)
+from flexconv.emulator._base import Clock, EventBus, Sids, not_found
 from flexconv.emulator.taskrouter.entities import (
     Activity,
     TaskChannel,
@@ -92,6 +87,17 @@ class TaskRouterState:
         if found is None:
             raise not_found(f"{ws.path()}/{kind}/{sid}")
         return found
+
+    def find_worker(self, worker: str) -> Worker | None:
+        """A worker by SID or friendly name in any workspace (the first found), or `None`."""
+        for ws in self.workspaces.values():
+            found = ws.workers.get(worker)
+            if found is not None:
+                return found
+            for w in ws.workers.values():
+                if w.friendly_name == worker:
+                    return w
+        return None
 
     def get_activity(self, workspace_sid: str, activity_sid: str) -> Activity:
         """An activity by SID."""

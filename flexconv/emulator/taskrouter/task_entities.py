@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flexconv.emulator._base import (
-    iso,
-)
+from flexconv.emulator._base import iso
 from flexconv.emulator.expressions import Expression
 from flexconv.emulator.taskrouter.entities import (
     DEFAULT_BASE_URL,
