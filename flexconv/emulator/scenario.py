@@ -27,7 +27,7 @@ A scenario is a plain dict (it loads from JSON or YAML as is); names stand in fo
                  # Service would hold); Seeded.media maps each filename to its ME SID
     }
 
-:func:`apply_scenario` returns a :class:`Seeded` with the SIDs by name.
+`apply_scenario()` returns a `Seeded` with the SIDs by name.
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ to messaging-binding participants, and by ``POST .../Messages.json`` (sending: `
 Dates are RFC 2822, pages carry ``next_page_uri`` (relative) and no ``meta``, as the 2010 API
 does.
 
-Layout: ``entities`` (:class:`LoggedMessage`), ``state`` (the log and ``record``), ``routes``
-(list and fetch), ``sending`` (the create route and status progression) and ``api`` (:class:`MessageLog`, the names other products may use).
+Layout: ``entities`` (`LoggedMessage`), ``state`` (the log and ``record``), ``routes`` (list and
+fetch), ``sending`` (the create route and status progression) and ``api`` (`MessageLog`, the names
+other products may use).
 """
 
 from flexconv.emulator.messages.api import PRODUCT, LoggedMessage, MessageLog
