@@ -97,3 +97,27 @@ def test_scenario_media_can_be_attached() -> None:
     assert sent.json["media"][0]["filename"] == "receipt.png"
     with pytest.raises(ApiError, match="filename"):
         Emulator.from_scenario({"media": [{"size": 1}]})
+
+
+def test_date_created_and_updated_can_be_set(emu: Emulator, http: Http) -> None:
+    """Spec: Conversation, Participant and Message create/update take `DateCreated` and
+    `DateUpdated` ("The date that this resource was created/last updated", date-time), used
+    when importing history; a malformed date is refused before anything is created."""
+    stamp = {"DateCreated": "2024-01-02T03:04:05Z", "DateUpdated": "2024-01-03T00:00:00Z"}
+    conv = http.post(f"{CONV}/Conversations", {"FriendlyName": "old", **stamp}).json
+    assert (conv["date_created"], conv["date_updated"]) == (
+        "2024-01-02T03:04:05Z",
+        "2024-01-03T00:00:00Z",
+    )
+    url = f"{CONV}/Conversations/{conv['sid']}"
+    part = http.post(f"{url}/Participants", {"Identity": "amy", **stamp}).json
+    assert part["date_created"] == "2024-01-02T03:04:05Z"
+    msg = http.post(f"{url}/Messages", {"Author": "amy", "Body": "then", **stamp}).json
+    assert msg["date_created"] == "2024-01-02T03:04:05Z"
+    edited = http.post(f"{url}/Messages/{msg['sid']}", {"DateUpdated": "2024-02-01T00:00:00Z"})
+    assert edited.json["date_updated"] == "2024-02-01T00:00:00Z"
+    before = len(http.get(f"{CONV}/Conversations").json["conversations"])
+    bad = http.post(f"{CONV}/Conversations", {"FriendlyName": "x", "DateCreated": "last week"})
+    assert bad.status == 400
+    assert "DateCreated" in bad.json["message"]
+    assert len(http.get(f"{CONV}/Conversations").json["conversations"]) == before
