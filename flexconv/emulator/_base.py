@@ -28,6 +28,8 @@ PRODUCTS: tuple[str, ...] = (
     "studio",
     "messaging",
     "api",
+    # Twilio's Media Content Service (media uploads); not in the bundled OpenAPI specs.
+    "mcs",
 )
 
 _TWILIO_HOST = re.compile(r"^(?P<product>[a-z0-9-]+)(\.[a-z0-9-]+)*\.twilio\.com$")

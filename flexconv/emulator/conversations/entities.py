@@ -198,6 +198,9 @@ class Media:
     content_type: str
     filename: str | None
     size: int
+    #: The uploaded bytes (empty for metadata registered without content).
+    content: bytes = field(default=b"", repr=False)
+    date_created: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -150,9 +150,24 @@ class ConversationsMessaging(ConversationsLifecycle):
         )
         self.emu.bus.emit("conversations.participant.removed", conversation=conv, participant=p)
 
-    def create_media(self, content_type: str, filename: str | None = None, size: int = 0) -> Media:
-        """Register media metadata (what Media Content Service would hold) and return it."""
-        media = Media(self.emu.sids.new("ME"), content_type, filename, size)
+    def create_media(
+        self,
+        content_type: str,
+        filename: str | None = None,
+        size: int = 0,
+        *,
+        content: bytes | None = None,
+    ) -> Media:
+        """Register media (what the Media Content Service holds after an upload) and return it;
+        with ``content`` the size is its length."""
+        media = Media(
+            self.emu.sids.new("ME"),
+            content_type,
+            filename,
+            len(content) if content is not None else size,
+            content or b"",
+            self.emu.clock.now(),
+        )
         self.media[media.sid] = media
         return media
 

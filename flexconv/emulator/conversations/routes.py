@@ -14,6 +14,7 @@ from flexconv.emulator.conversations.entities import (
     AutoCreation,
     parse_duration,
 )
+from flexconv.emulator.conversations.media import ConversationsMediaRoutes
 from flexconv.emulator.conversations.params import (
     _check_auto_creation,
     _date_q,
@@ -22,18 +23,18 @@ from flexconv.emulator.conversations.params import (
     _method,
     _stamp,
 )
-from flexconv.emulator.conversations.routes_messages import ConversationsMessageRoutes
 
 if TYPE_CHECKING:
     pass
 
 
-class ConversationsRoutes(ConversationsMessageRoutes):
+class ConversationsRoutes(ConversationsMediaRoutes):
     """Registers Conversations' routes; handlers for configuration, addresses, conversations and participants."""
 
     def _register(self) -> None:
         add = self.emu.router.add
         p = PRODUCT
+        self._register_media()
         add("GET", p, "/v1/Configuration", self._h_get_config)
         add("POST", p, "/v1/Configuration", self._h_update_config)
         add("GET", p, "/v1/Configuration/Webhooks", self._h_get_service_webhooks)
