@@ -28,8 +28,10 @@ PRODUCTS: tuple[str, ...] = (
     "studio",
     "messaging",
     "api",
-    # Twilio's Media Content Service (media uploads); not in the bundled OpenAPI specs.
+    # Not in the bundled OpenAPI specs: the Media Content Service (media uploads) and Monitor
+    # (the account's alerts).
     "mcs",
+    "monitor",
 )
 
 _TWILIO_HOST = re.compile(r"^(?P<product>[a-z0-9-]+)(\.[a-z0-9-]+)*\.twilio\.com$")

@@ -512,3 +512,24 @@ def test_workflow_callback_answer_json_is_decoded_strictly(emu: Emulator, http: 
     assert reservations(http, emu, task["sid"])[0]["reservation_status"] == "pending"
     assert [a.error_code for a in emu.taskrouter.alerts] == [40001]
     assert json.loads(json.dumps(emu.taskrouter.alerts[0].to_json()))["error_code"] == "40001"
+
+
+def test_alerts_are_listed_by_the_monitor_api(emu: Emulator, http: Http) -> None:
+    """Twilio's Monitor API (`GET https://monitor.twilio.com/v1/Alerts`, newest first, `LogLevel`
+    filter; not in the bundled specs, so not spec-checked) lists the debugger's alerts, here
+    warning 40005 of an assignment callback answer without `instruction`."""
+    wf = callback_workflow(emu, http, Callback(200, {"accept": True}))
+    new_task(http, emu, WorkflowSid=wf)
+    raw = Http(emu, check=False)
+    listed = raw.get("https://monitor.twilio.com/v1/Alerts").json
+    assert listed["meta"]["key"] == "alerts"
+    (alert,) = listed["alerts"]
+    assert (alert["error_code"], alert["log_level"]) == ("40005", "warning")
+    assert alert["sid"].startswith("NO")
+    assert (
+        raw.get("https://monitor.twilio.com/v1/Alerts", params={"LogLevel": "error"}).json["alerts"]
+        == []
+    )
+    fetched = raw.get(f"https://monitor.twilio.com/v1/Alerts/{alert['sid']}").json
+    assert json.loads(fetched["response_body"]) == {"accept": True}
+    assert emu.monitor.alerts == emu.taskrouter.alerts
