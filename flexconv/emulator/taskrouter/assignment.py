@@ -99,6 +99,8 @@ class TaskRouterAssignment(TaskRouterLifecycle):
     def _assignment_answer(
         self, workflow: Workflow, reservation: Reservation, delivery: Any, fallback: bool
     ) -> None:
+        if delivery.duplicate:
+            return  # an at-least-once repeat: the first copy's answer was acted on
         with self._locked():
             url = delivery.endpoint or delivery.url
             if delivery.outcome != "delivered":
