@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from flexconv._async.paging import AsyncPager
+from flexconv._core.channels import check_messaging_address
 from flexconv._core.conversations import (
     duration,
     open_conversations,
@@ -200,10 +201,18 @@ class AsyncParticipants:
         """Add a chat participant (``identity``) or a messaging one (``address`` + ``proxy_address``)."""
         if (identity is None) == (address is None):
             raise ValidationError("Pass exactly one of identity= (chat) or address= (messaging)")
-        if address is not None and proxy_address is None and not address.startswith("messenger:"):
+        if (
+            isinstance(address, str)
+            and proxy_address is None
+            and not address.startswith("messenger:")
+        ):
             raise ValidationError(
                 "A messaging participant needs proxy_address= (your Twilio number or sender)"
             )
+        if address is not None:
+            check_messaging_address(address, "address")
+        if proxy_address is not None:
+            check_messaging_address(proxy_address, "proxy_address")
         if role_sid is not None:
             check_sid(role_sid, "RL", "role_sid")
         return await self._client._call(

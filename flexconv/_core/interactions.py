@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 import attrs
 
+from flexconv._core.checks import check_seconds
 from flexconv._core.errors import FlexConvError, ValidationError
 from flexconv._core.sids import check_sid, is_sid
 
@@ -24,6 +25,7 @@ __all__ = [
     "ExistingConversationError",
     "RoutingSpec",
     "channel_outcome",
+    "check_wait",
     "closing_values",
     "transfer_body",
 ]
@@ -274,6 +276,17 @@ class RoutingSpec:
             properties=props,
             extra={k: v for k, v in data.items() if k != "properties"},
         )
+
+
+def check_wait(timeout: object, poll_interval: object) -> None:
+    """A wait's ``timeout`` and ``poll_interval``: finite seconds, at most a day.
+
+    Raises:
+        TypeError: not numbers.
+        ValidationError: NaN, infinite, negative or absurdly long values.
+    """
+    check_seconds(timeout, "timeout")
+    check_seconds(poll_interval, "poll_interval")
 
 
 def closing_values(status: Literal["closed", "inactive"]) -> dict[str, Any]:
