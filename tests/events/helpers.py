@@ -54,7 +54,9 @@ def signed(
     return headers, urllib.parse.urlencode(list(params)).encode()
 
 
-def signed_json(payload: Any, *, url: str = URL, token: str = TOKEN) -> tuple[str, dict[str, str], bytes]:
+def signed_json(
+    payload: Any, *, url: str = URL, token: str = TOKEN
+) -> tuple[str, dict[str, str], bytes]:
     """URL (with bodySHA256), headers and body of a JSON POST signed the way Twilio signs it."""
     body = json.dumps(payload).encode()
     full = url + "?bodySHA256=" + hashlib.sha256(body).hexdigest()

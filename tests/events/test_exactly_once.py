@@ -48,7 +48,11 @@ def test_duplicates_run_once_and_get_the_first_answer(store: object) -> None:
     @receiver.on("assignment")
     def assign(callback: AssignmentCallback) -> Instruction:
         calls[callback.reservation_sid or ""] += 1
-        return Instruction.accept() if calls[callback.reservation_sid or ""] == 1 else Instruction.reject()
+        return (
+            Instruction.accept()
+            if calls[callback.reservation_sid or ""] == 1
+            else Instruction.reject()
+        )
 
     params = [
         ("AccountSid", ACCOUNT),
@@ -243,9 +247,7 @@ async def test_async_handlers_and_the_async_face(store: object) -> None:
     for _ in range(10):
         params = taskrouter_event("reservation.accepted")
         requests.extend([signed(params)] * 2)
-    answers = await asyncio.gather(
-        *(receiver.handle_async("POST", URL, h, b) for h, b in requests)
-    )
+    answers = await asyncio.gather(*(receiver.handle_async("POST", URL, h, b) for h, b in requests))
     assert {a.status for a in answers} == {204}
     assert len(seen) == 20
     assert set(seen.values()) == {1}

@@ -91,7 +91,10 @@ def test_json_bodies_need_a_matching_body_sha256() -> None:
     payload = dict(taskrouter_event("task.created"))
     url, headers, body = signed_json(payload)
     assert receiver.handle("POST", url, headers, body).status == 204
-    assert receiver.handle("POST", url, headers, body.replace(b"task.created", b"task.updated")).status == 403
+    assert (
+        receiver.handle("POST", url, headers, body.replace(b"task.created", b"task.updated")).status
+        == 403
+    )
     assert receiver.handle("POST", URL, headers, body).status == 403  # hash not in the URL
     assert len(calls) == 1
 
