@@ -211,6 +211,7 @@ class Receiver:
                 "store must implement flexconv.events.Store or AsyncStore "
                 f"(claim/finish/release/lock), got {type(store).__name__}"
             )
+        self._async_store = isinstance(self._store, AsyncStore)
         self.client = client
         self.max_body = max_body
         self._lease = float(lease)
@@ -631,12 +632,12 @@ class Receiver:
         return response
 
     def _lock_async(self, store: Any, key: str) -> Any:
-        if isinstance(store, AsyncStore):
+        if self._async_store:
             return store.lock_async(key, self._lease, self._lock_wait)
         return _ThreadedLock(store.lock(key, self._lease, self._lock_wait))
 
     async def _store_call(self, store: Any, name: str, *args: Any) -> Any:
-        if isinstance(store, AsyncStore):
+        if self._async_store:
             return await getattr(store, f"{name}_async")(*args)
         import asyncio
 

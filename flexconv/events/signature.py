@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import parse_qs, parse_qsl, urlparse, urlsplit, urlunsplit
 
 __all__ = ["SignatureChecker"]
 
@@ -18,21 +18,28 @@ _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class _MultiParams:
-    """Form parameters with ``getlist``, so ``RequestValidator`` signs repeated names."""
+    """Form parameters with ``getall``, so ``RequestValidator`` signs repeated names."""
 
-    __slots__ = ("_pairs",)
+    __slots__ = ("_values",)
 
     def __init__(self, pairs: Sequence[tuple[str, str]]) -> None:
-        self._pairs = pairs
+        values: dict[str, list[str]] = {}
+        for name, value in pairs:
+            found = values.get(name)
+            if found is None:
+                values[name] = [value]
+            else:
+                found.append(value)
+        self._values = values
 
     def __iter__(self) -> Iterator[str]:
-        return (name for name, _ in self._pairs)
+        return iter(self._values)
 
     def __bool__(self) -> bool:
-        return bool(self._pairs)
+        return bool(self._values)
 
-    def getlist(self, name: str) -> list[str]:
-        return [value for key, value in self._pairs if key == name]
+    def getall(self, name: str) -> list[str]:
+        return self._values[name]
 
 
 def _networks(values: Iterable[str]) -> tuple[_Network, ...]:
@@ -148,13 +155,38 @@ class SignatureChecker:
                 params = body.decode("utf-8")
             except UnicodeDecodeError:
                 return False
+        algorithm: tuple[str, ...] = ()
         settings = headers.get("x-twilio-webhooks-signature-settings")
         if settings:
             if self._algorithm is None:
                 return False
-            algorithm = self._algorithm(settings)
-            return any(v.validate(public, params, signature, algorithm) for v in self._validators)
-        return any(v.validate(public, params, signature) for v in self._validators)
+            algorithm = (self._algorithm(settings),)
+        return self._matches(public, params, signature, algorithm)
+
+    def _matches(
+        self, public: str, params: object, signature: str, algorithm: tuple[str, ...]
+    ) -> bool:
+        """``RequestValidator.validate``'s rule (the URL with or without its default port, and
+        ``bodySHA256`` for a JSON body), trying the URL as received first and stopping at the
+        first match instead of always computing both signatures."""
+        from twilio.request_validator import add_port, compare, remove_port
+
+        parsed = urlparse(public)
+        if isinstance(params, str):  # a JSON body: its hash is signed through the URL
+            expected = parse_qs(parsed.query).get("bodySHA256", [""])[0]
+            if not any(compare(v.compute_hash(params), expected) for v in self._validators):
+                return False
+            params = {}
+        candidates = (public, remove_port(parsed), add_port(parsed))
+        for validator in self._validators:
+            tried: set[str] = set()
+            for uri in candidates:
+                if uri in tried:
+                    continue
+                tried.add(uri)
+                if compare(validator.compute_signature(uri, params, *algorithm), signature):
+                    return True
+        return False
 
     def __repr__(self) -> str:
         return f"SignatureChecker(tokens={len(self._validators)}, public_url={self._public!r})"

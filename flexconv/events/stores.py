@@ -18,6 +18,7 @@ the answer is kept for ``remember`` seconds and given to every duplicate) or ``r
 
 from __future__ import annotations
 
+import itertools
 import secrets
 import sqlite3
 import threading
@@ -142,6 +143,7 @@ class MemoryStore:
         # key -> (state, token, expires (monotonic), answer); insertion order ~ expiry order
         self._records: dict[str, tuple[str, str, float, bytes | None]] = {}
         self._locks: dict[str, tuple[str, float]] = {}
+        self._tokens = itertools.count(1)  # claims and locks only need to differ in-process
 
     # records
     def claim(self, key: str, lease: float) -> Claim:
@@ -153,7 +155,7 @@ class MemoryStore:
                 if record[0] == "done":
                     return Claim(key, "done", answer=record[3])
                 return Claim(key, "busy")
-            token = secrets.token_hex(8)
+            token = str(next(self._tokens))
             self._records.pop(key, None)
             self._records[key] = ("claimed", token, now + lease, None)
             self._trim(now)
@@ -199,7 +201,7 @@ class MemoryStore:
         held = self._locks.get(key)
         if held is not None and held[1] > now:
             return None
-        token = secrets.token_hex(8)
+        token = str(next(self._tokens))
         self._locks[key] = (token, now + ttl)
         return token
 
