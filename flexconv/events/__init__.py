@@ -5,10 +5,8 @@ A [`Receiver`][flexconv.events.Receiver] checks ``X-Twilio-Signature`` (403 when
 forged, before any handler runs), refuses oversized bodies (413), parses the request into a
 typed event, runs the handlers registered for its type exactly once (duplicates get the first
 answer; events of one task or conversation run one at a time) and answers within Twilio's
-budget.  See the module pages for the details:
-[`models`][flexconv.events.models], [`receiver`][flexconv.events.receiver],
-[`stores`][flexconv.events.stores], [`signature`][flexconv.events.signature],
-[`adapters`][flexconv.events.adapters].
+budget.  The modules: ``models`` (events and answers), ``receiver``, ``stores``, ``signature``
+and ``adapters`` (ASGI, WSGI); everything public is importable from ``flexconv.events``.
 """
 
 from flexconv.events.adapters import ASGIApp, WSGIApp

@@ -2,7 +2,7 @@
 
 Nothing here touches a socket: [`Receiver.handle`][flexconv.events.Receiver.handle] takes the
 request as plain values and returns ``(status, headers, body)``; the ASGI and WSGI adapters in
-[`flexconv.events.adapters`][flexconv.events.adapters] are thin shells around it.
+``flexconv.events.adapters`` are thin shells around it.
 """
 
 from __future__ import annotations
