@@ -456,6 +456,15 @@ class Receiver:
                 budget,
             )
 
+    @staticmethod
+    def _store_failed(exc: BaseException) -> Response:
+        _logger().error(
+            "flexconv.events: the store failed (%s); answering 503 so Twilio delivers again",
+            type(exc).__name__,
+            exc_info=exc,
+        )
+        return _BUSY
+
     def _failed(self, event: Event, exc: BaseException) -> Response:
         _logger().error(
             "flexconv.events: a handler for %s failed; answering 500 so Twilio delivers it again",
@@ -503,6 +512,8 @@ class Receiver:
                         _HELD.reset(reset)
         except LockTimeoutError:
             return _BUSY
+        except Exception as exc:
+            return self._store_failed(exc)
         if background and response.status < 300:
             for reg in background:
                 self._submit(event, key, reg)
@@ -620,6 +631,8 @@ class Receiver:
                         _HELD.reset(reset)
         except LockTimeoutError:
             return _BUSY
+        except Exception as exc:
+            return self._store_failed(exc)
         if background and response.status < 300:
             import asyncio
 

@@ -5,6 +5,7 @@ answers of assignment callbacks and pre-events; background handlers.  For every 
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 import time
 import uuid
@@ -264,3 +265,17 @@ def test_store_claims_directly(store: object) -> None:
     store.finish(claim, b"answer", 30)  # type: ignore[attr-defined]
     done = store.claim("k", 30)  # type: ignore[attr-defined]
     assert (done.state, done.answer) == ("done", b"answer")
+
+
+def test_a_store_that_fails_answers_503_and_runs_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
+    receiver = Receiver(TOKEN, store=RedisStore(dead))
+    seen: list[str] = []
+    receiver.on("task.created")(lambda e: seen.append(e.event_type))
+    headers, body = signed(taskrouter_event("task.created"))
+    assert receiver.handle("POST", URL, headers, body).status == 503
+    assert seen == []
+    assert "the store failed" in caplog.text
+    assert TOKEN not in caplog.text

@@ -164,3 +164,16 @@ def test_servers_check_signatures_and_limits(served: tuple[str, list[TaskRouterE
         response = http.post(url, headers=big_headers, content=chunks())
         assert response.status_code == 413
     assert len(calls) == 1
+
+
+def test_get_webhooks_are_signed_over_the_query() -> None:
+    receiver, calls = counting_receiver()
+    query = "EventType=onMessageAdded&ConversationSid=CH" + "0" * 32 + "&Body=hi"
+    url = f"{URL}?{query}"
+    from twilio.request_validator import RequestValidator
+
+    signature = RequestValidator(TOKEN).compute_signature(url, {})
+    assert receiver.handle("GET", url, {"X-Twilio-Signature": signature}, b"").status == 200
+    assert receiver.handle("GET", url + "x", {"X-Twilio-Signature": signature}, b"").status == 403
+    assert len(calls) == 1
+    assert calls[0].params["Body"] == "hi"
