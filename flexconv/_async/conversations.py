@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import builtins
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import Any
 
+from flexconv._async._base import AsyncResource
 from flexconv._async.paging import AsyncPager
 from flexconv._core.channels import check_messaging_address
+from flexconv._core.checks import check_http_url
 from flexconv._core.conversations import (
     duration,
     open_conversations,
@@ -26,9 +29,6 @@ from flexconv.models.conversations import (
     ScopedWebhook,
 )
 
-if TYPE_CHECKING:
-    from flexconv._async.client import AsyncFlexConv
-
 __all__ = [
     "AsyncConversations",
     "AsyncMessages",
@@ -40,18 +40,29 @@ _MIN_INACTIVE = timedelta(minutes=1)
 _MIN_CLOSED = timedelta(minutes=10)
 
 
-class AsyncConversations:
+class AsyncConversations(AsyncResource):
     """Conversations, with ``participants``, ``messages`` and ``webhooks`` sub-groups.
 
     Path values take a ``CH…`` SID or the conversation's ``unique_name``.  REST changes fire
     Conversations webhooks only with ``webhooks=True`` (``X-Twilio-Webhook-Enabled: true``).
     """
 
-    def __init__(self, client: AsyncFlexConv) -> None:
-        self._client = client
-        self.participants = AsyncParticipants(client)
-        self.messages = AsyncMessages(client)
-        self.webhooks = AsyncScopedWebhooks(client)
+    _path = "conversations"
+
+    @cached_property
+    def participants(self) -> AsyncParticipants:
+        """Participants of a conversation: ``create``, ``fetch``, ``update``, ``delete``, ``list``."""
+        return self._group(AsyncParticipants)
+
+    @cached_property
+    def messages(self) -> AsyncMessages:
+        """Messages of a conversation: ``create``, ``list``."""
+        return self._group(AsyncMessages)
+
+    @cached_property
+    def webhooks(self) -> AsyncScopedWebhooks:
+        """Conversation-scoped webhooks: ``create``, ``list``, ``delete``."""
+        return self._group(AsyncScopedWebhooks)
 
     async def create(
         self,
@@ -74,11 +85,11 @@ class AsyncConversations:
             friendly_name, unique_name, attributes, messaging_service_sid, state,
             inactive_after, closed_after, webhooks,
         )  # fmt: skip
-        return await self._client._call(ops.CREATE_CONVERSATION, Conversation, values=values)
+        return await self._call(ops.CREATE_CONVERSATION, Conversation, values=values)
 
     async def fetch(self, conversation: str) -> Conversation:
         """Fetch a conversation by SID or unique name."""
-        return await self._client._call(
+        return await self._call(
             ops.FETCH_CONVERSATION, Conversation, path_params={"Sid": conversation}
         )
 
@@ -102,7 +113,7 @@ class AsyncConversations:
         )  # fmt: skip
         if not {k for k in values if k != "webhooks"}:
             raise ValidationError("update needs at least one field to change")
-        return await self._client._call(
+        return await self._call(
             ops.UPDATE_CONVERSATION,
             Conversation,
             path_params={"Sid": conversation},
@@ -115,7 +126,7 @@ class AsyncConversations:
 
     async def delete(self, conversation: str, *, webhooks: bool = False) -> None:
         """Delete a conversation and its messages."""
-        await self._client._call_raw(
+        await self._call_raw(
             ops.DELETE_CONVERSATION,
             path_params={"Sid": conversation},
             values={"webhooks": webhooks_header(webhooks)},
@@ -129,7 +140,7 @@ class AsyncConversations:
         page_size: int | None = None,
     ) -> AsyncPager[Conversation]:
         """Conversations of the account, optionally in one state (pager; max page size 100)."""
-        return self._client._list(
+        return self._list(
             ops.LIST_CONVERSATIONS,
             Conversation,
             values={"state": state_value(state)},
@@ -137,7 +148,7 @@ class AsyncConversations:
             page_size=page_size,
         )
 
-    def for_participant(
+    def list_for(
         self,
         *,
         address: str | None = None,
@@ -148,7 +159,7 @@ class AsyncConversations:
         """The conversations a messaging address or a chat identity is in (max page size 50)."""
         if (address is None) == (identity is None):
             raise ValidationError("Pass exactly one of address= or identity=")
-        return self._client._list(
+        return self._list(
             ops.LIST_PARTICIPANT_CONVERSATIONS,
             ParticipantConversation,
             values={"address": address, "identity": identity},
@@ -156,7 +167,7 @@ class AsyncConversations:
             page_size=page_size,
         )
 
-    async def open_for(
+    async def find_open(
         self, address: str, *, proxy_address: str | None = None
     ) -> builtins.list[ParticipantConversation]:
         """The non-closed conversations a messaging address is in, active ones first.
@@ -165,10 +176,10 @@ class AsyncConversations:
         """
         if not isinstance(address, str) or not address.strip():
             raise ValidationError(f"address must be a non-empty string, got {address!r}")
-        found = await self.for_participant(address=address, page_size=50).to_list()
+        found = await self.list_for(address=address, page_size=50).to_list()
         return open_conversations(found, proxy_address=proxy_address)
 
-    async def open_for_address(
+    async def find_reusable(
         self, address: str, *, proxy_address: str | None = None
     ) -> ParticipantConversation | None:
         """The non-closed conversation a messaging address is in, if any.
@@ -176,17 +187,16 @@ class AsyncConversations:
         A messaging binding can be in only one non-closed conversation at a time (Twilio's
         50416): this is the one to reuse rather than creating another.
         """
-        found = await self.open_for(address, proxy_address=proxy_address)
+        found = await self.find_open(address, proxy_address=proxy_address)
         return found[0] if found else None
 
 
-class AsyncParticipants:
+class AsyncParticipants(AsyncResource):
     """Participants of a conversation: chat identities and messaging bindings."""
 
-    def __init__(self, client: AsyncFlexConv) -> None:
-        self._client = client
+    _path = "conversations.participants"
 
-    async def add(
+    async def create(
         self,
         conversation: str,
         *,
@@ -215,7 +225,7 @@ class AsyncParticipants:
             check_messaging_address(proxy_address, "proxy_address")
         if role_sid is not None:
             check_sid(role_sid, "RL", "role_sid")
-        return await self._client._call(
+        return await self._call(
             ops.ADD_PARTICIPANT,
             Participant,
             path_params={"ConversationSid": conversation},
@@ -232,7 +242,7 @@ class AsyncParticipants:
 
     async def fetch(self, conversation: str, participant: str) -> Participant:
         """Fetch a participant by ``MB…`` SID or identity."""
-        return await self._client._call(
+        return await self._call(
             ops.FETCH_PARTICIPANT,
             Participant,
             path_params={"ConversationSid": conversation, "Sid": participant},
@@ -251,7 +261,7 @@ class AsyncParticipants:
         """Change a participant's attributes, role or read horizon."""
         if role_sid is not None:
             check_sid(role_sid, "RL", "role_sid")
-        return await self._client._call(
+        return await self._call(
             ops.UPDATE_PARTICIPANT,
             Participant,
             path_params={"ConversationSid": conversation, "Sid": participant},
@@ -263,9 +273,9 @@ class AsyncParticipants:
             },
         )
 
-    async def remove(self, conversation: str, participant: str, *, webhooks: bool = False) -> None:
+    async def delete(self, conversation: str, participant: str, *, webhooks: bool = False) -> None:
         """Remove a participant from the conversation."""
-        await self._client._call_raw(
+        await self._call_raw(
             ops.REMOVE_PARTICIPANT,
             path_params={"ConversationSid": conversation, "Sid": participant},
             values={"webhooks": webhooks_header(webhooks)},
@@ -275,7 +285,7 @@ class AsyncParticipants:
         self, conversation: str, *, limit: int | None = None, page_size: int | None = None
     ) -> AsyncPager[Participant]:
         """The conversation's participants (max page size 100)."""
-        return self._client._list(
+        return self._list(
             ops.LIST_PARTICIPANTS,
             Participant,
             path_params={"ConversationSid": conversation},
@@ -284,13 +294,12 @@ class AsyncParticipants:
         )
 
 
-class AsyncMessages:
+class AsyncMessages(AsyncResource):
     """Messages of a conversation."""
 
-    def __init__(self, client: AsyncFlexConv) -> None:
-        self._client = client
+    _path = "conversations.messages"
 
-    async def send(
+    async def create(
         self,
         conversation: str,
         *,
@@ -309,7 +318,7 @@ class AsyncMessages:
             check_sid(media_sid, "ME", "media_sid")
         if content_sid is not None:
             check_sid(content_sid, "HX", "content_sid")
-        return await self._client._call(
+        return await self._call(
             ops.SEND_MESSAGE,
             Message,
             path_params={"ConversationSid": conversation},
@@ -335,7 +344,7 @@ class AsyncMessages:
         """The conversation's messages, ``order="asc"`` (default) or ``"desc"``."""
         if order is not None and order not in ("asc", "desc"):
             raise ValidationError(f"order must be 'asc' or 'desc', got {order!r}")
-        return self._client._list(
+        return self._list(
             ops.LIST_MESSAGES,
             Message,
             path_params={"ConversationSid": conversation},
@@ -345,11 +354,10 @@ class AsyncMessages:
         )
 
 
-class AsyncScopedWebhooks:
+class AsyncScopedWebhooks(AsyncResource):
     """Conversation-scoped webhooks: what receives a conversation's events."""
 
-    def __init__(self, client: AsyncFlexConv) -> None:
-        self._client = client
+    _path = "conversations.webhooks"
 
     async def create(
         self,
@@ -367,9 +375,9 @@ class AsyncScopedWebhooks:
             raise ValidationError(f"target must be webhook, studio or trigger, got {target!r}")
         if target == "studio":
             check_sid(flow_sid, "FW", "flow_sid")
-        elif not url or not url.startswith(("https://", "http://")):
-            raise ValidationError(f"A {target} webhook needs an http(s) url=, got {url!r}")
-        return await self._client._call(
+        else:
+            check_http_url(url, f"A {target} webhook's url")
+        return await self._call(
             ops.CREATE_SCOPED_WEBHOOK,
             ScopedWebhook,
             path_params={"ConversationSid": conversation},
@@ -385,7 +393,7 @@ class AsyncScopedWebhooks:
 
     def list(self, conversation: str, *, limit: int | None = None) -> AsyncPager[ScopedWebhook]:
         """The conversation's scoped webhooks (max page size 5)."""
-        return self._client._list(
+        return self._list(
             ops.LIST_SCOPED_WEBHOOKS,
             ScopedWebhook,
             path_params={"ConversationSid": conversation},
@@ -394,7 +402,7 @@ class AsyncScopedWebhooks:
 
     async def delete(self, conversation: str, webhook_sid: str) -> None:
         """Remove a scoped webhook."""
-        await self._client._call_raw(
+        await self._call_raw(
             ops.DELETE_SCOPED_WEBHOOK,
             path_params={"ConversationSid": conversation, "Sid": webhook_sid},
         )

@@ -18,6 +18,7 @@ __all__ = [
     "MAX_JSON_DEPTH",
     "MAX_SECONDS",
     "check_header",
+    "check_http_url",
     "check_json_size",
     "check_json_value",
     "check_no_controls",
@@ -84,6 +85,26 @@ def check_no_controls(value: str, name: str) -> str:
 
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+_HTTP_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?")
+
+
+def check_http_url(value: object, name: str) -> str:
+    """An ``http(s)://host/...`` URL without spaces, control characters or user info (a webhook
+    or callback Twilio will call).
+
+    Raises:
+        TypeError: not a string.
+        ValidationError: anything else.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string URL, got {type(value).__name__}")
+    if not _HTTP_URL.fullmatch(value) or _CONTROLS.search(value):
+        raise ValidationError(
+            f"{name} must be an http(s) URL such as https://example.com/hook, got {shown(value)}"
+        )
+    return value
 
 
 def check_header(name: object, value: object) -> tuple[str, str]:

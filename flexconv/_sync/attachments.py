@@ -16,6 +16,7 @@ import builtins
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from flexconv._sync._base import Resource
 from flexconv._concurrency import account_lock
 from flexconv._core.attachments import (
     LIMITS,
@@ -35,7 +36,6 @@ from flexconv._core.errors import ValidationError
 from flexconv.models.attachments import AttachmentSettings, AttachmentsUpdate
 
 if TYPE_CHECKING:
-    from flexconv._sync.client import FlexConv
     from flexconv.locks import Lease, Lock
     from flexconv.models.configuration import FlexConfiguration
 
@@ -71,20 +71,21 @@ def _by_type(configs: Iterable[Any]) -> dict[str, AttachmentSettings]:
     return out
 
 
-class Attachments:
+class Attachments(Resource):
     """Attachment settings of every Flex Conversations channel (``web``, ``sms``, ``whatsapp`` ...).
 
     Every change is validated against Twilio's per-channel limits before anything is sent, and
     written as a lossless read-modify-write of the whole ``channel_configs`` array.
     """
 
-    def __init__(self, client: FlexConv) -> None:
-        self._client = client
+    _path = "attachments"
 
     # ------------------------------------------------------------------------------ reading
 
-    def list(self) -> dict[str, AttachmentSettings]:
+    def fetch_all(self) -> dict[str, AttachmentSettings]:
         """The attachment settings of every channel that has a ``channel_configs`` entry.
+
+        One read of the Flex Configuration (not a paged API list, hence not ``list``).
 
         Returns:
             Address type -> settings, in the configuration's order.  Unknown keys of each
@@ -93,7 +94,7 @@ class Attachments:
         config = self._client.configuration.fetch()
         return _by_type(_configs(config))
 
-    def get(
+    def fetch(
         self, address_type: str, *, allow_unknown_channel: bool = False
     ) -> AttachmentSettings | None:
         """One channel's attachment settings, or ``None`` when it has no entry yet.
@@ -106,10 +107,10 @@ class Attachments:
             ValidationError: an unknown address type (the message lists the known ones).
         """
         kind = normalize_address_type(address_type, allow_unknown_channel=allow_unknown_channel)
-        settings = self.list()
+        settings = self.fetch_all()
         return settings.get(kind)
 
-    def limits(self, address_type: str) -> ChannelLimits:
+    def describe_limits(self, address_type: str) -> ChannelLimits:
         """Twilio's limits for a channel (no request is sent).
 
         Raises:
@@ -152,7 +153,7 @@ class Attachments:
             allow_unknown_channel: change an address type flexconv has no limits for.
             max_attempts: read-modify-write rounds allowed when another writer interferes.
             lock: a lock shared with other processes or machines (`flexconv.locks.RedisLock`
-                for `FlexConv`, `flexconv.locks.AsyncRedisLock` for `AsyncFlexConv`), held
+                for `FlexConv`, `flexconv.locks.RedisLock` for `FlexConv`), held
                 from the first read to the read-back.
                 Within one process, writes to one account are always serialised.
 
@@ -195,7 +196,7 @@ class Attachments:
     ) -> AttachmentsUpdate:
         """Allow attachments on a channel, optionally changing its other settings too.
 
-        Takes the same arguments as :meth:`update` (``enabled`` is implied).
+        Takes the same arguments as [`update()`][flexconv._sync.attachments.Attachments.update] (``enabled`` is implied).
         """
         return self.update(
             address_type,
@@ -243,7 +244,7 @@ class Attachments:
         Args:
             changes: address type -> settings to change, as a mapping
                 (``{"web": {"enabled": False}, "sms": {"max_file_size": "1MB"}}``) or an
-                :class:`~flexconv.models.attachments.AttachmentChange`.
+                [`AttachmentChange`][flexconv.models.attachments.AttachmentChange].
             dry_run: compute and return the change without writing it.
             allow_unknown_channel: accept address types flexconv has no limits for.
             max_attempts: read-modify-write rounds allowed when another writer interferes.

@@ -21,7 +21,7 @@ TRIALS = 30
 
 
 async def _enabled(client: AsyncFlexConv) -> tuple[bool | None, bool | None]:
-    settings = await client.attachments.list()
+    settings = await client.attachments.fetch_all()
     return settings["web"].enabled, settings["sms"].enabled
 
 

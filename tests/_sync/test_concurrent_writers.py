@@ -22,7 +22,7 @@ TRIALS = 30
 
 
 def _enabled(client: FlexConv) -> tuple[bool | None, bool | None]:
-    settings = client.attachments.list()
+    settings = client.attachments.fetch_all()
     return settings["web"].enabled, settings["sms"].enabled
 
 

@@ -79,8 +79,10 @@ def test_conversations_refuse_non_json_attributes(bad: Any, where: str) -> None:
             calls = {
                 "create": lambda: conv.create(attributes=bad),
                 "update": lambda: conv.update(CONVERSATION_SID, attributes=bad),
-                "message": lambda: conv.messages.send(CONVERSATION_SID, body="hi", attributes=bad),
-                "participant": lambda: conv.participants.add(
+                "message": lambda: conv.messages.create(
+                    CONVERSATION_SID, body="hi", attributes=bad
+                ),
+                "participant": lambda: conv.participants.create(
                     CONVERSATION_SID, identity="a", attributes=bad
                 ),
             }
@@ -99,7 +101,9 @@ def test_messages_refuse_a_body_that_is_not_text(body: Any, author: Any) -> None
     def go() -> None:
         with client:
             with pytest.raises(TypeError, match=r"must be a str|takes one value|cannot be"):
-                client.conversations.messages.send(CONVERSATION_SID, body=body, author=author)
+                client.conversations.messages.create(
+                    CONVERSATION_SID, body=body, author=author
+                )
 
     run(go())
     assert rec.calls == []
@@ -117,11 +121,11 @@ def test_addresses_refuse_near_misses(address: str) -> None:
             with pytest.raises(REFUSED):
                 client.channels.route_to_flex(address, flow_sid=FW)
             with pytest.raises(REFUSED):
-                client.conversations.participants.add(
+                client.conversations.participants.create(
                     CONVERSATION_SID, address=address, proxy_address="+15551230000"
                 )
             with pytest.raises(REFUSED):
-                client.conversations.participants.add(
+                client.conversations.participants.create(
                     CONVERSATION_SID, address="+15551230000", proxy_address=address
                 )
 
@@ -137,7 +141,7 @@ def test_path_values_and_headers_refuse_control_characters(value: str) -> None:
     def go() -> None:
         with client:
             with pytest.raises(REFUSED):
-                client.routing.update_task(WS, WT, priority=1, if_match=value)
+                client.routing.tasks.update(WT, workspace_sid=WS, priority=1, if_match=value)
             with pytest.raises(REFUSED):
                 client.request(
                     "GET", "/v1/Services", product="conversations", headers={"X-Note": value}
@@ -145,9 +149,9 @@ def test_path_values_and_headers_refuse_control_characters(value: str) -> None:
             with pytest.raises(REFUSED):
                 client.conversations.fetch("name" + value)
             with pytest.raises(REFUSED):
-                client.channels.get("chat-" + value)
+                client.channels.fetch("chat-" + value)
             with pytest.raises(REFUSED):
-                client.task_channels.get("custom" + value, workspace_sid=WS)
+                client.task_channels.fetch("custom" + value, workspace_sid=WS)
 
     run(go())
     assert rec.calls == []
@@ -188,13 +192,13 @@ def test_interactions_and_routing_refuse_non_json_attributes(bad: Any) -> None:
                     RoutingSpec(workspace_sid=WS, workflow_sid=WW, attributes=bad),
                 )
             with pytest.raises(REFUSED):
-                client.interactions.add_participant(
+                client.interactions.participants.create(
                     KD, UO, type="agent", media_properties={"identity": bad}
                 )
             with pytest.raises(REFUSED):
-                client.routing.create_task(WS, attributes=bad, workflow_sid=WW)
+                client.routing.tasks.create(workspace_sid=WS, attributes=bad, workflow_sid=WW)
             with pytest.raises(REFUSED):
-                client.routing.update_task(WS, WT, attributes=bad)
+                client.routing.tasks.update(WT, workspace_sid=WS, attributes=bad)
             with pytest.raises(REFUSED):
                 client.configuration.update({"ui_attributes": bad})
             with pytest.raises(REFUSED):
@@ -229,13 +233,13 @@ def test_routing_and_task_channels_refuse_wrong_types(number: Any, text: Any) ->
     def go() -> None:
         with client:
             with pytest.raises(REFUSED):
-                client.routing.create_task(WS, attributes={}, timeout=number)
+                client.routing.tasks.create(workspace_sid=WS, attributes={}, timeout=number)
             with pytest.raises(REFUSED):
-                client.routing.create_task(WS, attributes={}, priority=number)
+                client.routing.tasks.create(workspace_sid=WS, attributes={}, priority=number)
             with pytest.raises(REFUSED):
                 client.task_channels.update("chat", friendly_name=text, workspace_sid=WS)
             with pytest.raises(REFUSED):
-                client.routing.list_workers(WS, target_workers_expression=text)
+                client.routing.workers.list(workspace_sid=WS, target_workers_expression=text)
 
     run(go())
     assert rec.calls == []
@@ -255,8 +259,8 @@ def test_attachments_refuse_bad_sizes(size: Any, field: str) -> None:
         with client:
             with pytest.raises(REFUSED):
                 client.attachments.update("web", **{field: size})
-            with pytest.raises(REFUSED):
-                client.attachments.update("web", enabled=True, lock=object())  # type: ignore[arg-type]
+            with pytest.raises(TypeError, match="lock must have hold"):
+                client.attachments.update("web", enabled=True, lock=size)
 
     run(go())
     assert rec.calls == []
@@ -317,11 +321,13 @@ def test_the_cases_of_the_reliability_probe() -> None:
         with pytest.raises(ValidationError, match="sms address must be"):
             client.channels.create("+1555")
         with pytest.raises(TypeError, match="body must be a str"):
-            client.conversations.messages.send(CONVERSATION_SID, body=5)  # type: ignore[arg-type]
+            client.conversations.messages.create(CONVERSATION_SID, body=5)  # type: ignore[arg-type]
         with pytest.raises(TypeError, match="body takes one value"):
-            client.conversations.messages.send(CONVERSATION_SID, body=["a", "b"])  # type: ignore[arg-type]
+            client.conversations.messages.create(CONVERSATION_SID, body=["a", "b"])  # type: ignore[arg-type]
         with pytest.raises(ValidationError, match="If-Match header must not contain CR"):
-            client.routing.update_task(WS, WT, priority=1, if_match='"1"\r\nX-Evil: 1')
+            client.routing.tasks.update(
+                WT, workspace_sid=WS, priority=1, if_match='"1"\r\nX-Evil: 1'
+            )
         with pytest.raises(ValidationError, match="control characters"):
             client.conversations.list().resume(
                 "https://conversations.twilio.com/v1/Conversations?Page=1\x00"
@@ -335,7 +341,7 @@ def test_attribute_size_limits_cite_twilio() -> None:
         with pytest.raises(ValidationError, match=r"16384 bytes.*conversations-limits"):
             client.conversations.create(attributes={"x": "a" * 16_400})
         with pytest.raises(ValidationError, match=r"4096 bytes.*conversations-limits"):
-            client.conversations.messages.send(
+            client.conversations.messages.create(
                 CONVERSATION_SID, body="hi", attributes={"x": "é" * 2100}
             )
     assert rec.calls == []
@@ -380,16 +386,15 @@ def test_base_url_refusals_never_echo_a_secret(base_url: str, expected: str) -> 
     assert AUTH_TOKEN not in str(info.value)
 
 
-@pytest.mark.parametrize(
-    "base_url",
-    ["http://127.0.0.1:8080", "http://127.5.6.7", "http://[::1]:9", "http://localhost:9/x"],
-)
-def test_plain_http_to_loopback_is_allowed(base_url: str) -> None:
-    with FlexConv(ACCOUNT_SID, AUTH_TOKEN, env={}, base_url=base_url) as client:
-        assert AUTH_TOKEN not in repr(client)
-
-
 def test_plain_http_elsewhere_needs_an_explicit_opt_in() -> None:
+    for loopback in (
+        "http://127.0.0.1:8080",
+        "http://127.5.6.7",
+        "http://[::1]:9",
+        "http://localhost:9/x",
+    ):
+        with FlexConv(ACCOUNT_SID, AUTH_TOKEN, env={}, base_url=loopback) as client:
+            assert AUTH_TOKEN not in repr(client)
     with FlexConv(
         ACCOUNT_SID, AUTH_TOKEN, env={}, base_url="http://proxy.internal:8080",
         allow_insecure_http=True,
@@ -444,45 +449,28 @@ def test_a_delete_whose_retry_meets_404_after_a_drop_counts_as_deleted(
     assert len(sleeps) == 2
 
 
-@pytest.mark.parametrize(
-    ("first", "deleted"),
-    [
-        (httpx.Response(500, json={"code": 20500, "message": "boom"}), True),
-        (httpx.Response(503, json={"code": 20503, "message": "busy"}), False),
-        (httpx.Response(429, json={"code": 20429, "message": "slow down"}), False),
-    ],
-)
-def test_a_404_after_an_unprocessed_attempt_is_still_not_found(
-    http_client: FlexConv, sleeps: list[float], first: httpx.Response, deleted: bool
+def test_only_a_retry_after_a_possibly_processed_attempt_counts_404_as_deleted(
+    http_client: FlexConv, sleeps: list[float]
 ) -> None:
     with respx.mock() as router:
-        router.delete(CONV_URL).mock(side_effect=[first, GONE])
-        if deleted:  # a 500 may have happened after the delete took effect
-            http_client.conversations.delete(CONVERSATION_SID)
-        else:  # 429 and 503 mean Twilio did not act: the 404 is real
+        route = router.delete(CONV_URL)
+        # a 500 may come from a server that failed after deleting: the retry's 404 means done
+        route.side_effect = [httpx.Response(500, json={"code": 20500, "message": "boom"}), GONE]
+        http_client.conversations.delete(CONVERSATION_SID)
+        # 429 and 503 mean Twilio did not act: the 404 that follows is real
+        for status in (429, 503):
+            route.side_effect = [httpx.Response(status, json={"message": "later"}), GONE]
             with pytest.raises(NotFoundError):
                 http_client.conversations.delete(CONVERSATION_SID)
-
-
-def test_a_first_attempt_404_still_raises(
-    http_client: FlexConv, sleeps: list[float]
-) -> None:
-    with respx.mock() as router:
-        router.delete(CONV_URL).mock(return_value=GONE)
+        # a 404 on the first attempt is not retried and raises
+        route.side_effect = [GONE]
         with pytest.raises(NotFoundError):
             http_client.conversations.delete(CONVERSATION_SID)
-    assert sleeps == []
-
-
-def test_a_post_retried_into_404_is_not_treated_as_done(
-    http_client: FlexConv, sleeps: list[float]
-) -> None:
-    with respx.mock() as router:
-        router.post(CONV_URL).mock(
-            side_effect=[httpx.Response(503, json={"message": "busy"}), GONE]
-        )
+        # only DELETE: a POST retried into 404 is an error
+        router.post(CONV_URL).mock(side_effect=[httpx.Response(503, json={"m": "busy"}), GONE])
         with pytest.raises(NotFoundError):
             http_client.conversations.update(CONVERSATION_SID, friendly_name="x")
+    assert len(sleeps) == 4
 
 
 def test_ensure_prune_completes_when_a_delete_drops_after_being_processed(
@@ -504,3 +492,36 @@ def test_ensure_prune_completes_when_a_delete_drops_after_being_processed(
     # the first DELETE was processed (then dropped), its retry met 404: counted as deleted
     assert flaky.dropped == 1
     assert [status for _, status in flaky.deletes] == [204, 404, 204]
+
+
+@EXAMPLES
+@given(
+    url=st.sampled_from(
+        ["https://hooks.example/a b", "https://hooks.example/\nx", "ftp://hooks.example/x",
+         "https://user:pw@hooks.example/x", "hooks.example/x", "https://"]
+    ),
+    timeout=st.integers(1_209_601, 10**12) | st.integers(max_value=0) | st.just(0),
+)  # fmt: skip
+def test_callback_urls_and_task_timeouts(url: str, timeout: int) -> None:
+    rec, client = recorded()
+    from flexconv.models.routing import last_agent_then_queue
+
+    config = last_agent_then_queue("WQ" + "7" * 32)
+
+    def go() -> None:
+        with client:
+            with pytest.raises(REFUSED):
+                client.conversations.webhooks.create(
+                    CONVERSATION_SID, target="webhook", url=url
+                )
+            with pytest.raises(REFUSED):
+                client.routing.workflows.create(
+                    "w", config, workspace_sid=WS, assignment_callback_url=url
+                )
+            with pytest.raises(REFUSED):
+                client.routing.tasks.create(workspace_sid=WS, attributes={}, timeout=timeout)
+            with pytest.raises(REFUSED):
+                RoutingSpec(workspace_sid=WS, timeout=timeout)
+
+    run(go())
+    assert rec.calls == []
