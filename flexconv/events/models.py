@@ -192,14 +192,14 @@ def _fields(table: Mapping[str, tuple[str, _Decoder]]) -> dict[str, tuple[str, _
 class Event:
     """What every event has: its type, the whole form, unknown fields, and its identity."""
 
-    #: ``reservation.created``, ``assignment``, ``onMessageAdded``, ...
     event_type: str
-    #: Every parameter as sent (the last value of a repeated name), decoded fields included.
+    """The event type: ``reservation.created``, ``assignment``, ``onMessageAdded``, ..."""
     params: Mapping[str, str] = attrs.field(factory=dict, repr=False, eq=False)
-    #: Parameters this version of flexconv does not model, verbatim.
+    """Every parameter as sent (the last value of a repeated name)."""
     extra: Mapping[str, str] = attrs.field(factory=dict, repr=False, eq=False)
-    #: The ``I-Twilio-Idempotency-Token`` header, when Twilio sent one.
+    """Parameters this version of flexconv does not model, verbatim."""
     idempotency_token: str | None = attrs.field(default=None, repr=False)
+    """The ``I-Twilio-Idempotency-Token`` header, when Twilio sent one."""
 
     #: PascalCase parameter -> (attribute, decoder); filled by each subclass.
     _FIELDS: ClassVar[Mapping[str, tuple[str, _Decoder]]] = {}
@@ -260,51 +260,90 @@ _COMMON_TR = {
 class TaskRouterEvent(Event):
     """A workspace event callback (``EventCallbackUrl``): answer 2xx within 15 s."""
 
-    #: The event's SID (``EV…``) when Twilio sends it.
     sid: str | None = None
+    """The event's SID (``EV…``, ``Sid``) when Twilio sends it."""
     event_description: str | None = attrs.field(default=None, repr=False)
+    """``EventDescription``: what happened, in words."""
     account_sid: str | None = attrs.field(default=None, repr=False)
+    """``AccountSid``: the account (``AC…``)."""
     workspace_sid: str | None = attrs.field(default=None, repr=False)
+    """``WorkspaceSid``: the workspace (``WS…``)."""
     workspace_name: str | None = attrs.field(default=None, repr=False)
-    #: ``task``, ``reservation``, ``worker``, ``workflow``, ``taskqueue``, ``activity``, ...
+    """``WorkspaceName``."""
     resource_type: str | None = attrs.field(default=None, repr=False)
+    """``ResourceType``: ``task``, ``reservation``, ``worker``, ``workflow``, ``taskqueue``, ..."""
     resource_sid: str | None = None
-    #: When the event happened (``TimestampMs`` when sent, else ``Timestamp``), UTC.
+    """``ResourceSid``: the resource the event is most relevant to."""
     timestamp: datetime | None = attrs.field(default=None, repr=False)
+    """When the event happened, UTC (``TimestampMs`` when sent, else ``Timestamp``)."""
     task_sid: str | None = None
+    """``TaskSid`` (``WT…``)."""
     task_attributes: dict[str, Any] | None = attrs.field(default=None, repr=False)
+    """``TaskAttributes`` decoded from JSON."""
     task_age: int | None = attrs.field(default=None, repr=False)
+    """``TaskAge``: seconds since the task was created."""
     task_priority: int | None = attrs.field(default=None, repr=False)
+    """``TaskPriority``."""
     task_assignment_status: str | None = attrs.field(default=None, repr=False)
+    """``TaskAssignmentStatus``: ``pending``, ``reserved``, ``assigned``, ``wrapping``, ..."""
     task_canceled_reason: str | None = attrs.field(default=None, repr=False)
+    """``TaskCanceledReason`` (``Task TTL Exceeded``, ...)."""
     task_completed_reason: str | None = attrs.field(default=None, repr=False)
+    """``TaskCompletedReason``."""
     task_channel_sid: str | None = attrs.field(default=None, repr=False)
+    """``TaskChannelSid`` (``TC…``)."""
     task_channel_unique_name: str | None = attrs.field(default=None, repr=False)
+    """``TaskChannelUniqueName``: ``chat``, ``voice``, ``sms``, ..."""
     task_queue_sid: str | None = attrs.field(default=None, repr=False)
+    """``TaskQueueSid`` (``WQ…``)."""
     task_queue_name: str | None = attrs.field(default=None, repr=False)
+    """``TaskQueueName``."""
     task_queue_target_expression: str | None = attrs.field(default=None, repr=False)
+    """``TaskQueueTargetExpression``."""
     task_date_created: datetime | None = attrs.field(default=None, repr=False)
+    """``TaskDateCreated``, UTC."""
     task_timeout: int | None = attrs.field(default=None, repr=False)
+    """``TaskTimeout``: the task's time to live in seconds."""
     task_version: int | None = attrs.field(default=None, repr=False)
+    """``TaskVersion``: grows with every change of the task."""
     reservation_sid: str | None = None
+    """``ReservationSid`` (``WR…``)."""
     reservation_version: int | None = attrs.field(default=None, repr=False)
+    """``ReservationVersion``."""
     worker_sid: str | None = None
+    """``WorkerSid`` (``WK…``)."""
     worker_name: str | None = attrs.field(default=None, repr=False)
+    """``WorkerName``."""
     worker_attributes: dict[str, Any] | None = attrs.field(default=None, repr=False)
+    """``WorkerAttributes`` decoded from JSON."""
     worker_activity_sid: str | None = attrs.field(default=None, repr=False)
+    """``WorkerActivitySid`` (``WA…``)."""
     worker_activity_name: str | None = attrs.field(default=None, repr=False)
+    """``WorkerActivityName``."""
     worker_previous_activity_sid: str | None = attrs.field(default=None, repr=False)
+    """``WorkerPreviousActivitySid``."""
     worker_previous_activity_name: str | None = attrs.field(default=None, repr=False)
+    """``WorkerPreviousActivityName``."""
     worker_time_in_previous_activity: int | None = attrs.field(default=None, repr=False)
+    """``WorkerTimeInPreviousActivity``, seconds."""
     worker_version: int | None = attrs.field(default=None, repr=False)
+    """``WorkerVersion``."""
     workflow_sid: str | None = attrs.field(default=None, repr=False)
+    """``WorkflowSid`` (``WW…``)."""
     workflow_name: str | None = attrs.field(default=None, repr=False)
+    """``WorkflowName``."""
     activity_sid: str | None = attrs.field(default=None, repr=False)
+    """``ActivitySid`` (``WA…``)."""
     activity_name: str | None = attrs.field(default=None, repr=False)
+    """``ActivityName``."""
     transfer_sid: str | None = attrs.field(default=None, repr=False)
+    """``TransferSid`` of ``task.transfer-*`` events."""
     transfer_mode: str | None = attrs.field(default=None, repr=False)
+    """``TransferMode``: ``COLD`` or ``WARM``."""
     transfer_type: str | None = attrs.field(default=None, repr=False)
+    """``TransferType``: ``WORKER`` or ``QUEUE``."""
     transfer_to: str | None = attrs.field(default=None, repr=False)
+    """``TransferTo``: the worker or queue the task goes to."""
 
     _FIELDS: ClassVar[Mapping[str, tuple[str, _Decoder]]] = _fields(
         {
@@ -394,17 +433,29 @@ class AssignmentCallback(Event):
     (``accept``, ``reject``, ...) or with nothing (``{}``: decide later through the REST API)."""
 
     account_sid: str | None = attrs.field(default=None, repr=False)
+    """``AccountSid``: the account (``AC…``)."""
     workspace_sid: str | None = attrs.field(default=None, repr=False)
+    """``WorkspaceSid``: the workspace (``WS…``)."""
     workflow_sid: str | None = attrs.field(default=None, repr=False)
+    """``WorkflowSid`` (``WW…``)."""
     task_queue_sid: str | None = attrs.field(default=None, repr=False)
+    """``TaskQueueSid`` (``WQ…``)."""
     task_sid: str | None = None
+    """``TaskSid`` (``WT…``)."""
     task_attributes: dict[str, Any] | None = attrs.field(default=None, repr=False)
+    """``TaskAttributes`` decoded from JSON."""
     task_age: int | None = attrs.field(default=None, repr=False)
+    """``TaskAge``: seconds since the task was created."""
     task_priority: int | None = attrs.field(default=None, repr=False)
+    """``TaskPriority``."""
     worker_sid: str | None = None
+    """``WorkerSid`` (``WK…``)."""
     worker_attributes: dict[str, Any] | None = attrs.field(default=None, repr=False)
+    """``WorkerAttributes`` decoded from JSON."""
     reservation_sid: str | None = None
+    """``ReservationSid`` (``WR…``)."""
     timestamp: datetime | None = attrs.field(default=None, repr=False)
+    """When the event happened, UTC (``TimestampMs`` when sent, else ``Timestamp``)."""
 
     _FIELDS: ClassVar[Mapping[str, tuple[str, _Decoder]]] = _fields(_COMMON_TR)
 
@@ -427,35 +478,61 @@ class ConversationsEvent(Event):
     """
 
     account_sid: str | None = attrs.field(default=None, repr=False)
+    """``AccountSid``: the account (``AC…``)."""
     chat_service_sid: str | None = attrs.field(default=None, repr=False)
+    """``ChatServiceSid`` (``IS…``)."""
     conversation_sid: str | None = None
+    """``ConversationSid`` (``CH…``)."""
     messaging_service_sid: str | None = attrs.field(default=None, repr=False)
-    #: ``SDK``, ``API``, ``SMS``, ``WHATSAPP``, ...
+    """``MessagingServiceSid`` (``MG…``)."""
     source: str | None = attrs.field(default=None, repr=False)
+    """``Source``: ``SDK``, ``API``, ``SMS``, ``WHATSAPP``, ..."""
     client_identity: str | None = attrs.field(default=None, repr=False)
+    """``ClientIdentity``: the SDK user who acted."""
     retry_count: int | None = attrs.field(default=None, repr=False)
+    """``RetryCount``: how many times Twilio retried this webhook."""
     webhook_sid: str | None = attrs.field(default=None, repr=False)
+    """``WebhookSid`` of a conversation-scoped webhook."""
     friendly_name: str | None = attrs.field(default=None, repr=False)
+    """``FriendlyName``."""
     unique_name: str | None = attrs.field(default=None, repr=False)
+    """``UniqueName``."""
     attributes: dict[str, Any] | None = attrs.field(default=None, repr=False)
+    """``Attributes`` decoded from JSON: the conversation's, participant's or message's."""
     date_created: datetime | None = attrs.field(default=None, repr=False)
+    """``DateCreated``, UTC."""
     date_updated: datetime | None = attrs.field(default=None, repr=False)
+    """``DateUpdated``, UTC."""
     state: str | None = attrs.field(default=None, repr=False)
+    """``State``: ``active``, ``inactive``, ``closed``."""
     state_from: str | None = attrs.field(default=None, repr=False)
+    """``StateFrom`` (``onConversationStateUpdated``)."""
     state_to: str | None = attrs.field(default=None, repr=False)
+    """``StateTo`` (``onConversationStateUpdated``)."""
     reason: str | None = attrs.field(default=None, repr=False)
+    """``Reason`` (``onConversationStateUpdated``)."""
     participant_sid: str | None = None
+    """``ParticipantSid`` (``MB…``)."""
     identity: str | None = attrs.field(default=None, repr=False)
+    """``Identity``: the participant's chat identity."""
     role_sid: str | None = attrs.field(default=None, repr=False)
+    """``RoleSid`` (``RL…``)."""
     messaging_binding_address: str | None = attrs.field(default=None, repr=False)
+    """``MessagingBinding.Address``: the customer's address."""
     messaging_binding_proxy_address: str | None = attrs.field(default=None, repr=False)
+    """``MessagingBinding.ProxyAddress``: your Twilio address."""
     messaging_binding_projected_address: str | None = attrs.field(default=None, repr=False)
+    """``MessagingBinding.ProjectedAddress``."""
     message_sid: str | None = None
+    """``MessageSid`` (``IM…``)."""
     index: int | None = attrs.field(default=None, repr=False)
+    """``Index`` of the message in the conversation."""
     author: str | None = attrs.field(default=None, repr=False)
+    """``Author`` of the message."""
     body: str | None = attrs.field(default=None, repr=False)
-    #: Media of a message, decoded from JSON.
+    """``Body`` of the message."""
     media: Any = attrs.field(default=None, repr=False)
+    """``Media`` of a message, decoded from JSON."""
 
     _FIELDS: ClassVar[Mapping[str, tuple[str, _Decoder]]] = _fields(
         {
@@ -523,11 +600,10 @@ class Instruction:
     (``Instruction("dequeue", {"from": "+1..."})``: ``call``, ``redirect``, ``conference``).
     """
 
-    #: ``accept``, ``reject``, ``dequeue``, ``call``, ``redirect``, ``conference``; ``None``
-    #: answers ``{}``.
     name: str | None
-    #: Further keys of the instruction, e.g. ``activity_sid`` for ``reject``.
+    """``accept``, ``reject``, ``dequeue``, ``call``, ``redirect``, ``conference``; ``None``: ``{}``."""
     params: Mapping[str, Any] = attrs.field(factory=dict)
+    """Every parameter as sent (the last value of a repeated name)."""
 
     @classmethod
     def accept(cls) -> Instruction:
@@ -560,10 +636,10 @@ class PreEventAnswer:
     the event (Twilio's "Conversations Webhooks" page); they are sent as given.
     """
 
-    #: The HTTP status: 200 lets the action proceed, anything else refuses it.
     status: int = 200
-    #: Parameters to change, sent as a JSON object with a 200 answer.
+    """The HTTP status: 200 lets the action proceed, anything else refuses it."""
     changes: Mapping[str, Any] = attrs.field(factory=dict)
+    """Parameters to change, sent as a JSON object with a 200 answer."""
 
     @classmethod
     def allow(cls) -> PreEventAnswer:

@@ -58,13 +58,13 @@ class Claim:
     """The outcome of [`Store.claim`][flexconv.events.Store.claim]."""
 
     key: str
-    #: ``claimed``: yours to run; ``done``: ran already (``answer`` holds its answer);
-    #: ``busy``: another receiver holds an unexpired claim.
+    """The de-duplication key."""
     state: ClaimState
-    #: Identifies this claim for ``finish``/``release`` (empty unless ``claimed``).
+    """``claimed``: yours to run; ``done``: ran already (``answer`` holds its answer); ``busy``: another receiver holds an unexpired claim."""
     token: str = attrs.field(default="", repr=False)
-    #: The stored answer of a ``done`` record.
+    """Identifies this claim for ``finish``/``release`` (empty unless ``claimed``)."""
     answer: bytes | None = attrs.field(default=None, repr=False)
+    """The stored answer of a ``done`` record."""
 
 
 @runtime_checkable
