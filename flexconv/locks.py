@@ -14,7 +14,7 @@ client.attachments.update("web", enabled=False, lock=lock)
 
 A lock is anything with ``hold(key)`` returning a context manager that yields a *lease*; the
 lease's ``ensure()`` confirms, just before the write, that the lock is still held (and renews
-it).  :class:`RedisLock` and :class:`AsyncRedisLock` implement it with redis-py
+it).  `RedisLock` and `AsyncRedisLock` implement it with redis-py
 (``pip install 'flexconv[redis]'``): ``SET key token NX PX ttl`` to take it, a compare-and-delete
 script to release it, so a writer whose lease expired never releases someone else's.
 
@@ -37,7 +37,13 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from flexconv._concurrency import async_sleep, sleep
 from flexconv._core.checks import check_seconds
-from flexconv._core.errors import ConfigurationError, FlexConvError, ValidationError
+from flexconv._core.errors import (
+    ConfigurationError,
+    LockError,
+    LockLostError,
+    LockTimeoutError,
+    ValidationError,
+)
 
 if TYPE_CHECKING:
     import redis
@@ -56,18 +62,6 @@ __all__ = [
 ]
 
 
-class LockError(FlexConvError):
-    """A shared lock could not be taken or kept."""
-
-
-class LockTimeoutError(LockError, TimeoutError):
-    """Another holder kept the lock for longer than the wait allowed; nothing was written."""
-
-
-class LockLostError(LockError):
-    """The lock expired (its time to live passed) before the write; nothing was written."""
-
-
 @runtime_checkable
 class Lease(Protocol):
     """A held lock (sync)."""
@@ -78,7 +72,7 @@ class Lease(Protocol):
         ...
 
     def ensure(self) -> None:
-        """Confirm the lock is still held and renew it; raise :class:`LockLostError` if not."""
+        """Confirm the lock is still held and renew it; raise `LockLostError` if not."""
         ...
 
 
@@ -92,7 +86,7 @@ class AsyncLease(Protocol):
         ...
 
     async def ensure(self) -> None:
-        """Confirm the lock is still held and renew it; raise :class:`LockLostError` if not."""
+        """Confirm the lock is still held and renew it; raise `LockLostError` if not."""
         ...
 
 
@@ -226,7 +220,7 @@ class RedisLock:
         prefix: put before every key (``flexconv:lock:`` by default).
         ttl: seconds after which a holder that died (or hangs) loses the lock; the writer renews
             it just before writing.
-        wait: seconds to wait for another holder before :class:`LockTimeoutError`.
+        wait: seconds to wait for another holder before `LockTimeoutError`.
         poll_interval: seconds between attempts while waiting.
     """
 
@@ -287,7 +281,7 @@ class _AsyncRedisLease:
 class AsyncRedisLock:
     """A lock shared through Redis, for the async client (redis-py's ``redis.asyncio``).
 
-    Takes the same arguments as :class:`RedisLock`, with a ``redis.asyncio.Redis`` client.
+    Takes the same arguments as `RedisLock`, with a ``redis.asyncio.Redis`` client.
     """
 
     def __init__(

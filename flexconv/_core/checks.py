@@ -1,7 +1,7 @@
 """Input checks shared by every public method: numbers of seconds, header values, text without
 control characters, and JSON values that Twilio can store.
 
-Everything here raises :class:`~flexconv.ValidationError` (or :class:`TypeError` for a value of
+Everything here raises `flexconv.ValidationError` (or `TypeError` for a value of
 the wrong type) before anything is sent.
 """
 
@@ -96,8 +96,12 @@ def check_http_url(value: object, name: str) -> str:
 
     Raises:
         TypeError: not a string.
-        ValidationError: anything else.
+        ValidationError: missing (``None``) or not such a URL.
     """
+    if value is None:
+        raise ValidationError(
+            f"{name} is required: an http(s) URL such as https://example.com/hook"
+        )
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string URL, got {type(value).__name__}")
     if not _HTTP_URL.fullmatch(value) or _CONTROLS.search(value):
@@ -132,7 +136,7 @@ def check_json_value(value: Any, name: str) -> None:
     """Refuse a value that is not plain, finite, acyclic JSON of reasonable depth.
 
     Walks the value without recursion, so a circular or very deep value gives a
-    :class:`ValidationError` rather than a ``RecursionError``.  Objects with a ``to_dict()`` and
+    `ValidationError` rather than a ``RecursionError``.  Objects with a ``to_dict()`` and
     datetimes are checked by the encoder itself.
     """
     stack: list[tuple[Any, int]] = [(value, 1)]
@@ -181,7 +185,7 @@ def check_json_size(text: str, name: str, limit: int, doc: str) -> str:
 
 
 def encode_json(value: Any, name: str) -> str:
-    """Compact JSON for a value checked by :func:`check_json_value` (``NaN`` refused)."""
+    """Compact JSON for a value checked by `check_json_value` (``NaN`` refused)."""
     from flexconv._core.encoding import compact_json
 
     check_json_value(value, name)

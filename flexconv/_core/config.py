@@ -145,7 +145,7 @@ def is_loopback(host: str) -> bool:
 def check_base_url(base_url: object, *, allow_insecure_http: bool = False) -> str:
     """``base_url`` without a trailing slash, when it is safe to send credentials to.
 
-    Refused (a :class:`ValidationError`, whose message never repeats what could be a secret):
+    Refused (a `ValidationError`, whose message never repeats what could be a secret):
     anything but ``http(s)://host[:port][/path]``; user info (``user:password@``), which would
     replace the client's credentials; a query or fragment, which would send every product to the
     same path; and plain ``http`` to a host other than this machine (127.0.0.0/8, ``::1``,

@@ -19,7 +19,7 @@ def compact_json(value: Any) -> str:
     """JSON without spaces, as Twilio's JSON-valued form params expect.
 
     ``NaN`` and infinities are refused (they are not JSON), and so are circular or very deep
-    values (a :class:`ValidationError`, never a ``RecursionError``).
+    values (a `ValidationError`, never a ``RecursionError``).
     """
     from flexconv._core.checks import check_json_value
 

@@ -134,7 +134,7 @@ def base_headers(config: ClientConfig) -> dict[str, str]:
 
 
 #: The Python type each wire name takes, the same in every operation that has it.  A value of
-#: another type is a :class:`TypeError` before anything is sent (``Body=5`` is a mistake, not a
+#: another type is a `TypeError` before anything is sent (``Body=5`` is a mistake, not a
 #: message saying "5").  Names not listed take any scalar.
 _TEXT = (
     "ActivityName Address AddressCountry AssignmentCallbackUrl Author AutoCreation.Type "
@@ -165,7 +165,7 @@ WIRE_TYPES: Mapping[str, type] = {
 
 
 def _check_value(op: Operation, name: str, param: Param, value: Any) -> None:
-    """The type of one value, by its wire name (see :data:`WIRE_TYPES`)."""
+    """The type of one value, by its wire name (see `WIRE_TYPES`)."""
     if param.json:
         return
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -376,7 +376,7 @@ def check_followable(config: ClientConfig, url: str) -> None:
     """Only send credentials to Twilio (``https://*.twilio.com``) or the client's ``base_url``.
 
     A URL with control characters, spaces, user info or an unparsable host is refused too, as
-    a :class:`ValidationError` (never a raw error of the HTTP library).
+    a `ValidationError` (never a raw error of the HTTP library).
     """
     if not isinstance(url, str):
         raise TypeError(f"A URL to follow must be a string, got {type(url).__name__}")
