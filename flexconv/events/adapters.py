@@ -74,7 +74,7 @@ class ASGIApp:
                 if message["type"] == "lifespan.startup":
                     await send({"type": "lifespan.startup.complete"})
                 elif message["type"] == "lifespan.shutdown":
-                    await self.receiver.drain_async()
+                    await self.receiver.aclose()
                     await send({"type": "lifespan.shutdown.complete"})
                     return
         if kind != "http":

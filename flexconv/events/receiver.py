@@ -589,10 +589,14 @@ class Receiver:
         wait(list(self._futures), timeout=timeout)
 
     def close(self) -> None:
-        """Wait for background handlers and stop the worker threads."""
+        """Wait for background handlers, stop the worker threads and close the store's sync
+        connections (a store that has ``close()``)."""
         if self._executor is not None:
             self._executor.shutdown(wait=True)
             self._executor = None
+        closer = getattr(self._store, "close", None)
+        if callable(closer):
+            closer()
 
     # ------------------------------------------------------------------------------- async
 
@@ -721,6 +725,15 @@ class Receiver:
 
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def aclose(self) -> None:
+        """Wait for background handlers and close the store's asyncio connections (a store that
+        has ``aclose()``); the ASGI adapter calls it at lifespan shutdown, call it yourself from
+        your framework's shutdown when the receiver is mounted in an app."""
+        await self.drain_async()
+        closer = getattr(self._store, "aclose", None)
+        if callable(closer):
+            await closer()
 
     # ----------------------------------------------------------------------------- adapters
 

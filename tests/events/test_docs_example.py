@@ -3,8 +3,11 @@ uvicorn, with a real Redis store, it accepts an auto-answer assignment and refus
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 from starlette.applications import Starlette
@@ -18,8 +21,15 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "reference" / "events.md"
 def test_reference_example(redis_url: str) -> None:
     block = re.search(r"```python\n(.*?)```", DOC.read_text(), re.S)
     assert block is not None
-    app = Starlette()
-    namespace = {"auth_token": TOKEN, "redis_url": redis_url, "app": app}
+    namespace: dict[str, Any] = {"auth_token": TOKEN, "redis_url": redis_url}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await namespace["receiver"].aclose()  # a mounted app gets no lifespan of its own
+
+    app = Starlette(lifespan=lifespan)
+    namespace["app"] = app
     exec(compile(block.group(1), str(DOC), "exec"), namespace)
     with asgi_server(app) as base, httpx.Client(timeout=30) as http:
         url = base + "/twilio/hook"

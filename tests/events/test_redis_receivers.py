@@ -98,6 +98,8 @@ def test_two_threaded_receivers_share_one_redis(redis_url: str) -> None:
         jobs.append((rng.choice(receivers), headers, body))
     with ThreadPoolExecutor(8) as pool:
         statuses = list(pool.map(lambda j: j[0].handle("POST", URL, j[1], j[2]).status, jobs))
+    for receiver in receivers:
+        receiver.close()
     assert set(statuses) == {204}
     assert len(effects) == EVENTS
     assert set(effects.values()) == {1}
