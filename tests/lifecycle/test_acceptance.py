@@ -88,3 +88,60 @@ def test_custom_task_auto_accepted_and_ended_by_the_backend(on_complete: str) ->
         state = c.client.conversations.fetch(conv)
         assert str(state.state) == ("closed" if on_complete == "close" else "active")
         assert _agent_role(c, conv) == {} or on_complete == "close"
+
+
+def _short_wait(c: Centre) -> None:
+    """Every worker offline; the workflow tries its one queue for 30 s, then times out."""
+    from flexconv.models.routing import RoutingFilter, RoutingTarget, WorkflowConfiguration
+
+    c.emu.simulate.set_activity("alice", "Offline")
+    queue = c.emu.seeded.task_queues["Everyone"]
+    config = WorkflowConfiguration(
+        filters=(
+            RoutingFilter(
+                expression="1==1", targets=(RoutingTarget(queue=queue, timeout=30),)
+            ),
+        )
+    )
+    c.client.routing.workflows.update(c.workflow_sid, configuration=config)
+
+
+@pytest.mark.parametrize("studio", [True, False], ids=["interactions", "custom"])
+@pytest.mark.parametrize("seed", [1, 3])
+def test_workflow_timeout_leaves_no_open_conversation(studio: bool, seed: int) -> None:
+    from flexconv.lifecycle import janitor
+
+    with centre(studio=studio, seed=seed) as c:
+        Wiring(c.client).ensure(HOOK)
+        _short_wait(c)
+        c.receiver.use(janitor(message="Sorry, nobody is free; please write again later."))
+        c.emu.webhooks.configure(duplicate_probability=0.5, out_of_order=True, retries=3, seed=seed)
+        # the janitor's writes fail once each before succeeding (the handler fails, Twilio
+        # delivers the event again)
+        c.emu.faults.server_error(500, method="POST", path="/v1/Conversations/{Sid}", times=1)
+        c.emu.faults.server_error(
+            500, method="POST", path="/v1/Interactions/{InteractionSid}/Channels/{Sid}", times=1
+        )
+        inbound = c.emu.simulate.customer_message(SUPPORT_LINE, CUSTOMER, "Anyone there?")
+        conv = inbound.conversation_sid
+        if not studio:
+            c.client.routing.tasks.create_for_conversation(conv, customer_address=CUSTOMER)
+        c.emu.advance(0)
+        c.emu.webhooks.flush()
+        task_sid = _only_task(c)
+        c.emu.advance(31)  # past the workflow's last target
+        c.emu.webhooks.flush()
+
+        task = c.client.routing.tasks.fetch(task_sid)
+        assert str(task.assignment_status) == "canceled"
+        deliveries = c.emu.webhooks.deliveries()
+        assert any(d.duplicate for d in deliveries)
+        assert any(d.attempt > 0 for d in deliveries)  # a failed handler, delivered again
+        assert any(d.event_type == "workflow.timeout" for d in deliveries)
+        assert str(c.client.conversations.fetch(conv).state) == "closed"
+        notices = [
+            m.body
+            for m in c.client.conversations.messages.list(conv)
+            if m.body and m.body.startswith("Sorry")
+        ]
+        assert notices == ["Sorry, nobody is free; please write again later."]
