@@ -114,7 +114,9 @@ def open_store(url: str) -> Any:
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///") :]
         if not path:
-            raise CliError("--store sqlite:/// needs a file path: sqlite:///var/flexconv.db", EXIT_USAGE)
+            raise CliError(
+                "--store sqlite:/// needs a file path: sqlite:///var/flexconv.db", EXIT_USAGE
+            )
         return SQLiteStore(path)
     if url.startswith(("redis://", "rediss://", "unix://")):
         try:

@@ -100,7 +100,8 @@ def run(out: TextIO) -> int:
             return failures
         task_sid = tasks[0].sid
         task = client.routing.tasks.fetch(task_sid)
-        show("task", f"{task_sid} autoAnswer={(task.attributes or {}).get('autoAnswer')}")
+        task_attributes: dict[str, Any] = dict(task.attributes or {})
+        show("task", f"{task_sid} autoAnswer={task_attributes.get('autoAnswer')}")
         check("task status", str(task.assignment_status), "assigned")
         accepted = [
             d
@@ -108,7 +109,9 @@ def run(out: TextIO) -> int:
             if d.outcome == "delivered"
         ]
         check("reservation.accepted delivered to the backend", len(accepted) >= 1, True)
-        roles = {r.sid: r.friendly_name for r in client.conversations.roles.list()}
+        roles: dict[str | None, str | None] = {
+            r.sid: r.friendly_name for r in client.conversations.roles.list()
+        }
         agents = {
             p.identity: roles.get(p.role_sid)
             for p in client.conversations.participants.list(conv_sid)
@@ -124,7 +127,9 @@ def run(out: TextIO) -> int:
         check("goodbye posted", bodies[-1:], ["Thanks for writing in. Goodbye!"])
         state = client.conversations.fetch(conv_sid).state
         check("conversation state", str(state), "closed")
-        check("customer has no open conversation", client.conversations.find_reusable(CUSTOMER), None)
+        check(
+            "customer has no open conversation", client.conversations.find_reusable(CUSTOMER), None
+        )
 
     verdict = "all steps observed as expected" if failures == 0 else f"{failures} check(s) failed"
     print(f"\n{verdict}", file=out)

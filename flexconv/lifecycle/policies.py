@@ -12,7 +12,14 @@ from flexconv.lifecycle.rules import ChannelRules, JanitorRules, Predicate, auto
 if TYPE_CHECKING:
     from flexconv.events.receiver import Receiver
 
-__all__ = ["AutoAcceptPolicy", "JanitorPolicy", "OverridesPolicy", "auto_accept", "janitor", "overrides"]
+__all__ = [
+    "AutoAcceptPolicy",
+    "JanitorPolicy",
+    "OverridesPolicy",
+    "auto_accept",
+    "janitor",
+    "overrides",
+]
 
 
 def _flavour(receiver: Receiver) -> tuple[Any, bool]:

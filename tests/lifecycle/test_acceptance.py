@@ -98,9 +98,7 @@ def _short_wait(c: Centre) -> None:
     queue = c.emu.seeded.task_queues["Everyone"]
     config = WorkflowConfiguration(
         filters=(
-            RoutingFilter(
-                expression="1==1", targets=(RoutingTarget(queue=queue, timeout=30),)
-            ),
+            RoutingFilter(expression="1==1", targets=(RoutingTarget(queue=queue, timeout=30),)),
         )
     )
     c.client.routing.workflows.update(c.workflow_sid, configuration=config)

@@ -44,7 +44,9 @@ def test_wire_dry_run_then_apply_then_nothing(capsys: pytest.CaptureFixture[str]
                 "post_webhook_url",
                 "filters",
             }
-            assert emu.taskrouter.get_workspace(emu.seeded.workspace_sid).event_callback_url is None  # nothing written
+            assert (
+                emu.taskrouter.get_workspace(emu.seeded.workspace_sid).event_callback_url is None
+            )  # nothing written
             assert main(args) == 0
             assert "applied 4 change(s)" in capsys.readouterr().out
             assert main(args) == 0
@@ -62,7 +64,8 @@ def test_bad_store_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     status = main(["events", "serve", "--port", "8000", "--emulator", "--store", "mongo://x"])
     assert status == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "--store takes memory, sqlite:///path" in err
+    assert err.count("\n") == 1
+    assert "--store takes memory, sqlite:///path" in err
 
 
 def _free_port() -> int:
@@ -95,7 +98,8 @@ def test_serve_auto_accepts_over_http(tmp_path: object) -> None:
                     socket.create_connection(("127.0.0.1", port), timeout=1).close()
                     break
                 except OSError:
-                    assert proc.poll() is None and time.monotonic() < deadline
+                    assert proc.poll() is None
+                    assert time.monotonic() < deadline
                     time.sleep(0.1)
             hook = f"http://127.0.0.1:{port}/twilio"
             ws = emu.seeded.workspace_sid

@@ -8,6 +8,7 @@ work done and does nothing; "already in that state" is success, never an error.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -172,7 +173,9 @@ class AsyncAutoAccept(_Base):
         ``already <status>`` or ``gone`` (the task or reservation no longer exists)."""
         reservations = self.client.routing.reservations
         try:
-            current = await reservations.fetch(task_sid, reservation_sid, workspace_sid=workspace_sid)
+            current = await reservations.fetch(
+                task_sid, reservation_sid, workspace_sid=workspace_sid
+            )
         except NotFoundError:
             return "gone"
         if _status(current.reservation_status) != "pending":
@@ -185,7 +188,7 @@ class AsyncAutoAccept(_Base):
                 workspace_sid=workspace_sid,
             )
         except APIStatusError as exc:
-            if exc.status_code >= 500 or exc.status_code == 429:
+            if exc.status >= 500 or exc.status == 429:
                 raise
             try:
                 current = await reservations.fetch(
@@ -234,9 +237,7 @@ class AsyncTaskLifecycle(_Base):
 
     def rules_for(self, task: Task) -> ChannelRules:
         """The rules that apply to ``task`` (by ``channelType``, then its task channel)."""
-        return rules_for(
-            self.rules, self.channels, task.task_channel_unique_name, task.attributes
-        )
+        return rules_for(self.rules, self.channels, task.task_channel_unique_name, task.attributes)
 
     # ------------------------------------------------------------------ reactions
 
@@ -282,7 +283,7 @@ class AsyncTaskLifecycle(_Base):
                 conv_sid, worker_sid, role=self.rules_for(task).role, workspace_sid=workspace_sid
             )
         except APIStatusError as exc:
-            if exc.status_code == 409 or any(
+            if exc.status == 409 or any(
                 p.identity == identity for p in await self._agents(conv_sid)
             ):
                 return None
@@ -360,7 +361,9 @@ class AsyncTaskLifecycle(_Base):
             await self._post_once(
                 conv_sid, rules.complete_message, rules.author, f"complete:{task.sid}"
             )
-        others = await self._open_tasks(conv_sid, workspace_sid, besides=task.sid) if conv_sid else []
+        others = (
+            await self._open_tasks(conv_sid, workspace_sid, besides=task.sid) if conv_sid else []
+        )
         if rules.on_complete == "close" and not others:
             channel = await self.client.interactions.channels.fetch(interaction_sid, channel_sid)
             if _status(channel.status) not in ("closed", "failed"):
@@ -387,7 +390,9 @@ class AsyncTaskLifecycle(_Base):
         if conv_sid is None or await self._open_conversation(conv_sid) is None:
             return
         if rules.wrapup_message:
-            await self._post_once(conv_sid, rules.wrapup_message, rules.author, f"wrapup:{task.sid}")
+            await self._post_once(
+                conv_sid, rules.wrapup_message, rules.author, f"wrapup:{task.sid}"
+            )
         if rules.on_wrapup == "remove_agent" and interaction_of_task(task.attributes) is None:
             await self._remove_task_agent(task, conv_sid, workspace_sid)
 
@@ -429,7 +434,8 @@ class AsyncTaskLifecycle(_Base):
         workers = {
             r.worker_sid
             for r in reservations
-            if r.worker_sid and _status(r.reservation_status) in ("accepted", "wrapping", "completed")
+            if r.worker_sid
+            and _status(r.reservation_status) in ("accepted", "wrapping", "completed")
         }
         agents = await self._agents(conversation_sid)
         for worker_sid in workers:
@@ -438,10 +444,8 @@ class AsyncTaskLifecycle(_Base):
             )
             for p in agents:
                 if p.identity == identity and p.sid:
-                    try:
+                    with contextlib.suppress(NotFoundError):
                         await self.client.conversations.participants.delete(conversation_sid, p.sid)
-                    except NotFoundError:
-                        pass
 
 
 class AsyncJanitor(_Base):
@@ -463,7 +467,9 @@ class AsyncJanitor(_Base):
             "reservation.rejected",
             "reservation.timeout",
         ):
-            receiver.add_handler(name, self.on_task_event, ident=f"flexconv.lifecycle.janitor.{name}")
+            receiver.add_handler(
+                name, self.on_task_event, ident=f"flexconv.lifecycle.janitor.{name}"
+            )
         if self.rules.participant_removed:
             receiver.add_handler(
                 "onParticipantRemoved",

@@ -127,7 +127,10 @@ class AsyncWiring:
                     )
                 )
                 change["assignment_callback_url"] = url
-            if fallback_url is not None and workflow.fallback_assignment_callback_url != fallback_url:
+            if (
+                fallback_url is not None
+                and workflow.fallback_assignment_callback_url != fallback_url
+            ):
                 plan.changes.append(
                     WiringChange(
                         label,
@@ -200,4 +203,3 @@ class AsyncWiring:
             )
         plan.applied = True
         return plan
-

@@ -128,7 +128,10 @@ class Wiring:
                     )
                 )
                 change["assignment_callback_url"] = url
-            if fallback_url is not None and workflow.fallback_assignment_callback_url != fallback_url:
+            if (
+                fallback_url is not None
+                and workflow.fallback_assignment_callback_url != fallback_url
+            ):
                 plan.changes.append(
                     WiringChange(
                         label,
@@ -201,4 +204,3 @@ class Wiring:
             )
         plan.applied = True
         return plan
-
