@@ -52,32 +52,28 @@ def _optional_text(_: Any, attribute: Any, value: Any) -> None:
 
 @attrs.frozen(kw_only=True)
 class ChannelRules:
-    """What the task overrides do for tasks of one channel.
-
-    Args:
-        add_agent: on accept, add the agent to the conversation (chat identity, role ``role``).
-            Custom TaskRouter tasks only: for Interactions tasks Flex adds the agent itself.
-        on_wrapup: ``"keep_agent"`` (the agent stays to finish notes) or ``"remove_agent"``.
-        wrapup_message: posted to the conversation when the task goes to wrap-up.
-        on_complete: ``"close"`` the conversation, or ``"leave_open"`` (a post-chat survey: the
-            agent leaves, the conversation stays, marked with
-            [`KEEP_OPEN_ATTRIBUTE`][flexconv.lifecycle.KEEP_OPEN_ATTRIBUTE]).
-        complete_message: posted to the conversation when the task completes, before closing.
-        role: the Conversations role the agent gets (Flex's ``agent``).
-        author: the author of the posted messages (``None``: the agent's identity).
-    """
+    """What the task overrides do for tasks of one channel (every field is a keyword)."""
 
     add_agent: bool = True
+    """On accept, add the agent to the conversation (chat identity, role `role`).  Custom
+    TaskRouter tasks only: for Interactions tasks Flex adds the agent itself."""
     on_wrapup: Literal["keep_agent", "remove_agent"] = attrs.field(
         default="keep_agent", validator=_one_of("keep_agent", "remove_agent")
     )
+    """``"keep_agent"`` (the agent stays to finish notes) or ``"remove_agent"`` at wrap-up."""
     wrapup_message: str | None = attrs.field(default=None, validator=_optional_text)
+    """Posted to the conversation (once) when the task goes to wrap-up."""
     on_complete: Literal["close", "leave_open"] = attrs.field(
         default="close", validator=_one_of("close", "leave_open")
     )
+    """``"close"`` the conversation, or ``"leave_open"`` (a post-chat survey: the agent leaves,
+    the conversation stays, marked with `KEEP_OPEN_ATTRIBUTE`)."""
     complete_message: str | None = attrs.field(default=None, validator=_optional_text)
+    """Posted to the conversation (once) when the task completes, before closing."""
     role: str = "agent"
+    """The Conversations role the agent gets (Flex's ``agent``)."""
     author: str | None = attrs.field(default=None, validator=_optional_text)
+    """The author of the posted messages (``None``: Twilio's default, ``system``)."""
 
 
 def rules_for(
@@ -98,27 +94,21 @@ def rules_for(
 
 @attrs.frozen(kw_only=True)
 class JanitorRules:
-    """What the janitor does with a conversation left open without a task.
-
-    Args:
-        action: ``"close"`` the conversation, or ``"reroute"`` it (a new task for it: an invite
-            to ``queue_sid`` for an Interactions conversation, a TaskRouter task through
-            ``workflow_sid`` for a custom one).
-        message: posted to the customer before closing (``"close"`` only).
-        author: the author of that message.
-        workflow_sid: the workflow re-routed custom tasks go through (``None``: the workspace's
-            only workflow).
-        queue_sid: the queue an Interactions conversation is re-routed to (required for
-            ``"reroute"`` of Interactions conversations).
-        participant_removed: also act when a participant leaves a conversation that then has no
-            agent and no open task (two agents leaving at once).
-    """
+    """What the janitor does with a conversation left open without a task."""
 
     action: Literal["close", "reroute"] = attrs.field(
         default="close", validator=_one_of("close", "reroute")
     )
+    """``"close"`` the conversation, or ``"reroute"`` it once: an invite to `queue_sid` for an
+    Interactions conversation, a TaskRouter task through `workflow_sid` for a custom one."""
     message: str | None = attrs.field(default=None, validator=_optional_text)
+    """Posted to the customer (once) before closing."""
     author: str | None = attrs.field(default=None, validator=_optional_text)
+    """The author of that message."""
     workflow_sid: str | None = None
+    """The workflow re-routed tasks go through (``None``: the workspace's only workflow)."""
     queue_sid: str | None = None
+    """The queue an Interactions conversation is re-routed to (required to re-route one)."""
     participant_removed: bool = True
+    """Also act on ``onParticipantRemoved`` when no agent and no open task is left (two agents
+    leaving at once)."""

@@ -143,3 +143,27 @@ def test_workflow_timeout_leaves_no_open_conversation(studio: bool, seed: int) -
             if m.body and m.body.startswith("Sorry")
         ]
         assert notices == ["Sorry, nobody is free; please write again later."]
+
+
+def test_assignment_callback_answer_accepts() -> None:
+    """Through the workflow's assignment callback only: the receiver answers ``accept`` and
+    TaskRouter (the emulator) acts on the answer; a task without autoAnswer is left pending."""
+    with centre(studio=False) as c:
+        Wiring(c.client).ensure(HOOK, events=None, conversations=False, workflows=[c.workflow_sid])
+        c.client.routing.workspaces.update(event_callback_url="")  # no events: callbacks only
+        c.receiver.use(auto_accept(via="assignment"))
+        conv = c.client.conversations.create(friendly_name="assignment")
+        assert conv.sid is not None
+        plain = c.client.routing.tasks.create_for_conversation(conv.sid)
+        assert plain.sid is not None
+        assert str(c.client.routing.tasks.fetch(plain.sid).assignment_status) == "reserved"
+        c.client.routing.tasks.cancel(plain.sid, reason="test")
+        auto = c.client.routing.tasks.create_for_conversation(
+            conv.sid, attributes={"autoAnswer": "true"}
+        )
+        assert auto.sid is not None
+        assert str(c.client.routing.tasks.fetch(auto.sid).assignment_status) == "assigned"
+        answers = [
+            d.response_body for d in c.emu.webhooks.deliveries(kind="taskrouter.assignment")
+        ]
+        assert answers == [b"{}", b'{"instruction":"accept"}']
