@@ -1,0 +1,706 @@
+"""The control API: the emulator's Python-only powers over HTTP, under ``/_emulator/v1/``.
+
+A backend in another process (in any language) drives the emulator served by ``flexconv emulator
+serve`` through these routes: move or read the virtual clock, make a customer write, make an agent
+accept, write, wrap up or change activity, seed a scenario, reset, inject faults, configure webhook
+delivery and read the deliveries.  Every route takes HTTP Basic auth with the account's
+credentials (401 with Twilio's 20003 otherwise), takes and returns JSON (snake_case keys, as
+Twilio's JSON), and answers errors in Twilio's shape ``{"code", "message", "more_info",
+"status"}``.  :data:`ROUTES` lists them; ``docs/emulator-control.md`` shows them with curl, and
+:class:`flexconv.emulator.control.EmulatorControl` is a Python client.
+
+:class:`ClockDriver` is the server's clock: in ``wall`` mode a background thread moves the
+virtual clock with the wall clock (``speed`` times as fast), under the emulator's lock, so that
+interaction set-up, routing, reservation timeouts, conversation timers and task deletion happen on
+their own; in ``manual`` mode time moves only through ``POST /_emulator/v1/Clock/Advance`` (or
+``emu.advance``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import re
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Literal
+
+from ._base import ApiError, EmuResponse, bad_request, iso, not_found
+from .faults import Fault
+
+if TYPE_CHECKING:
+    from .core import Emulator
+    from .webhooks import Delivery
+
+#: Every control route starts with this prefix.
+CONTROL_PREFIX = "/_emulator/"
+#: The version prefix of the current routes.
+BASE = "/_emulator/v1"
+
+ClockMode = Literal["wall", "manual"]
+CLOCK_MODES: tuple[str, ...] = ("wall", "manual")
+
+
+class ClockDriver:
+    """Moves the emulator's virtual clock with the wall clock, or leaves it alone.
+
+    ``mode="wall"``: a daemon thread advances the clock every ``interval`` seconds by the wall
+    time elapsed times ``speed`` (``emu.advance``, so under the emulator's lock; webhooks go out
+    after it).  Advancing by hand (:meth:`Emulator.advance`) adds to that.  ``mode="manual"``:
+    the thread does nothing.  ``from_now=True`` first moves the clock forward to the current UTC
+    time (when it is behind), so dates look like today's.
+    """
+
+    def __init__(
+        self,
+        emu: Emulator,
+        mode: ClockMode = "manual",
+        *,
+        speed: float = 1.0,
+        interval: float = 0.05,
+        from_now: bool = False,
+    ) -> None:
+        _check_mode(mode)
+        _check_speed(speed)
+        self.emu = emu
+        self.mode: ClockMode = mode
+        self.speed = float(speed)
+        self.interval = interval
+        self.from_now = from_now
+        self._last = time.monotonic()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._guard = threading.Lock()
+
+    def start(self) -> None:
+        """Start the ticker thread (once)."""
+        if self._thread is not None:
+            return
+        if self.mode == "wall" and self.from_now:
+            self.catch_up_with_today()
+        self._last = time.monotonic()
+        self._stop.clear()
+        thread = threading.Thread(target=self._run, name="flexconv-emulator-clock", daemon=True)
+        self._thread = thread
+        thread.start()
+
+    def stop(self) -> None:
+        """Stop the ticker thread and wait for it."""
+        self._stop.set()
+        thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=10)
+
+    def configure(self, mode: ClockMode | None = None, speed: float | None = None) -> None:
+        """Switch mode and/or speed; time elapsed so far counts at the old settings."""
+        if mode is not None:
+            _check_mode(mode)
+        if speed is not None:
+            _check_speed(speed)
+        with self._guard:
+            owed = self._elapsed()
+            if mode is not None:
+                self.mode = mode
+            if speed is not None:
+                self.speed = float(speed)
+        self._advance(owed)
+
+    def catch_up_with_today(self) -> None:
+        """Move the virtual clock forward to the current UTC time, if it is behind."""
+        behind = datetime.now(timezone.utc) - self.emu.now()
+        if behind.total_seconds() > 0:
+            self.emu.advance(behind.total_seconds())
+
+    def tick(self) -> None:
+        """Advance by the wall time elapsed since the last tick (in ``wall`` mode)."""
+        with self._guard:
+            owed = self._elapsed()
+        self._advance(owed)
+
+    def _elapsed(self) -> float:
+        """Virtual seconds owed since the last tick, at the current settings (under the guard)."""
+        now = time.monotonic()
+        elapsed, self._last = now - self._last, now
+        return elapsed * self.speed if self.mode == "wall" and elapsed > 0 else 0.0
+
+    def _advance(self, seconds: float) -> None:
+        # outside the guard: the emulator's lock is never taken while the guard is held
+        if seconds > 0:
+            self.emu.advance(seconds)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.tick()
+            except Exception:  # a failing timer must not stop time
+                logging.getLogger("flexconv.emulator").exception("a clock tick failed")
+
+    def state(self) -> dict[str, Any]:
+        """The clock as the control API reports it."""
+        return {
+            "now": iso(self.emu.now()),
+            "mode": self.mode,
+            "speed": self.speed,
+            "pending_timers": self.emu.clock.pending(),
+        }
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in CLOCK_MODES:
+        raise bad_request(f"Invalid clock mode {mode!r}: expected one of {', '.join(CLOCK_MODES)}")
+
+
+def _check_speed(speed: float) -> None:
+    if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not speed > 0:
+        raise bad_request(f"Invalid clock speed {speed!r}: expected a number above 0")
+
+
+# --------------------------------------------------------------------------- the request
+
+
+class Call:
+    """One control request: the path parameters, the query and the JSON body."""
+
+    def __init__(self, params: dict[str, str], query: dict[str, str], body: Any) -> None:
+        self.params = params
+        self.query = query
+        self.body: dict[str, Any] = body if isinstance(body, dict) else {}
+        self._allowed: set[str] = set()
+
+    def fields(self, *names: str) -> None:
+        """Declare the body's keys; anything else is a 400 naming what is expected."""
+        unknown = sorted(set(self.body) - set(names))
+        if unknown:
+            expected = ", ".join(names) if names else "no fields"
+            raise bad_request(f"Unknown field(s) {', '.join(unknown)}: expected {expected}")
+
+    def get(self, name: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
+        """An optional body field of the given JSON type (``None`` passes as absent)."""
+        value = self.body.get(name)
+        if value is None:
+            return default
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if isinstance(value, bool) and bool not in kinds:
+            raise bad_request(f"Invalid {name}: expected {_names(kinds)}, got {value!r}")
+        if not isinstance(value, kinds):
+            raise bad_request(f"Invalid {name}: expected {_names(kinds)}, got {value!r}")
+        return value
+
+    def need(self, name: str, kind: type | tuple[type, ...]) -> Any:
+        """A required body field."""
+        if self.body.get(name) is None:
+            raise bad_request(f"Missing required field {name}")
+        return self.get(name, kind)
+
+
+def _names(kinds: tuple[type, ...]) -> str:
+    if set(kinds) == {int, float}:
+        return "a number"
+    table = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+    table.update({dict: "an object", list: "a list"})
+    return " or ".join(table.get(k, k.__name__) for k in kinds)
+
+
+Route = tuple[str, str, Callable[["ControlApi", Call], Any]]
+NUMBER = (int, float)
+
+
+# --------------------------------------------------------------------------- the routes
+
+
+class ControlApi:
+    """Answers the control routes for one emulator (see the module docs and :data:`ROUTES`)."""
+
+    def __init__(self, emu: Emulator, clock: ClockDriver | None = None) -> None:
+        self.emu = emu
+        self.clock = clock if clock is not None else ClockDriver(emu)
+        self._fault_ids: dict[int, tuple[str, Fault]] = {}
+        self._next_fault = 0
+        self._compiled = [
+            (method, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "$"), fn)
+            for method, path, fn in ROUTES
+        ]
+
+    def handle(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""
+    ) -> EmuResponse:
+        """Answer one control request (``url`` with the ``/_emulator/v1/...`` path)."""
+        lower = {k.lower(): v for k, v in headers.items()}
+        if not self.emu.authenticated(lower):
+            resp = ApiError(401, 20003, "Authenticate").response()
+            resp.headers["WWW-Authenticate"] = 'Basic realm="Twilio API"'
+            return resp
+        parts = urllib.parse.urlsplit(url)
+        path = urllib.parse.unquote(parts.path).rstrip("/")
+        query = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
+        try:
+            fn, params = self._match(method.upper(), path)
+            payload = _json_body(body)
+            if fn in _UNLOCKED:  # sends webhooks: receivers may call back into the emulator
+                result = fn(self, Call(params, query, payload))
+            else:
+                with self.emu.operation():
+                    result = fn(self, Call(params, query, payload))
+        except ApiError as err:
+            return err.response()
+        except RecursionError:
+            return bad_request("Invalid JSON: nested too deeply").response()
+        status = 201 if method.upper() == "POST" and fn in _CREATES else 200
+        if result is None:
+            return EmuResponse(204, {})
+        return EmuResponse.json(status, result)
+
+    def _match(self, method: str, path: str) -> tuple[Callable[[ControlApi, Call], Any], dict[str, str]]:
+        allowed = False
+        for route_method, regex, fn in self._compiled:
+            found = regex.match(path)
+            if found is None:
+                continue
+            if route_method == method:
+                return fn, {k: urllib.parse.unquote(v) for k, v in found.groupdict().items()}
+            allowed = True
+        if allowed:
+            raise ApiError(405, 20004, f"Method not allowed: {method} {path}")
+        raise not_found(path)
+
+    # ------------------------------------------------------------------ clock
+    def get_clock(self, call: Call) -> dict[str, Any]:
+        call.fields()
+        return self.clock.state()
+
+    def set_clock(self, call: Call) -> dict[str, Any]:
+        call.fields("mode", "speed")
+        self.clock.configure(call.get("mode", str), call.get("speed", NUMBER))
+        return self.clock.state()
+
+    def advance(self, call: Call) -> dict[str, Any]:
+        call.fields("seconds")
+        seconds = call.get("seconds", NUMBER, 0)
+        if seconds < 0:
+            raise bad_request(f"Invalid seconds {seconds!r}: expected 0 or more")
+        self.emu.advance(seconds)
+        return self.clock.state()
+
+    # ------------------------------------------------------------------ simulation
+    def customer_message(self, call: Call) -> dict[str, Any]:
+        call.fields("to", "from", "body", "media")
+        media = call.get("media", list)
+        for item in media or []:
+            if not isinstance(item, dict):
+                raise bad_request("Invalid media: expected a list of objects")
+        inbound = self.emu.simulate.customer_message(
+            call.need("to", str), call.need("from", str), call.get("body", str), media
+        )
+        sid = self.emu.account_sid
+        return {
+            "conversation_sid": inbound.conversation_sid,
+            "message_sid": inbound.message_sid,
+            "conversation": inbound.conversation.to_json(sid),
+            "message": inbound.message.to_json(sid),
+        }
+
+    def worker(self, call: Call) -> dict[str, Any]:
+        call.fields()
+        return _as_dict(self.emu.simulate.worker(call.params["worker"]).to_json())
+
+    def reservations(self, call: Call) -> dict[str, Any]:
+        call.fields()
+        status = call.query.get("status", "pending")
+        found = self.emu.simulate.reservations(call.params["worker"], status=status)
+        return {"reservations": [r.to_json() for r in found]}
+
+    def accept(self, call: Call) -> dict[str, Any]:
+        call.fields("task_sid")
+        res = self.emu.simulate.accept(call.params["worker"], call.get("task_sid", str))
+        return _as_dict(res.to_json())
+
+    def reject(self, call: Call) -> dict[str, Any]:
+        call.fields("task_sid")
+        res = self.emu.simulate.reject(call.params["worker"], call.get("task_sid", str))
+        return _as_dict(res.to_json())
+
+    def agent_message(self, call: Call) -> dict[str, Any]:
+        call.fields("body", "task_sid")
+        msg = self.emu.simulate.agent_message(
+            call.params["worker"], call.need("body", str), task_sid=call.get("task_sid", str)
+        )
+        return _as_dict(msg.to_json(self.emu.account_sid))
+
+    def wrap_up(self, call: Call) -> dict[str, Any]:
+        call.fields("task_sid")
+        task = self.emu.simulate.wrap_up(call.params["worker"], call.get("task_sid", str))
+        return _as_dict(task.to_json())
+
+    def complete(self, call: Call) -> dict[str, Any]:
+        call.fields("task_sid")
+        task = self.emu.simulate.complete(call.params["worker"], call.get("task_sid", str))
+        return _as_dict(task.to_json())
+
+    def set_activity(self, call: Call) -> dict[str, Any]:
+        call.fields("activity")
+        w = self.emu.simulate.set_activity(call.params["worker"], call.need("activity", str))
+        return _as_dict(w.to_json())
+
+    def conversation_of(self, call: Call) -> dict[str, Any]:
+        call.fields()
+        conv = self.emu.simulate.conversation_of(call.params["worker"], call.query.get("task_sid"))
+        return _as_dict(conv.to_json(self.emu.account_sid))
+
+    # ------------------------------------------------------------------ faults
+    def _fault_id(self, fault: Fault) -> str:
+        known = self._fault_ids.get(id(fault))
+        if known is not None and known[1] is fault:
+            return known[0]
+        self._next_fault += 1
+        fid = f"FT{self._next_fault:032x}"
+        self._fault_ids[id(fault)] = (fid, fault)
+        return fid
+
+    def _fault_json(self, fault: Fault) -> dict[str, Any]:
+        return {
+            "id": self._fault_id(fault),
+            "kind": fault.kind,
+            "method": fault.method,
+            "product": fault.product,
+            "path": fault.path,
+            "times": fault.times,
+            "probability": fault.probability,
+            "status": fault.status or None,
+            "retry_after": fault.retry_after,
+            "seconds": fault.seconds,
+            "before_send": fault.before_send,
+            "fired": fault.fired,
+        }
+
+    def list_faults(self, call: Call) -> dict[str, Any]:
+        call.fields()
+        return {"faults": [self._fault_json(f) for f in list(self.emu.faults.active)]}
+
+    def _matching(self, call: Call) -> dict[str, Any]:
+        times = call.get("times", int)
+        if times is not None and times < 1:
+            raise bad_request(f"Invalid times {times!r}: expected 1 or more")
+        return {
+            "method": call.get("method", str),
+            "product": call.get("product", str),
+            "path": call.get("path", str),
+            "times": times,
+            "probability": _probability(call.get("probability", NUMBER)),
+        }
+
+    def add_fault(self, call: Call) -> dict[str, Any]:
+        call.fields(*_MATCH, "kind", "status", "retry_after", "seconds", "before_send")
+        kind = call.need("kind", str)
+        if kind not in ("status", "latency", "drop"):
+            raise bad_request(f"Invalid kind {kind!r}: expected status, latency or drop")
+        status = call.get("status", int, 0)
+        if kind == "status" and not 400 <= status <= 599:
+            raise bad_request(f"Invalid status {status!r}: expected an HTTP error status")
+        fault = Fault(
+            kind,
+            status=status,
+            retry_after=call.get("retry_after", NUMBER),
+            seconds=float(call.get("seconds", NUMBER, 0.0)),
+            before_send=call.get("before_send", bool, True),
+            **self._matching(call),
+        )
+        return self._fault_json(self._added(lambda: self.emu.faults.add(fault)))
+
+    def _added(self, make: Callable[[], Fault]) -> Fault:
+        try:
+            return make()
+        except ValueError as exc:
+            raise bad_request(str(exc)) from None
+
+    def rate_limit(self, call: Call) -> dict[str, Any]:
+        call.fields(*_MATCH, "retry_after")
+        retry_after = call.get("retry_after", NUMBER, 1)
+        faults = self.emu.faults
+        fault = self._added(lambda: faults.rate_limit(retry_after=retry_after, **self._matching(call)))
+        return self._fault_json(fault)
+
+    def server_error(self, call: Call) -> dict[str, Any]:
+        call.fields(*_MATCH, "status", "retry_after")
+        status = call.get("status", int, 503)
+        if not 500 <= status <= 599:
+            raise bad_request(f"Invalid status {status!r}: expected a 5xx status")
+        retry_after = call.get("retry_after", NUMBER)
+        faults = self.emu.faults
+        fault = self._added(
+            lambda: faults.server_error(status, retry_after=retry_after, **self._matching(call))
+        )
+        return self._fault_json(fault)
+
+    def precondition_failed(self, call: Call) -> dict[str, Any]:
+        call.fields(*_MATCH)
+        faults = self.emu.faults
+        return self._fault_json(
+            self._added(lambda: faults.precondition_failed(**self._matching(call)))
+        )
+
+    def latency(self, call: Call) -> dict[str, Any]:
+        call.fields(*_MATCH, "seconds")
+        seconds = float(call.need("seconds", NUMBER))
+        if seconds < 0:
+            raise bad_request(f"Invalid seconds {seconds!r}: expected 0 or more")
+        faults = self.emu.faults
+        return self._fault_json(
+            self._added(lambda: faults.latency(seconds, **self._matching(call)))
+        )
+
+    def drop(self, call: Call) -> dict[str, Any]:
+        call.fields(*_MATCH, "before_send")
+        before = call.get("before_send", bool, True)
+        faults = self.emu.faults
+        return self._fault_json(
+            self._added(lambda: faults.drop(before_send=before, **self._matching(call)))
+        )
+
+    def remove_fault(self, call: Call) -> None:
+        call.fields()
+        wanted = call.params["fault"]
+        for fault in list(self.emu.faults.active):
+            if self._fault_id(fault) == wanted:
+                self.emu.faults.remove(fault)
+                return
+        raise not_found(f"fault {wanted}")
+
+    def clear_faults(self, call: Call) -> None:
+        call.fields()
+        self.emu.faults.clear()
+        self._fault_ids.clear()
+
+    def reseed_faults(self, call: Call) -> None:
+        call.fields("seed")
+        self.emu.faults.reseed(call.need("seed", int))
+
+    def decide(self, call: Call) -> dict[str, Any]:
+        call.fields("method", "product", "path", "template")
+        decision = self.emu.faults.decide(
+            call.need("method", str),
+            call.need("product", str),
+            call.need("path", str),
+            call.get("template", str),
+        )
+        resp = decision.response
+        return {
+            "response": None
+            if resp is None
+            else {"status": resp.status, "headers": resp.headers, "body": resp.parsed()},
+            "delay": decision.delay,
+            "drop_before": decision.drop_before,
+            "drop_after": decision.drop_after,
+        }
+
+    # ------------------------------------------------------------------ webhooks
+    def webhook_settings(self, call: Call) -> dict[str, Any]:
+        call.fields()
+        hooks = self.emu.webhooks
+        return {
+            "duplicate_probability": hooks.duplicate_probability,
+            "out_of_order": hooks.out_of_order,
+            "paused": hooks.paused,
+            "timeout": hooks.timeout,
+            "pending": len(hooks.pending()),
+        }
+
+    def configure_webhooks(self, call: Call) -> dict[str, Any]:
+        call.fields("duplicate_probability", "out_of_order", "paused", "seed", "timeout")
+        hooks = self.emu.webhooks
+        timeout = call.get("timeout", NUMBER)
+        if timeout is not None and timeout <= 0:
+            raise bad_request(f"Invalid timeout {timeout!r}: expected a number above 0")
+        try:
+            hooks.configure(
+                duplicate_probability=_probability(call.get("duplicate_probability", NUMBER)),
+                out_of_order=call.get("out_of_order", bool),
+                paused=call.get("paused", bool),
+                seed=call.get("seed", int),
+            )
+        except ValueError as exc:
+            raise bad_request(str(exc)) from None
+        if timeout is not None:
+            hooks.timeout = float(timeout)
+        return self.webhook_settings(Call({}, {}, {}))
+
+    def flush_webhooks(self, call: Call) -> dict[str, Any]:
+        call.fields()
+        return {"deliveries": [_delivery(d) for d in self.emu.webhooks.flush()]}
+
+    def deliveries(self, call: Call) -> dict[str, Any]:
+        call.fields()
+        found = self.emu.webhooks.deliveries(
+            kind=call.query.get("kind"),
+            event_type=call.query.get("event_type"),
+            url=call.query.get("url"),
+        )
+        return {"deliveries": [_delivery(d) for d in found]}
+
+    def pending_webhooks(self, call: Call) -> dict[str, Any]:
+        call.fields()
+        return {"deliveries": [_delivery(d) for d in self.emu.webhooks.pending()]}
+
+    # ------------------------------------------------------------------ state
+    def seed(self, call: Call) -> dict[str, Any]:
+        try:
+            seeded = self.emu.seed(call.body)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise bad_request(f"Invalid scenario: {type(exc).__name__}: {exc}") from None
+        return dataclasses.asdict(seeded)
+
+    def seeded(self, call: Call) -> dict[str, Any]:
+        call.fields()
+        return dataclasses.asdict(self.emu.seeded)
+
+    def reset(self, call: Call) -> dict[str, Any]:
+        call.fields()
+        self.emu.reset()
+        self._fault_ids.clear()
+        if self.clock.mode == "wall" and self.clock.from_now:
+            self.clock.catch_up_with_today()
+        return {"account_sid": self.emu.account_sid, "now": iso(self.emu.now())}
+
+    def state(self, call: Call) -> dict[str, Any]:
+        call.fields()
+        return self.emu.inspect()
+
+    def get_flex(self, call: Call) -> dict[str, Any]:
+        call.fields()
+        return {"orchestration": self.emu.flex.orchestration}
+
+    def set_flex(self, call: Call) -> dict[str, Any]:
+        call.fields("orchestration")
+        value = call.need("orchestration", str)
+        if value not in ("flex", "custom"):
+            raise bad_request(f"Invalid orchestration {value!r}: expected flex or custom")
+        self.emu.flex.orchestration = value
+        return {"orchestration": value}
+
+
+_MATCH = ("method", "product", "path", "times", "probability")
+
+
+def _probability(value: float | None) -> float | None:
+    if value is not None and not 0.0 <= value <= 1.0:
+        raise bad_request(f"Invalid probability {value!r}: expected a number from 0 to 1")
+    return value
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    assert isinstance(value, dict)
+    return value
+
+
+def _json_body(body: bytes) -> Any:
+    if not body.strip():
+        return {}
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        raise bad_request("The request body is not valid JSON") from None
+    if not isinstance(payload, dict):
+        raise bad_request("The request body must be a JSON object")
+    return payload
+
+
+def _delivery(d: Delivery) -> dict[str, Any]:
+    return {
+        "seq": d.seq,
+        "url": d.url,
+        "endpoint": d.endpoint,
+        "method": d.method,
+        "kind": d.kind,
+        "event_type": d.event_type,
+        "params": [list(p) for p in d.params],
+        "headers": dict(d.headers),
+        "body": d.body.decode("utf-8", "replace"),
+        "idempotency_token": d.idempotency_token,
+        "created": iso(d.created),
+        "outcome": d.outcome,
+        "status": d.status,
+        "error": d.error,
+        "duplicate": d.duplicate,
+    }
+
+
+_W = BASE + "/Simulate/Workers/{worker}"
+
+#: Every control route: (method, path template, handler).
+ROUTES: list[Route] = [
+    ("GET", BASE + "/Clock", ControlApi.get_clock),
+    ("POST", BASE + "/Clock", ControlApi.set_clock),
+    ("POST", BASE + "/Clock/Advance", ControlApi.advance),
+    ("POST", BASE + "/Simulate/CustomerMessages", ControlApi.customer_message),
+    ("GET", _W, ControlApi.worker),
+    ("GET", _W + "/Reservations", ControlApi.reservations),
+    ("POST", _W + "/Accept", ControlApi.accept),
+    ("POST", _W + "/Reject", ControlApi.reject),
+    ("POST", _W + "/Messages", ControlApi.agent_message),
+    ("POST", _W + "/WrapUp", ControlApi.wrap_up),
+    ("POST", _W + "/Complete", ControlApi.complete),
+    ("POST", _W + "/Activity", ControlApi.set_activity),
+    ("GET", _W + "/Conversation", ControlApi.conversation_of),
+    ("GET", BASE + "/Faults", ControlApi.list_faults),
+    ("POST", BASE + "/Faults", ControlApi.add_fault),
+    ("DELETE", BASE + "/Faults", ControlApi.clear_faults),
+    ("POST", BASE + "/Faults/RateLimit", ControlApi.rate_limit),
+    ("POST", BASE + "/Faults/ServerError", ControlApi.server_error),
+    ("POST", BASE + "/Faults/PreconditionFailed", ControlApi.precondition_failed),
+    ("POST", BASE + "/Faults/Latency", ControlApi.latency),
+    ("POST", BASE + "/Faults/Drop", ControlApi.drop),
+    ("POST", BASE + "/Faults/Reseed", ControlApi.reseed_faults),
+    ("POST", BASE + "/Faults/Decide", ControlApi.decide),
+    ("DELETE", BASE + "/Faults/{fault}", ControlApi.remove_fault),
+    ("GET", BASE + "/Webhooks", ControlApi.webhook_settings),
+    ("POST", BASE + "/Webhooks", ControlApi.configure_webhooks),
+    ("POST", BASE + "/Webhooks/Flush", ControlApi.flush_webhooks),
+    ("GET", BASE + "/Webhooks/Deliveries", ControlApi.deliveries),
+    ("GET", BASE + "/Webhooks/Pending", ControlApi.pending_webhooks),
+    ("POST", BASE + "/Seed", ControlApi.seed),
+    ("GET", BASE + "/Seed", ControlApi.seeded),
+    ("POST", BASE + "/Reset", ControlApi.reset),
+    ("GET", BASE + "/State", ControlApi.state),
+    ("GET", BASE + "/Flex", ControlApi.get_flex),
+    ("POST", BASE + "/Flex", ControlApi.set_flex),
+]
+
+_UNLOCKED = {ControlApi.flush_webhooks}
+
+_CREATES = {
+    ControlApi.customer_message,
+    ControlApi.agent_message,
+    ControlApi.add_fault,
+    ControlApi.rate_limit,
+    ControlApi.server_error,
+    ControlApi.precondition_failed,
+    ControlApi.latency,
+    ControlApi.drop,
+}
+
+#: Which route reaches each public method of ``emu.simulate`` and ``emu.faults``.
+COVERAGE: dict[str, tuple[str, str]] = {
+    "simulate.customer_message": ("POST", BASE + "/Simulate/CustomerMessages"),
+    "simulate.worker": ("GET", _W),
+    "simulate.reservations": ("GET", _W + "/Reservations"),
+    "simulate.accept": ("POST", _W + "/Accept"),
+    "simulate.reject": ("POST", _W + "/Reject"),
+    "simulate.agent_message": ("POST", _W + "/Messages"),
+    "simulate.wrap_up": ("POST", _W + "/WrapUp"),
+    "simulate.complete": ("POST", _W + "/Complete"),
+    "simulate.set_activity": ("POST", _W + "/Activity"),
+    "simulate.conversation_of": ("GET", _W + "/Conversation"),
+    "faults.add": ("POST", BASE + "/Faults"),
+    "faults.clear": ("DELETE", BASE + "/Faults"),
+    "faults.remove": ("DELETE", BASE + "/Faults/{fault}"),
+    "faults.rate_limit": ("POST", BASE + "/Faults/RateLimit"),
+    "faults.server_error": ("POST", BASE + "/Faults/ServerError"),
+    "faults.precondition_failed": ("POST", BASE + "/Faults/PreconditionFailed"),
+    "faults.latency": ("POST", BASE + "/Faults/Latency"),
+    "faults.drop": ("POST", BASE + "/Faults/Drop"),
+    "faults.reseed": ("POST", BASE + "/Faults/Reseed"),
+    "faults.decide": ("POST", BASE + "/Faults/Decide"),
+}
