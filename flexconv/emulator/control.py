@@ -179,29 +179,41 @@ class RemoteSimulation:
 
     def reservations(self, worker: str, *, status: str = "pending") -> list[dict[str, Any]]:
         """The worker's reservations in ``status`` (oldest first)."""
-        answer = self._c.request("GET", self._worker(worker, "/Reservations"), None, {"status": status})
+        answer = self._c.request(
+            "GET", self._worker(worker, "/Reservations"), None, {"status": status}
+        )
         return list(_dict(answer)["reservations"])
 
     def accept(self, worker: str, task_sid: str | None = None) -> dict[str, Any]:
         """The agent accepts their (oldest) pending reservation; returns it."""
-        return _dict(self._c.request("POST", self._worker(worker, "/Accept"), {"task_sid": task_sid}))
+        return _dict(
+            self._c.request("POST", self._worker(worker, "/Accept"), {"task_sid": task_sid})
+        )
 
     def reject(self, worker: str, task_sid: str | None = None) -> dict[str, Any]:
         """The agent rejects their (oldest) pending reservation; returns it."""
-        return _dict(self._c.request("POST", self._worker(worker, "/Reject"), {"task_sid": task_sid}))
+        return _dict(
+            self._c.request("POST", self._worker(worker, "/Reject"), {"task_sid": task_sid})
+        )
 
-    def agent_message(self, worker: str, body: str, *, task_sid: str | None = None) -> dict[str, Any]:
+    def agent_message(
+        self, worker: str, body: str, *, task_sid: str | None = None
+    ) -> dict[str, Any]:
         """The agent writes in the conversation of their current task; returns the message."""
         payload = {"body": body, "task_sid": task_sid}
         return _dict(self._c.request("POST", self._worker(worker, "/Messages"), payload))
 
     def wrap_up(self, worker: str, task_sid: str | None = None) -> dict[str, Any]:
         """The agent ends the chat (the task goes to wrapping); returns the task."""
-        return _dict(self._c.request("POST", self._worker(worker, "/WrapUp"), {"task_sid": task_sid}))
+        return _dict(
+            self._c.request("POST", self._worker(worker, "/WrapUp"), {"task_sid": task_sid})
+        )
 
     def complete(self, worker: str, task_sid: str | None = None) -> dict[str, Any]:
         """The agent completes the task; returns it."""
-        return _dict(self._c.request("POST", self._worker(worker, "/Complete"), {"task_sid": task_sid}))
+        return _dict(
+            self._c.request("POST", self._worker(worker, "/Complete"), {"task_sid": task_sid})
+        )
 
     def set_activity(self, worker: str, activity: str) -> dict[str, Any]:
         """Move the worker to an activity (by name or SID); returns the worker."""
@@ -320,7 +332,9 @@ class RemoteWebhooks:
     ) -> list[dict[str, Any]]:
         """Recorded deliveries (params, headers, outcome, status), optionally filtered."""
         query = {"kind": kind, "event_type": event_type, "url": url}
-        return list(_dict(self._c.request("GET", "/Webhooks/Deliveries", None, query))["deliveries"])
+        return list(
+            _dict(self._c.request("GET", "/Webhooks/Deliveries", None, query))["deliveries"]
+        )
 
 
 def _dict(value: Any) -> dict[str, Any]:

@@ -254,7 +254,9 @@ class ControlApi:
             return EmuResponse(204, {})
         return EmuResponse.json(status, result)
 
-    def _match(self, method: str, path: str) -> tuple[Callable[[ControlApi, Call], Any], dict[str, str]]:
+    def _match(
+        self, method: str, path: str
+    ) -> tuple[Callable[[ControlApi, Call], Any], dict[str, str]]:
         allowed = False
         for route_method, regex, fn in self._compiled:
             found = regex.match(path)
@@ -420,7 +422,9 @@ class ControlApi:
         call.fields(*_MATCH, "retry_after")
         retry_after = call.get("retry_after", NUMBER, 1)
         faults = self.emu.faults
-        fault = self._added(lambda: faults.rate_limit(retry_after=retry_after, **self._matching(call)))
+        fault = self._added(
+            lambda: faults.rate_limit(retry_after=retry_after, **self._matching(call))
+        )
         return self._fault_json(fault)
 
     def server_error(self, call: Call) -> dict[str, Any]:

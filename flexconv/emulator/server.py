@@ -171,7 +171,10 @@ class EmulatorApp:
         emu = self.emu
         path: str = scope.get("path", "/")
         if path.startswith(CONTROL_PREFIX):
-            return await self._in_thread(self.control.handle, method, url, headers, body)
+            answer: EmuResponse = await self._in_thread(
+                self.control.handle, method, url, headers, body
+            )
+            return answer
         if body and "json" not in headers.get("content-type", ""):
             try:
                 body.decode("utf-8")
@@ -193,7 +196,8 @@ class EmulatorApp:
             if webhooks.pending() and not webhooks.paused:
                 await self._in_thread(webhooks.flush)
             return resp
-        return await self._in_thread(emu.handle, method, url, headers, body)
+        handled: EmuResponse = await self._in_thread(emu.handle, method, url, headers, body)
+        return handled
 
     async def _in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -341,7 +345,7 @@ def _nodelay_protocol() -> Any:
 
         base = H11Protocol
 
-    class NoDelayProtocol(base):  # type: ignore[misc, valid-type]
+    class NoDelayProtocol(base):  # type: ignore[misc]
         def connection_made(self, transport: Any) -> None:
             sock = transport.get_extra_info("socket")
             if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):

@@ -223,7 +223,9 @@ def test_webhooks_call_back_into_the_server_without_deadlock(emu: Emulator) -> N
                 [],
             )
             control = EmulatorControl(server.url, emu.account_sid, emu.auth_token)
-            control.seed({"conversation_webhooks": {"post_webhook_url": hook, "filters": ["onMessageAdded"]}})
+            control.seed(
+                {"conversation_webhooks": {"post_webhook_url": hook, "filters": ["onMessageAdded"]}}
+            )
             settings = control.webhooks.configure(paused=True, timeout=10)
             assert settings["paused"] is True
             inbound = control.simulate.customer_message(LINE, CUSTOMER, "Hi")
