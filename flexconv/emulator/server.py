@@ -371,6 +371,7 @@ def _config(uvicorn: Any, app: EmulatorApp, log_level: str, **kw: Any) -> Any:
         log_level=log_level,
         lifespan="off",
         access_log=False,
+        server_header=False,
         http=_nodelay_protocol(),
         loop=_loop_setting(),
         **kw,
