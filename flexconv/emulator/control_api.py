@@ -271,15 +271,18 @@ class ControlApi:
 
     # ------------------------------------------------------------------ clock
     def get_clock(self, call: Call) -> dict[str, Any]:
+        """The clock: ``now``, ``mode``, ``speed``, ``pending_timers``."""
         call.fields()
         return self.clock.state()
 
     def set_clock(self, call: Call) -> dict[str, Any]:
+        """Switch the clock's mode (``wall``/``manual``) or speed."""
         call.fields("mode", "speed")
         self.clock.configure(call.get("mode", str), call.get("speed", NUMBER))
         return self.clock.state()
 
     def advance(self, call: Call) -> dict[str, Any]:
+        """Move the clock forward by ``seconds``, running what falls due."""
         call.fields("seconds")
         seconds = call.get("seconds", NUMBER, 0)
         if seconds < 0:
@@ -289,6 +292,7 @@ class ControlApi:
 
     # ------------------------------------------------------------------ simulation
     def customer_message(self, call: Call) -> dict[str, Any]:
+        """A customer writes to an address (``emu.simulate.customer_message``)."""
         call.fields("to", "from", "body", "media")
         media = call.get("media", list)
         for item in media or []:
@@ -306,26 +310,31 @@ class ControlApi:
         }
 
     def worker(self, call: Call) -> dict[str, Any]:
+        """A worker by SID or friendly name."""
         call.fields()
         return _as_dict(self.emu.simulate.worker(call.params["worker"]).to_json())
 
     def reservations(self, call: Call) -> dict[str, Any]:
+        """The worker's reservations in ``?status=`` (pending by default)."""
         call.fields()
         status = call.query.get("status", "pending")
         found = self.emu.simulate.reservations(call.params["worker"], status=status)
         return {"reservations": [r.to_json() for r in found]}
 
     def accept(self, call: Call) -> dict[str, Any]:
+        """The agent accepts their oldest pending reservation (or ``task_sid``'s)."""
         call.fields("task_sid")
         res = self.emu.simulate.accept(call.params["worker"], call.get("task_sid", str))
         return _as_dict(res.to_json())
 
     def reject(self, call: Call) -> dict[str, Any]:
+        """The agent rejects their oldest pending reservation (or ``task_sid``'s)."""
         call.fields("task_sid")
         res = self.emu.simulate.reject(call.params["worker"], call.get("task_sid", str))
         return _as_dict(res.to_json())
 
     def agent_message(self, call: Call) -> dict[str, Any]:
+        """The agent writes ``body`` in the conversation of their current task."""
         call.fields("body", "task_sid")
         msg = self.emu.simulate.agent_message(
             call.params["worker"], call.need("body", str), task_sid=call.get("task_sid", str)
@@ -333,21 +342,25 @@ class ControlApi:
         return _as_dict(msg.to_json(self.emu.account_sid))
 
     def wrap_up(self, call: Call) -> dict[str, Any]:
+        """The agent ends the chat: the task goes to wrapping."""
         call.fields("task_sid")
         task = self.emu.simulate.wrap_up(call.params["worker"], call.get("task_sid", str))
         return _as_dict(task.to_json())
 
     def complete(self, call: Call) -> dict[str, Any]:
+        """The agent completes the task; Flex cleans up."""
         call.fields("task_sid")
         task = self.emu.simulate.complete(call.params["worker"], call.get("task_sid", str))
         return _as_dict(task.to_json())
 
     def set_activity(self, call: Call) -> dict[str, Any]:
+        """The worker moves to ``activity`` (name or SID)."""
         call.fields("activity")
         w = self.emu.simulate.set_activity(call.params["worker"], call.need("activity", str))
         return _as_dict(w.to_json())
 
     def conversation_of(self, call: Call) -> dict[str, Any]:
+        """The conversation of the agent's current task."""
         call.fields()
         conv = self.emu.simulate.conversation_of(call.params["worker"], call.query.get("task_sid"))
         return _as_dict(conv.to_json(self.emu.account_sid))
@@ -379,6 +392,7 @@ class ControlApi:
         }
 
     def list_faults(self, call: Call) -> dict[str, Any]:
+        """The active faults, each with an ``id`` and its ``fired`` count."""
         call.fields()
         return {"faults": [self._fault_json(f) for f in list(self.emu.faults.active)]}
 
@@ -395,6 +409,7 @@ class ControlApi:
         }
 
     def add_fault(self, call: Call) -> dict[str, Any]:
+        """Add a fault of any ``kind`` (``emu.faults.add``)."""
         call.fields(*_MATCH, "kind", "status", "retry_after", "seconds", "before_send")
         kind = call.need("kind", str)
         if kind not in ("status", "latency", "drop"):
@@ -419,6 +434,7 @@ class ControlApi:
             raise bad_request(str(exc)) from None
 
     def rate_limit(self, call: Call) -> dict[str, Any]:
+        """Add a 429 fault with ``Retry-After``."""
         call.fields(*_MATCH, "retry_after")
         retry_after = call.get("retry_after", NUMBER, 1)
         faults = self.emu.faults
@@ -428,6 +444,7 @@ class ControlApi:
         return self._fault_json(fault)
 
     def server_error(self, call: Call) -> dict[str, Any]:
+        """Add a 5xx fault."""
         call.fields(*_MATCH, "status", "retry_after")
         status = call.get("status", int, 503)
         if not 500 <= status <= 599:
@@ -440,6 +457,7 @@ class ControlApi:
         return self._fault_json(fault)
 
     def precondition_failed(self, call: Call) -> dict[str, Any]:
+        """Add a 412 fault."""
         call.fields(*_MATCH)
         faults = self.emu.faults
         return self._fault_json(
@@ -447,6 +465,7 @@ class ControlApi:
         )
 
     def latency(self, call: Call) -> dict[str, Any]:
+        """Add a latency fault of ``seconds``."""
         call.fields(*_MATCH, "seconds")
         seconds = float(call.need("seconds", NUMBER))
         if seconds < 0:
@@ -457,6 +476,7 @@ class ControlApi:
         )
 
     def drop(self, call: Call) -> dict[str, Any]:
+        """Add a dropped-connection fault (``before_send`` or after)."""
         call.fields(*_MATCH, "before_send")
         before = call.get("before_send", bool, True)
         faults = self.emu.faults
@@ -465,6 +485,7 @@ class ControlApi:
         )
 
     def remove_fault(self, call: Call) -> None:
+        """Remove the fault with the path's ``id``."""
         call.fields()
         wanted = call.params["fault"]
         for fault in list(self.emu.faults.active):
@@ -474,15 +495,18 @@ class ControlApi:
         raise not_found(f"fault {wanted}")
 
     def clear_faults(self, call: Call) -> None:
+        """Remove every fault."""
         call.fields()
         self.emu.faults.clear()
         self._fault_ids.clear()
 
     def reseed_faults(self, call: Call) -> None:
+        """Restart the generator behind probabilistic faults with ``seed``."""
         call.fields("seed")
         self.emu.faults.reseed(call.need("seed", int))
 
     def decide(self, call: Call) -> dict[str, Any]:
+        """Consult the faults as a request would (counts as a strike)."""
         call.fields("method", "product", "path", "template")
         decision = self.emu.faults.decide(
             call.need("method", str),
@@ -502,6 +526,7 @@ class ControlApi:
 
     # ------------------------------------------------------------------ webhooks
     def webhook_settings(self, call: Call) -> dict[str, Any]:
+        """The webhook delivery settings and the number of pending deliveries."""
         call.fields()
         hooks = self.emu.webhooks
         return {
@@ -513,6 +538,7 @@ class ControlApi:
         }
 
     def configure_webhooks(self, call: Call) -> dict[str, Any]:
+        """Set webhook delivery options."""
         call.fields("duplicate_probability", "out_of_order", "paused", "seed", "timeout")
         hooks = self.emu.webhooks
         timeout = call.get("timeout", NUMBER)
@@ -532,10 +558,12 @@ class ControlApi:
         return self.webhook_settings(Call({}, {}, {}))
 
     def flush_webhooks(self, call: Call) -> dict[str, Any]:
+        """Send every queued delivery (outside the emulator's lock)."""
         call.fields()
         return {"deliveries": [_delivery(d) for d in self.emu.webhooks.flush()]}
 
     def deliveries(self, call: Call) -> dict[str, Any]:
+        """Recorded deliveries, filtered by ``?kind=``, ``?event_type=``, ``?url=``."""
         call.fields()
         found = self.emu.webhooks.deliveries(
             kind=call.query.get("kind"),
@@ -545,11 +573,13 @@ class ControlApi:
         return {"deliveries": [_delivery(d) for d in found]}
 
     def pending_webhooks(self, call: Call) -> dict[str, Any]:
+        """Deliveries queued and not sent yet."""
         call.fields()
         return {"deliveries": [_delivery(d) for d in self.emu.webhooks.pending()]}
 
     # ------------------------------------------------------------------ state
     def seed(self, call: Call) -> dict[str, Any]:
+        """Add a scenario; answers the SIDs by name."""
         try:
             seeded = self.emu.seed(call.body)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -557,10 +587,12 @@ class ControlApi:
         return dataclasses.asdict(seeded)
 
     def seeded(self, call: Call) -> dict[str, Any]:
+        """The SIDs by name from the last seeding."""
         call.fields()
         return dataclasses.asdict(self.emu.seeded)
 
     def reset(self, call: Call) -> dict[str, Any]:
+        """Back to a fresh account with the same seed and credentials."""
         call.fields()
         self.emu.reset()
         self._fault_ids.clear()
@@ -569,14 +601,17 @@ class ControlApi:
         return {"account_sid": self.emu.account_sid, "now": iso(self.emu.now())}
 
     def state(self, call: Call) -> dict[str, Any]:
+        """The whole state as plain values (``emu.inspect()``)."""
         call.fields()
         return self.emu.inspect()
 
     def get_flex(self, call: Call) -> dict[str, Any]:
+        """Flex's orchestration mode."""
         call.fields()
         return {"orchestration": self.emu.flex.orchestration}
 
     def set_flex(self, call: Call) -> dict[str, Any]:
+        """Set Flex's orchestration mode (``flex`` or ``custom``)."""
         call.fields("orchestration")
         value = call.need("orchestration", str)
         if value not in ("flex", "custom"):
