@@ -132,6 +132,9 @@ def resolve_config(
 ) -> ClientConfig:
     """Resolve settings from arguments first, then ``TWILIO_*`` variables in ``env``.
 
+    ``FLEXCONV_BASE_URL`` in ``env`` plays the part of ``base_url`` (point an unchanged app at
+    `flexconv emulator serve`).
+
     Raises :class:`ConfigurationError` naming what is missing and where it was looked for.
     """
 
@@ -147,6 +150,7 @@ def resolve_config(
     secret, _ = pick(api_secret, "TWILIO_API_SECRET")
     region, _ = pick(region, "TWILIO_REGION")
     edge, _ = pick(edge, "TWILIO_EDGE")
+    base_url, _ = pick(base_url, "FLEXCONV_BASE_URL")
     if not sid:
         raise ConfigurationError(
             "No account SID: pass account_sid= or set TWILIO_ACCOUNT_SID "

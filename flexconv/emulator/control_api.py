@@ -33,7 +33,7 @@ from ._base import ApiError, EmuResponse, bad_request, iso, not_found
 from .faults import Fault
 
 if TYPE_CHECKING:
-    from .core import Emulator
+    from .emulator import Emulator
     from .webhooks import Delivery
 
 #: Every control route starts with this prefix.

@@ -53,7 +53,7 @@ from ._base import _TWILIO_HOST, ApiError, DroppedConnection, EmuResponse
 from .control_api import CONTROL_PREFIX, ClockDriver, ClockMode, ControlApi
 
 if TYPE_CHECKING:
-    from .core import Emulator
+    from .emulator import Emulator
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
