@@ -20,17 +20,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 import re
-import threading
-import time
 import urllib.parse
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from ._base import ApiError, EmuResponse, bad_request, iso, not_found
-from .faults import Fault
+from .control_call import NUMBER, Call, probability
+from .control_clock import CLOCK_MODES, ClockDriver, ClockMode
+from .control_faults import FaultRoutes
 
 if TYPE_CHECKING:
     from .emulator import Emulator
@@ -41,185 +39,18 @@ CONTROL_PREFIX = "/_emulator/"
 #: The version prefix of the current routes.
 BASE = "/_emulator/v1"
 
-ClockMode = Literal["wall", "manual"]
-CLOCK_MODES: tuple[str, ...] = ("wall", "manual")
-
-
-class ClockDriver:
-    """Moves the emulator's virtual clock with the wall clock, or leaves it alone.
-
-    ``mode="wall"``: a daemon thread advances the clock every ``interval`` seconds by the wall
-    time elapsed times ``speed`` (``emu.advance``, so under the emulator's lock; webhooks go out
-    after it).  Advancing by hand (:meth:`Emulator.advance`) adds to that.  ``mode="manual"``:
-    the thread does nothing.  ``from_now=True`` first moves the clock forward to the current UTC
-    time (when it is behind), so dates look like today's.
-    """
-
-    def __init__(
-        self,
-        emu: Emulator,
-        mode: ClockMode = "manual",
-        *,
-        speed: float = 1.0,
-        interval: float = 0.05,
-        from_now: bool = False,
-    ) -> None:
-        _check_mode(mode)
-        _check_speed(speed)
-        self.emu = emu
-        self.mode: ClockMode = mode
-        self.speed = float(speed)
-        self.interval = interval
-        self.from_now = from_now
-        self._last = time.monotonic()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._guard = threading.Lock()
-
-    def start(self) -> None:
-        """Start the ticker thread (once)."""
-        if self._thread is not None:
-            return
-        if self.mode == "wall" and self.from_now:
-            self.catch_up_with_today()
-        self._last = time.monotonic()
-        self._stop.clear()
-        thread = threading.Thread(target=self._run, name="flexconv-emulator-clock", daemon=True)
-        self._thread = thread
-        thread.start()
-
-    def stop(self) -> None:
-        """Stop the ticker thread and wait for it."""
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=10)
-
-    def configure(self, mode: ClockMode | None = None, speed: float | None = None) -> None:
-        """Switch mode and/or speed; time elapsed so far counts at the old settings."""
-        if mode is not None:
-            _check_mode(mode)
-        if speed is not None:
-            _check_speed(speed)
-        with self._guard:
-            owed = self._elapsed()
-            if mode is not None:
-                self.mode = mode
-            if speed is not None:
-                self.speed = float(speed)
-        self._advance(owed)
-
-    def catch_up_with_today(self) -> None:
-        """Move the virtual clock forward to the current UTC time, if it is behind."""
-        behind = datetime.now(timezone.utc) - self.emu.now()
-        if behind.total_seconds() > 0:
-            self.emu.advance(behind.total_seconds())
-
-    def tick(self) -> None:
-        """Advance by the wall time elapsed since the last tick (in ``wall`` mode)."""
-        with self._guard:
-            owed = self._elapsed()
-        self._advance(owed)
-
-    def _elapsed(self) -> float:
-        """Virtual seconds owed since the last tick, at the current settings (under the guard)."""
-        now = time.monotonic()
-        elapsed, self._last = now - self._last, now
-        return elapsed * self.speed if self.mode == "wall" and elapsed > 0 else 0.0
-
-    def _advance(self, seconds: float) -> None:
-        # outside the guard: the emulator's lock is never taken while the guard is held
-        if seconds > 0:
-            self.emu.advance(seconds)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.tick()
-            except Exception:  # a failing timer must not stop time
-                logging.getLogger("flexconv.emulator").exception("a clock tick failed")
-
-    def state(self) -> dict[str, Any]:
-        """The clock as the control API reports it."""
-        return {
-            "now": iso(self.emu.now()),
-            "mode": self.mode,
-            "speed": self.speed,
-            "pending_timers": self.emu.clock.pending(),
-        }
-
-
-def _check_mode(mode: str) -> None:
-    if mode not in CLOCK_MODES:
-        raise bad_request(f"Invalid clock mode {mode!r}: expected one of {', '.join(CLOCK_MODES)}")
-
-
-def _check_speed(speed: float) -> None:
-    if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not speed > 0:
-        raise bad_request(f"Invalid clock speed {speed!r}: expected a number above 0")
-
-
-# --------------------------------------------------------------------------- the request
-
-
-class Call:
-    """One control request: the path parameters, the query and the JSON body."""
-
-    def __init__(self, params: dict[str, str], query: dict[str, str], body: Any) -> None:
-        self.params = params
-        self.query = query
-        self.body: dict[str, Any] = body if isinstance(body, dict) else {}
-        self._allowed: set[str] = set()
-
-    def fields(self, *names: str) -> None:
-        """Declare the body's keys; anything else is a 400 naming what is expected."""
-        unknown = sorted(set(self.body) - set(names))
-        if unknown:
-            expected = ", ".join(names) if names else "no fields"
-            raise bad_request(f"Unknown field(s) {', '.join(unknown)}: expected {expected}")
-
-    def get(self, name: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
-        """An optional body field of the given JSON type (``None`` passes as absent)."""
-        value = self.body.get(name)
-        if value is None:
-            return default
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        if isinstance(value, bool) and bool not in kinds:
-            raise bad_request(f"Invalid {name}: expected {_names(kinds)}, got {value!r}")
-        if not isinstance(value, kinds):
-            raise bad_request(f"Invalid {name}: expected {_names(kinds)}, got {value!r}")
-        return value
-
-    def need(self, name: str, kind: type | tuple[type, ...]) -> Any:
-        """A required body field."""
-        if self.body.get(name) is None:
-            raise bad_request(f"Missing required field {name}")
-        return self.get(name, kind)
-
-
-def _names(kinds: tuple[type, ...]) -> str:
-    if set(kinds) == {int, float}:
-        return "a number"
-    table = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
-    table.update({dict: "an object", list: "a list"})
-    return " or ".join(table.get(k, k.__name__) for k in kinds)
-
-
 Route = tuple[str, str, Callable[["ControlApi", Call], Any]]
-NUMBER = (int, float)
-
 
 # --------------------------------------------------------------------------- the routes
 
 
-class ControlApi:
+class ControlApi(FaultRoutes):
     """Answers the control routes for one emulator (see the module docs and :data:`ROUTES`)."""
 
     def __init__(self, emu: Emulator, clock: ClockDriver | None = None) -> None:
         self.emu = emu
         self.clock = clock if clock is not None else ClockDriver(emu)
-        self._fault_ids: dict[int, tuple[str, Fault]] = {}
-        self._next_fault = 0
+        FaultRoutes.__init__(self)
         self._compiled = [
             (method, re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "$"), fn)
             for method, path, fn in ROUTES
@@ -365,165 +196,6 @@ class ControlApi:
         conv = self.emu.simulate.conversation_of(call.params["worker"], call.query.get("task_sid"))
         return _as_dict(conv.to_json(self.emu.account_sid))
 
-    # ------------------------------------------------------------------ faults
-    def _fault_id(self, fault: Fault) -> str:
-        known = self._fault_ids.get(id(fault))
-        if known is not None and known[1] is fault:
-            return known[0]
-        self._next_fault += 1
-        fid = f"FT{self._next_fault:032x}"
-        self._fault_ids[id(fault)] = (fid, fault)
-        return fid
-
-    def _fault_json(self, fault: Fault) -> dict[str, Any]:
-        return {
-            "id": self._fault_id(fault),
-            "kind": fault.kind,
-            "method": fault.method,
-            "product": fault.product,
-            "path": fault.path,
-            "times": fault.times,
-            "probability": fault.probability,
-            "status": fault.status or None,
-            "retry_after": fault.retry_after,
-            "seconds": fault.seconds,
-            "before_send": fault.before_send,
-            "fired": fault.fired,
-        }
-
-    def list_faults(self, call: Call) -> dict[str, Any]:
-        """The active faults, each with an ``id`` and its ``fired`` count."""
-        call.fields()
-        return {"faults": [self._fault_json(f) for f in list(self.emu.faults.active)]}
-
-    def _matching(self, call: Call) -> dict[str, Any]:
-        times = call.get("times", int)
-        if times is not None and times < 1:
-            raise bad_request(f"Invalid times {times!r}: expected 1 or more")
-        return {
-            "method": call.get("method", str),
-            "product": call.get("product", str),
-            "path": call.get("path", str),
-            "times": times,
-            "probability": _probability(call.get("probability", NUMBER)),
-        }
-
-    def add_fault(self, call: Call) -> dict[str, Any]:
-        """Add a fault of any ``kind`` (``emu.faults.add``)."""
-        call.fields(*_MATCH, "kind", "status", "retry_after", "seconds", "before_send")
-        kind = call.need("kind", str)
-        if kind not in ("status", "latency", "drop"):
-            raise bad_request(f"Invalid kind {kind!r}: expected status, latency or drop")
-        status = call.get("status", int, 0)
-        if kind == "status" and not 400 <= status <= 599:
-            raise bad_request(f"Invalid status {status!r}: expected an HTTP error status")
-        fault = Fault(
-            kind,
-            status=status,
-            retry_after=call.get("retry_after", NUMBER),
-            seconds=float(call.get("seconds", NUMBER, 0.0)),
-            before_send=call.get("before_send", bool, True),
-            **self._matching(call),
-        )
-        return self._fault_json(self._added(lambda: self.emu.faults.add(fault)))
-
-    def _added(self, make: Callable[[], Fault]) -> Fault:
-        try:
-            return make()
-        except ValueError as exc:
-            raise bad_request(str(exc)) from None
-
-    def rate_limit(self, call: Call) -> dict[str, Any]:
-        """Add a 429 fault with ``Retry-After``."""
-        call.fields(*_MATCH, "retry_after")
-        retry_after = call.get("retry_after", NUMBER, 1)
-        faults = self.emu.faults
-        fault = self._added(
-            lambda: faults.rate_limit(retry_after=retry_after, **self._matching(call))
-        )
-        return self._fault_json(fault)
-
-    def server_error(self, call: Call) -> dict[str, Any]:
-        """Add a 5xx fault."""
-        call.fields(*_MATCH, "status", "retry_after")
-        status = call.get("status", int, 503)
-        if not 500 <= status <= 599:
-            raise bad_request(f"Invalid status {status!r}: expected a 5xx status")
-        retry_after = call.get("retry_after", NUMBER)
-        faults = self.emu.faults
-        fault = self._added(
-            lambda: faults.server_error(status, retry_after=retry_after, **self._matching(call))
-        )
-        return self._fault_json(fault)
-
-    def precondition_failed(self, call: Call) -> dict[str, Any]:
-        """Add a 412 fault."""
-        call.fields(*_MATCH)
-        faults = self.emu.faults
-        return self._fault_json(
-            self._added(lambda: faults.precondition_failed(**self._matching(call)))
-        )
-
-    def latency(self, call: Call) -> dict[str, Any]:
-        """Add a latency fault of ``seconds``."""
-        call.fields(*_MATCH, "seconds")
-        seconds = float(call.need("seconds", NUMBER))
-        if seconds < 0:
-            raise bad_request(f"Invalid seconds {seconds!r}: expected 0 or more")
-        faults = self.emu.faults
-        return self._fault_json(
-            self._added(lambda: faults.latency(seconds, **self._matching(call)))
-        )
-
-    def drop(self, call: Call) -> dict[str, Any]:
-        """Add a dropped-connection fault (``before_send`` or after)."""
-        call.fields(*_MATCH, "before_send")
-        before = call.get("before_send", bool, True)
-        faults = self.emu.faults
-        return self._fault_json(
-            self._added(lambda: faults.drop(before_send=before, **self._matching(call)))
-        )
-
-    def remove_fault(self, call: Call) -> None:
-        """Remove the fault with the path's ``id``."""
-        call.fields()
-        wanted = call.params["fault"]
-        for fault in list(self.emu.faults.active):
-            if self._fault_id(fault) == wanted:
-                self.emu.faults.remove(fault)
-                return
-        raise not_found(f"fault {wanted}")
-
-    def clear_faults(self, call: Call) -> None:
-        """Remove every fault."""
-        call.fields()
-        self.emu.faults.clear()
-        self._fault_ids.clear()
-
-    def reseed_faults(self, call: Call) -> None:
-        """Restart the generator behind probabilistic faults with ``seed``."""
-        call.fields("seed")
-        self.emu.faults.reseed(call.need("seed", int))
-
-    def decide(self, call: Call) -> dict[str, Any]:
-        """Consult the faults as a request would (counts as a strike)."""
-        call.fields("method", "product", "path", "template")
-        decision = self.emu.faults.decide(
-            call.need("method", str),
-            call.need("product", str),
-            call.need("path", str),
-            call.get("template", str),
-        )
-        resp = decision.response
-        return {
-            "response": None
-            if resp is None
-            else {"status": resp.status, "headers": resp.headers, "body": resp.parsed()},
-            "delay": decision.delay,
-            "drop_before": decision.drop_before,
-            "drop_after": decision.drop_after,
-        }
-
     # ------------------------------------------------------------------ webhooks
     def webhook_settings(self, call: Call) -> dict[str, Any]:
         """The webhook delivery settings and the number of pending deliveries."""
@@ -546,7 +218,7 @@ class ControlApi:
             raise bad_request(f"Invalid timeout {timeout!r}: expected a number above 0")
         try:
             hooks.configure(
-                duplicate_probability=_probability(call.get("duplicate_probability", NUMBER)),
+                duplicate_probability=probability(call.get("duplicate_probability", NUMBER)),
                 out_of_order=call.get("out_of_order", bool),
                 paused=call.get("paused", bool),
                 seed=call.get("seed", int),
@@ -618,15 +290,6 @@ class ControlApi:
             raise bad_request(f"Invalid orchestration {value!r}: expected flex or custom")
         self.emu.flex.orchestration = value
         return {"orchestration": value}
-
-
-_MATCH = ("method", "product", "path", "times", "probability")
-
-
-def _probability(value: float | None) -> float | None:
-    if value is not None and not 0.0 <= value <= 1.0:
-        raise bad_request(f"Invalid probability {value!r}: expected a number from 0 to 1")
-    return value
 
 
 def _as_dict(value: Any) -> dict[str, Any]:
@@ -743,3 +406,15 @@ COVERAGE: dict[str, tuple[str, str]] = {
     "faults.reseed": ("POST", BASE + "/Faults/Reseed"),
     "faults.decide": ("POST", BASE + "/Faults/Decide"),
 }
+
+
+__all__ = [
+    "BASE",
+    "CLOCK_MODES",
+    "CONTROL_PREFIX",
+    "COVERAGE",
+    "ROUTES",
+    "ClockDriver",
+    "ClockMode",
+    "ControlApi",
+]

@@ -177,36 +177,45 @@ def _walk(url: str) -> None:
         assert str(address.auto_creation.type) == "studio"
         # 2. only alice is on shift
         control.simulate.set_activity("bob", "Offline")
-        alice = client.routing.resolve_worker(ws, "alice")
+        alice = client.routing.workers.resolve("alice", workspace_sid=ws)
         assert alice.available is True
         # 3. a customer texts the support line
         control.simulate.customer_message(SUPPORT_LINE, CUSTOMER, "Hi, where is my order #1234?")
-        found = client.conversations.open_for_address(CUSTOMER)
+        found = client.conversations.find_reusable(CUSTOMER)
         assert found is not None
         assert found.conversation_sid is not None
         conv_sid = found.conversation_sid
         # 4. Flex sets up the interaction and routes the task (on the server's own clock)
         tasks = eventually(
-            lambda: client.routing.list_tasks(ws, assignment_status=["reserved"]).to_list(),
+            lambda: client.routing.tasks.list(
+                assignment_status=["reserved"], workspace_sid=ws
+            ).to_list(),
             "the task reserved",
         )
         assert len(tasks) == 1
         task_sid = tasks[0].sid
         assert task_sid is not None
-        task = client.routing.fetch_task(ws, task_sid)
+        task = client.routing.tasks.fetch(task_sid, workspace_sid=ws)
         attrs: dict[str, Any] = task.attributes or {}
         assert attrs.get("conversationSid") == conv_sid
-        channels = client.interactions.list_channels(attrs["flexInteractionSid"]).to_list()
+        channels = client.interactions.channels.list(attrs["flexInteractionSid"]).to_list()
         assert [str(c.status) for c in channels] == ["active"]
         # 5. alice accepts in Flex (control API)
-        pending = client.routing.list_reservations(ws, task_sid, reservation_status="pending")
+        pending = client.routing.reservations.list(
+            task_sid, reservation_status="pending", workspace_sid=ws
+        )
         assert [r.worker_sid for r in pending.to_list()] == [alice.sid]
         control.simulate.accept("alice", task_sid)
-        assert str(client.routing.fetch_task(ws, task_sid).assignment_status) == "assigned"
+        assert (
+            str(client.routing.tasks.fetch(task_sid, workspace_sid=ws).assignment_status)
+            == "assigned"
+        )
         participants = client.conversations.participants.list(conv_sid).to_list()
         assert [p.identity for p in participants if p.identity] == ["alice"]
         # 6. messages both ways
-        client.conversations.messages.send(conv_sid, author="alice", body="Hi! It ships tomorrow.")
+        client.conversations.messages.create(
+            conv_sid, author="alice", body="Hi! It ships tomorrow."
+        )
         control.simulate.customer_message(SUPPORT_LINE, CUSTOMER, "Great, thanks!")
         bodies = [m.body for m in client.conversations.messages.list(conv_sid)]
         assert bodies == [
@@ -216,9 +225,15 @@ def _walk(url: str) -> None:
         ]
         # 7. alice wraps up and completes
         control.simulate.wrap_up("alice", task_sid)
-        assert str(client.routing.fetch_task(ws, task_sid).assignment_status) == "wrapping"
+        assert (
+            str(client.routing.tasks.fetch(task_sid, workspace_sid=ws).assignment_status)
+            == "wrapping"
+        )
         control.simulate.complete("alice", task_sid)
-        assert str(client.routing.fetch_task(ws, task_sid).assignment_status) == "completed"
+        assert (
+            str(client.routing.tasks.fetch(task_sid, workspace_sid=ws).assignment_status)
+            == "completed"
+        )
         # 8. the conversation is closed
         assert str(client.conversations.fetch(conv_sid).state) == "closed"
-        assert client.conversations.open_for_address(CUSTOMER) is None
+        assert client.conversations.find_reusable(CUSTOMER) is None
