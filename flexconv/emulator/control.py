@@ -13,8 +13,8 @@ over HTTP::
     control.faults.rate_limit(times=2)           # the next two API requests get 429
 
 Answers are the control API's JSON as plain values (dicts); an error answer raises
-:class:`ControlError` with Twilio's ``status``, ``code`` and ``message``.  It uses only the
-standard library (:mod:`urllib.request`): the emulator never depends on flexconv's client, and
+``ControlError`` with Twilio's ``status``, ``code`` and ``message``.  It uses only the
+standard library (``urllib.request``): the emulator never depends on flexconv's client, and
 any process can drive a served emulator with it.
 """
 
@@ -230,7 +230,7 @@ class RemoteFaults:
     """Injected faults (``control.faults``), as ``emu.faults`` in-process.
 
     The constructors take the same keyword arguments and return the fault as JSON, with an ``id``
-    for :meth:`remove`.
+    for ``remove``.
     """
 
     def __init__(self, control: EmulatorControl) -> None:

@@ -6,10 +6,10 @@ accept, write, wrap up or change activity, seed a scenario, reset, inject faults
 delivery and read the deliveries.  Every route takes HTTP Basic auth with the account's
 credentials (401 with Twilio's 20003 otherwise), takes and returns JSON (snake_case keys, as
 Twilio's JSON), and answers errors in Twilio's shape ``{"code", "message", "more_info",
-"status"}``.  :data:`ROUTES` lists them; ``docs/emulator-control.md`` shows them with curl, and
-:class:`flexconv.emulator.control.EmulatorControl` is a Python client.
+"status"}``.  ``ROUTES`` lists them; ``docs/emulator-control.md`` shows them with curl, and
+``flexconv.emulator.control.EmulatorControl`` is a Python client.
 
-:class:`ClockDriver` is the server's clock: in ``wall`` mode a background thread moves the
+``ClockDriver`` is the server's clock: in ``wall`` mode a background thread moves the
 virtual clock with the wall clock (``speed`` times as fast), under the emulator's lock, so that
 interaction set-up, routing, reservation timeouts, conversation timers and task deletion happen on
 their own; in ``manual`` mode time moves only through ``POST /_emulator/v1/Clock/Advance`` (or
@@ -45,7 +45,7 @@ Route = tuple[str, str, Callable[["ControlApi", Call], Any]]
 
 
 class ControlApi(FaultRoutes):
-    """Answers the control routes for one emulator (see the module docs and :data:`ROUTES`)."""
+    """Answers the control routes for one emulator (see the module docs and ``ROUTES``)."""
 
     def __init__(self, emu: Emulator, clock: ClockDriver | None = None) -> None:
         self.emu = emu

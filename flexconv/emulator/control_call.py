@@ -1,4 +1,4 @@
-"""One control API request (:class:`Call`): its path parameters, query and checked JSON body."""
+"""One control API request (``Call``): its path parameters, query and checked JSON body."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The served emulator's clock: wall-clock time or manual time (see :class:`ClockDriver`)."""
+"""The served emulator's clock: wall-clock time or manual time (see ``ClockDriver``)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class ClockDriver:
 
     ``mode="wall"``: a daemon thread advances the clock every ``interval`` seconds by the wall
     time elapsed times ``speed`` (``emu.advance``, so under the emulator's lock; webhooks go out
-    after it).  Advancing by hand (:meth:`Emulator.advance`) adds to that.  ``mode="manual"``:
+    after it).  Advancing by hand (``Emulator.advance``) adds to that.  ``mode="manual"``:
     the thread does nothing.  ``from_now=True`` first moves the clock forward to the current UTC
     time (when it is behind), so dates look like today's.
     """

@@ -17,7 +17,7 @@ MATCH = ("method", "product", "path", "times", "probability")
 
 
 class FaultRoutes:
-    """The fault routes, mixed into :class:`~flexconv.emulator.control_api.ControlApi`.
+    """The fault routes, mixed into ``flexconv.emulator.control_api.ControlApi``.
 
     Faults get a stable ``id`` (``FT…``) the first time the API shows them, for removal.
     """

@@ -194,7 +194,7 @@ class Emulator:
         """Answer a ``GET`` at once, or return ``None`` when answering might have to wait.
 
         For the loopback server's event loop, which must never block: ``None`` for other
-        methods, when another thread holds the state lock, or when :attr:`auto_tick` would run a
+        methods, when another thread holds the state lock, or when ``auto_tick`` would run a
         due timer (timers route tasks and raise webhooks).  Webhooks the request raises stay
         queued (``emu.webhooks.pending()``); send them with ``emu.webhooks.flush()`` off the loop.
         """

@@ -14,7 +14,7 @@ through ``emu`` and through HTTP is the same account.  How a request travels:
   account's HTTP Basic credentials gets 401 (Twilio's 20003) and its body is never buffered.  A
   body larger than ``max_body`` gets 413 in Twilio's error shape, also without being buffered.
 - A ``GET`` is answered on the event loop when the emulator's lock is free and nothing is due on
-  the clock (:meth:`Emulator.handle_if_idle`); anything else runs in a worker thread, so webhooks
+  the clock (``Emulator.handle_if_idle``); anything else runs in a worker thread, so webhooks
   the emulator sends may call back into the server (a receiver calling the API while handling a
   delivery does not deadlock).
 - Every response carries a ``Twilio-Request-Id`` (``RQ`` + 32 hex digits).  A request that reached
@@ -24,13 +24,13 @@ through ``emu`` and through HTTP is the same account.  How a request travels:
   error shape (400, or 500 with 20500), never a plain-text page.
 - A latency fault's ``delay`` is slept with ``asyncio.sleep``; a dropped connection fault closes
   the connection without an answer.
-- Paths under ``/_emulator/v1/`` are the control API (:mod:`flexconv.emulator.control_api`):
+- Paths under ``/_emulator/v1/`` are the control API (``flexconv.emulator.control_api``):
   the clock, simulated customers and agents, seeding, faults and webhook delivery over HTTP.
 
-The virtual clock is driven by a :class:`~flexconv.emulator.control_api.ClockDriver`:
+The virtual clock is driven by a ``flexconv.emulator.control_api.ClockDriver``:
 ``clock="wall"`` makes it follow the wall clock (``speed`` times as fast) so that Flex's
 asynchronous set-up, routing, timeouts and timers happen on their own; ``"manual"`` (the default
-of :class:`ServerThread`) leaves it to ``emu.advance`` and the control API.
+of ``ServerThread``) leaves it to ``emu.advance`` and the control API.
 
 uvicorn comes with the ``emulator`` extra (``pip install 'flexconv[emulator]'``, which also brings
 httptools and uvloop: the server uses them when they are installed).
@@ -88,9 +88,9 @@ def _too_large(limit: int) -> EmuResponse:
 class EmulatorApp:
     """The ASGI application serving one emulator (see the module docs).
 
-    ``max_body`` caps request bodies (bytes).  ``clock`` is the :class:`ClockDriver` the control
+    ``max_body`` caps request bodies (bytes).  ``clock`` is the ``ClockDriver`` the control
     API reports and configures (a manual one by default).  ``workers`` bounds the threads that run
-    requests which cannot be answered on the event loop.  :meth:`close` stops the clock driver
+    requests which cannot be answered on the event loop.  ``close`` stops the clock driver
     and the worker threads.
     """
 
@@ -393,7 +393,7 @@ def serve(
 
     ``clock="wall"`` (the default here) starts the virtual clock at the current time and moves it
     with the wall clock, ``speed`` times as fast; ``"manual"`` leaves it to the control API
-    (``POST /_emulator/v1/Clock/Advance``).  ``auto_tick`` sets :attr:`Emulator.auto_tick` (run
+    (``POST /_emulator/v1/Clock/Advance``).  ``auto_tick`` sets ``Emulator.auto_tick`` (run
     what is due before each request).
     """
     uvicorn = _uvicorn()
@@ -411,9 +411,9 @@ def serve(
 class ServerThread:
     """The loopback server on 127.0.0.1 in a background thread; a context manager.
 
-    ``port=0`` lets the OS choose a free port; :attr:`url` tells which.  ``clock`` is ``"manual"``
+    ``port=0`` lets the OS choose a free port; ``url`` tells which.  ``clock`` is ``"manual"``
     by default (tests move time with ``emu.advance``); ``"wall"`` moves it with the wall clock,
-    ``speed`` times as fast.  :meth:`stop` (or leaving the ``with`` block) shuts uvicorn down and
+    ``speed`` times as fast.  ``stop`` (or leaving the ``with`` block) shuts uvicorn down and
     joins the thread.
     """
 
