@@ -5,7 +5,9 @@ from __future__ import annotations
 import inspect
 import json
 import threading
+import time
 from collections.abc import Iterator
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -245,3 +247,24 @@ def test_webhooks_call_back_into_the_server_without_deadlock(emu: Emulator) -> N
     finally:
         receiver.shutdown()
         receiver.server_close()
+
+
+def test_the_clock_can_follow_the_wall_clock(
+    emu: Emulator, served: tuple[ServerThread, EmulatorControl]
+) -> None:
+    _, control = served
+    start = emu.now()
+    inbound = control.simulate.customer_message(LINE, CUSTOMER, "Anyone?")
+    state = control.clock.configure(mode="wall", speed=3600)
+    assert (state["mode"], state["speed"]) == ("wall", 3600)
+    deadline = time.monotonic() + 30
+    while emu.now() - start < timedelta(hours=2):  # an hour per second: wait for two
+        assert time.monotonic() < deadline, "the clock did not move"
+        time.sleep(0.05)
+    control.clock.configure(mode="manual")
+    # Flex set the interaction up and routed it with nobody calling advance
+    assert emu.inspect()["taskrouter"]["tasks"][0]["attributes"]
+    assert emu.conversations.get(inbound["conversation_sid"]).state in ("active", "inactive")
+    frozen = control.clock.now()
+    assert control.clock.state()["mode"] == "manual"
+    assert control.clock.advance(60)["now"] > frozen.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -170,3 +170,27 @@ def test_deeply_nested_json_gets_twilios_error_shape(emu: Emulator, server: Serv
         assert resp.json()["code"] == 20001
     # the server still answers afterwards
     assert httpx.get(f"{server.url}/flex-api/v1/Configuration", auth=auth(emu)).status_code == 200
+
+
+def test_reads_are_answered_on_the_event_loop_and_writes_in_worker_threads(
+    emu: Emulator, server: ServerThread, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The loop answers a GET itself when the emulator is idle (no thread hop); anything that may
+    # send webhooks runs in a worker thread, so a receiver can call back into the server.
+    import threading
+
+    seen: list[tuple[str, str]] = []
+    original = type(emu).handle
+
+    def spy(self: Emulator, method: str, *args: object, **kwargs: object) -> object:
+        seen.append((method, threading.current_thread().name))
+        return original(self, method, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(emu), "handle", spy)
+    with httpx.Client(auth=auth(emu), timeout=10) as client:
+        assert client.get(f"{server.url}/flex-api/v1/Configuration").status_code == 200
+        assert client.post(f"{server.url}/conversations/v1/Conversations").status_code == 201
+    (get_thread,) = [name for method, name in seen if method == "GET"]
+    (post_thread,) = [name for method, name in seen if method == "POST"]
+    assert get_thread == "flexconv-emulator"  # the server's own thread: its event loop
+    assert post_thread.startswith("flexconv-emulator_")  # a worker of the pool
