@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -181,11 +182,28 @@ async def measure_concurrent(client: Any, count: int, concurrency: int = CONCURR
     return (time.perf_counter() - start) / count
 
 
-async def concurrent_rounds(url: str, emu: Any, rounds: int, count: int) -> dict[str, list[float]]:
-    """Interleaved rounds of :func:`measure_concurrent`, in-process and over loopback."""
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) a process has used, from ``/proc`` (``None`` elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def concurrent_rounds(
+    url: str, emu: Any, rounds: int, count: int, server_pid: int
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Interleaved rounds of `measure_concurrent`, in-process and over loopback.
+
+    Returns the seconds per fetch and the CPU seconds per fetch (``client`` for this process
+    in each mode, ``server`` for the loopback server's process).
+    """
     from flexconv import AsyncFlexConv
 
     out: dict[str, list[float]] = {"in-process": [], "loopback": []}
+    cpu: dict[str, list[float]] = {"in-process": [], "loopback": [], "server": []}
     async with (
         AsyncFlexConv.emulated(emu) as inproc,
         AsyncFlexConv(ACCOUNT_SID, AUTH_TOKEN, base_url=url, env={}) as http,
@@ -196,8 +214,14 @@ async def concurrent_rounds(url: str, emu: Any, rounds: int, count: int) -> dict
         for r in range(rounds):
             order = list(clients) if r % 2 == 0 else list(reversed(clients))
             for mode in order:
+                server_before = process_cpu(server_pid)
+                client_before = time.process_time()
                 out[mode].append(await measure_concurrent(clients[mode], count))
-    return out
+                cpu[mode].append((time.process_time() - client_before) / count)
+                server_after = process_cpu(server_pid)
+                if mode == "loopback" and server_before is not None and server_after is not None:
+                    cpu["server"].append((server_after - server_before) / count)
+    return out, cpu
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -233,7 +257,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"round {r + 1}/{rounds}", file=sys.stderr)
         import asyncio
 
-        fetch16 = asyncio.run(concurrent_rounds(server.url, local_emu, rounds, concurrent_fetches))
+        assert server.proc is not None
+        fetch16, cpu16 = asyncio.run(
+            concurrent_rounds(server.url, local_emu, rounds, concurrent_fetches, server.proc.pid)
+        )
 
     results: dict[str, Any] = {}
     for name, data, unit in (
@@ -248,8 +275,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "median_ms": {m: t * 1000 for m, t in med.items()},
             "loopback_over_in_process": med["loopback"] / med["in-process"],
         }
+    us = {k: statistics.median(v) * 1e6 for k, v in cpu16.items() if v}
     if args.json:
-        print(json.dumps(results, indent=2))
+        print(json.dumps({**results, "cpu_us_per_fetch_c16": us}, indent=2))
         return 0
     print(f"Emulator throughput: {rounds} interleaved rounds, medians")
     print(
@@ -264,6 +292,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{res['median_ms'][mode]:>9.3f} {ratio:>8.2f} {1 / ratio:>7.2f}"
             )
     print("  (workflow: conversation, customer binding, interaction, task lookup, acceptance)")
+    server_cpu = f" + server {us['server']:.0f}" if "server" in us else ""
+    print(
+        f"CPU per fetch at c={CONCURRENCY} (us, medians): in-process {us['in-process']:.0f}"
+        f" (client and emulator); loopback: client {us['loopback']:.0f}{server_cpu}"
+    )
     share = 1 / results[f"fetch c={CONCURRENCY}"]["loopback_over_in_process"]
     print(f"loopback/in-process throughput, fetch at c={CONCURRENCY}: {share:.2f} (goal >= 0.30)")
     return 0
