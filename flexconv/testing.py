@@ -3,9 +3,9 @@
 Installing flexconv registers them with pytest (a ``pytest11`` entry point): request them in any
 test, with no ``conftest.py`` line.  ``-p no:flexconv.testing`` turns them off.
 
-- ``flex_emulator``: a fresh :class:`flexconv.emulator.Emulator` per test.
-- ``flex_client``: a :class:`flexconv.FlexConv` wired to it in-process.
-- ``async_flex_client``: an :class:`flexconv.AsyncFlexConv` wired to it in-process.
+- ``flex_emulator``: a fresh `flexconv.emulator.Emulator` per test.
+- ``flex_client``: a [`flexconv.FlexConv`][flexconv.FlexConv] wired to it in-process.
+- ``async_flex_client``: an [`flexconv.AsyncFlexConv`][flexconv.AsyncFlexConv] wired to it in-process.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 workers, tasks and reservations.  Task channels live in ``ops/task_channels.py``.
 
 Updates of tasks, workers and reservations accept an ``If-Match`` header carrying the resource's
-``ETag``; a mismatch answers 412 (:class:`~flexconv.ConflictError`).
+``ETag``; a mismatch answers 412 ([`ConflictError`][flexconv.ConflictError]).
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ LIST_TASKS = Operation(
     product="taskrouter",
     path=_WS + "/Tasks",
     params={
-        "assignment_status": Param("AssignmentStatus"),
+        "assignment_status": Param("AssignmentStatus", multi=True),
         "evaluate_task_attributes": Param("EvaluateTaskAttributes"),
         "workflow_sid": Param("WorkflowSid"),
         "workflow_name": Param("WorkflowName"),
