@@ -357,7 +357,11 @@ def _nodelay_protocol() -> Any:
 
 
 def _loop_setting() -> str:
-    """uvicorn's event loop: uvloop when installed, else asyncio."""
+    """uvicorn's event loop: uvloop when installed, else asyncio.
+
+    uvicorn 0.36 and later build the loop from a factory (no process-wide loop policy), so a
+    `ServerThread` leaves the rest of the process on its own event loop.
+    """
     try:
         import uvloop  # noqa: F401
     except ImportError:
