@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from flexconv._concurrency import async_sleep
+from flexconv._core.checks import check_seconds
 from flexconv._core.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -51,27 +52,33 @@ class Timeout:
     """Timeouts in seconds.  Every phase is bounded: ``None`` is refused."""
 
     connect: float = 5.0
+    """Seconds to establish a connection."""
     read: float = 30.0
+    """Seconds to wait for response data."""
     write: float = 30.0
+    """Seconds to send the request."""
     pool: float = 10.0
+    """Seconds to wait for a free connection from the pool."""
 
     def __post_init__(self) -> None:
         for name in ("connect", "read", "write", "pool"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            if value is None:
                 raise ValidationError(
-                    f"Timeout.{name} must be a positive number of seconds, got {value!r}; "
+                    f"Timeout.{name} must be a positive number of seconds, got None; "
                     "unbounded timeouts are not allowed"
                 )
+            check_seconds(value, f"Timeout.{name}", allow_zero=False)
 
     @classmethod
     def of(cls, value: Timeout | float | None) -> Timeout:
-        """A :class:`Timeout` from a number (every phase) or a Timeout; ``None`` means the default."""
+        """A [`Timeout`][flexconv._transport.Timeout] from a number (every phase) or a Timeout; ``None`` means the default."""
         if value is None:
             return cls()
         if isinstance(value, Timeout):
             return value
         if isinstance(value, (int, float)) and not isinstance(value, bool):
+            check_seconds(value, "timeout", allow_zero=False)
             return cls(connect=min(float(value), 5.0), read=value, write=value, pool=value)
         raise ValidationError(f"timeout must be a number of seconds or a Timeout, got {value!r}")
 
@@ -110,7 +117,7 @@ def _lower(headers: Any) -> dict[str, str]:
 
 
 async def _closer(close: Callable[[], Awaitable[None]]) -> AsyncIterator[None]:
-    """Suspended in its loop until that loop shuts its async generators down (``asyncio.run``
+    """Suspended in its loop until that loop shuts its async generators down (`asyncio.run`
     does, before closing the loop), then closes the pool it guards, inside that loop."""
     try:
         yield
@@ -122,7 +129,7 @@ class _LoopPool:
     """Which event loop an owned connection pool belongs to, and its shutdown guard.
 
     Connections belong to the loop that opened them.  When a client is used from a new loop
-    (a second ``asyncio.run``), the pool of the old one was closed when that loop shut down, and
+    (a second `asyncio.run`), the pool of the old one was closed when that loop shut down, and
     a fresh pool is opened for the new loop.  A pool whose loop is still alive elsewhere cannot
     be closed from here: using it from a second loop is refused with a clear error.
     """
@@ -134,7 +141,7 @@ class _LoopPool:
         self.guard: AsyncIterator[None] | None = None
 
     def moved(self, loop: asyncio.AbstractEventLoop, pool_closed: bool) -> bool:
-        """Whether ``loop`` needs a pool of its own (first use, or a new loop)."""
+        """Whether `loop` needs a pool of its own (first use, or a new loop)."""
         old = self.loop
         if old is loop:
             return False
@@ -148,7 +155,7 @@ class _LoopPool:
     async def bind(
         self, loop: asyncio.AbstractEventLoop, close: Callable[[], Awaitable[None]]
     ) -> None:
-        """Record ``loop`` and arm the guard that closes the pool when ``loop`` shuts down."""
+        """Record `loop` and arm the guard that closes the pool when `loop` shuts down."""
         self.loop = loop
         self.guard = _closer(close)
         await self.guard.__anext__()
@@ -164,7 +171,7 @@ class _LoopPool:
 
 @functools.lru_cache(maxsize=32)
 def _httpx_timeout(timeout: Timeout) -> httpx.Timeout:
-    """httpx's form of a :class:`Timeout` (cached: clients reuse a handful of them)."""
+    """httpx's form of a [`Timeout`][flexconv._transport.Timeout] (cached: clients reuse a handful of them)."""
     import httpx
 
     return httpx.Timeout(
@@ -174,7 +181,7 @@ def _httpx_timeout(timeout: Timeout) -> httpx.Timeout:
 
 @functools.lru_cache(maxsize=32)
 def _aiohttp_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
-    """aiohttp's form of a :class:`Timeout` (cached, like :func:`_httpx_timeout`)."""
+    """aiohttp's form of a [`Timeout`][flexconv._transport.Timeout] (cached, like `_httpx_timeout()`)."""
     import aiohttp
 
     return aiohttp.ClientTimeout(
@@ -254,9 +261,9 @@ class HttpxTransport:
 
 
 class AsyncHttpxTransport:
-    """Async transport over an ``httpx.AsyncClient`` (ours, or one the user passes and closes).
+    """Async transport over an `httpx.AsyncClient` (ours, or one the user passes and closes).
 
-    An ``AsyncClient`` of our own follows the event loop: used from a new loop, it is replaced
+    An `AsyncClient` of our own follows the event loop: used from a new loop, it is replaced
     by a fresh one (the old one was closed as its loop shut down).
     """
 
@@ -330,9 +337,9 @@ class AiohttpTransport:
     """Async transport over aiohttp: the default async backend.
 
     The session is created on first use inside the running event loop (aiohttp requires it) and
-    closed by :meth:`aclose`, or when that loop shuts down (``asyncio.run`` ending): used again
-    from a new loop, the client opens a fresh session there.  A session the user passes is left
-    for the user to close.
+    closed by `aclose()`, or when that loop shuts down (`asyncio.run` ending): used again from a
+    new loop, the client opens a fresh session there.  A session the user passes is left for the
+    user to close.
     """
 
     def __init__(self, session: aiohttp.ClientSession | None = None) -> None:

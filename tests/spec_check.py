@@ -2,8 +2,9 @@
 
 Every test that talks to the emulator or inspects what the client sends uses this module to make
 sure both sides stay inside what Twilio documents.  The specs are read from
-``$FLEXCONV_TWILIO_OAI`` or, when that is unset, from ``<repo root>/../shared/twilio-oai``; they
-are loaded on first use and cached for the session (never copied into the project).
+``$FLEXCONV_TWILIO_OAI`` or, when that is unset, from ``tests/data/twilio-oai`` (Twilio's files,
+gzip-compressed, with their licence and source commit); they are loaded on first use and cached for
+the session. A folder may hold each spec as ``NAME.json`` or ``NAME.json.gz``.
 
 Public API (all values are plain Python values, so any transport can feed it)::
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import email.utils
 import functools
+import gzip
 import json
 import math
 import os
@@ -105,12 +107,11 @@ class UnknownOperation(LookupError):
 
 
 def spec_dir() -> Path:
-    """The folder holding Twilio's spec files (``$FLEXCONV_TWILIO_OAI`` or the shared checkout)."""
+    """The folder holding Twilio's spec files (``$FLEXCONV_TWILIO_OAI`` or the in-repo copy)."""
     env = os.environ.get(SPEC_DIR_ENV)
     if env:
         return Path(env).expanduser()
-    repo_root = Path(__file__).resolve().parent.parent
-    return repo_root.parent / "shared" / "twilio-oai"
+    return Path(__file__).resolve().parent / "data" / "twilio-oai"
 
 
 _LOCK = threading.RLock()
@@ -136,10 +137,16 @@ def load_spec(product: str) -> dict[str, Any]:
                 f"(set ${SPEC_DIR_ENV} to the folder holding {SPEC_FILES[product]} and the others)"
             )
         file = folder / SPEC_FILES[product]
-        if not file.is_file():
-            raise SpecNotFoundError(f"spec file for {product!r} not found: {file}")
-        with file.open(encoding="utf-8") as fh:
-            doc: dict[str, Any] = json.load(fh)
+        packed = folder / f"{SPEC_FILES[product]}.gz"
+        if file.is_file():
+            raw = file.read_bytes()
+        elif packed.is_file():
+            raw = gzip.decompress(packed.read_bytes())
+        else:
+            raise SpecNotFoundError(
+                f"spec file for {product!r} not found: {file} (or {packed.name})"
+            )
+        doc: dict[str, Any] = json.loads(raw)
         _RAW_SPECS[key] = doc
         return doc
 

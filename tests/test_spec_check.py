@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import copy
+import gzip
 import json
+import re
 import time
 import urllib.parse
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.spec_check import (
     PRODUCTS,
+    SPEC_DIR_ENV,
+    SPEC_FILES,
     SpecNotFoundError,
     SpecRecorder,
     UnknownOperation,
@@ -19,8 +24,10 @@ from tests.spec_check import (
     assert_response,
     check_request,
     check_response,
+    load_spec,
     operation_for,
     resolve_url,
+    spec_dir,
     spec_operation_for_template,
     spec_operations,
 )
@@ -225,6 +232,35 @@ def test_spec_operation_for_template_ignores_param_names_and_json_suffix() -> No
     assert (
         spec_operation_for_template("conversations", "GET", "/v1/Conversations/{Sid}/Notes") is None
     )
+
+
+def test_specs_ship_inside_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh clone with nothing beside it has every spec, its licence and its source commit."""
+    monkeypatch.delenv(SPEC_DIR_ENV, raising=False)
+    folder = spec_dir()
+    repo = Path(__file__).resolve().parent.parent
+    assert folder.is_relative_to(repo)
+    source = (folder / "SOURCE.md").read_text()
+    assert re.search(r"commit `[0-9a-f]{40}`", source)
+    assert "MIT" in (folder / "LICENSE").read_text()
+    for product, name in SPEC_FILES.items():
+        assert (folder / f"{name}.gz").is_file(), name
+        assert name in source
+        assert load_spec(product)["openapi"].startswith("3.")
+
+
+def test_spec_folder_override_reads_plain_json(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    plain = tmp_path / "oai"
+    plain.mkdir()
+    packed = spec_dir() / f"{SPEC_FILES['studio']}.gz"
+    (plain / SPEC_FILES["studio"]).write_bytes(gzip.decompress(packed.read_bytes()))
+    monkeypatch.setenv(SPEC_DIR_ENV, str(plain))
+    assert spec_dir() == plain
+    assert "/v2/Flows" in load_spec("studio")["paths"]
+    with pytest.raises(SpecNotFoundError, match=r"twilio_flex_v1\.json"):
+        load_spec("flex-api")
 
 
 def test_missing_spec_folder_fails_clearly(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:

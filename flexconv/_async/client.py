@@ -14,6 +14,7 @@ from flexconv._core.config import ClientConfig, resolve_config
 from flexconv._core.errors import (
     APIConnectionError,
     APIStatusError,
+    ConfigurationError,
     FlexConvError,
     ValidationError,
 )
@@ -28,7 +29,14 @@ from flexconv._core.operation import (
 from flexconv._core.paging import check_page_size
 from flexconv._core.response import error_from_response, parse_json
 from flexconv._core.results import APIResponse, ResponseInfo
-from flexconv._core.retry import RetryPolicy, jitter_sample, retry_delay
+from flexconv._core.retry import (
+    RetryPolicy,
+    already_done,
+    jitter_sample,
+    may_have_been_processed,
+    retry_delay,
+)
+from flexconv._core.sids import check_sid
 from flexconv._logging import log_retry
 from flexconv._transport import AsyncTransport, Timeout, make_async_transport
 
@@ -38,7 +46,9 @@ if TYPE_CHECKING:
     from flexconv._async.configuration import AsyncConfiguration
     from flexconv._async.conversations import AsyncConversations
     from flexconv._async.interactions import AsyncInteractions
+    from flexconv._async.phone_numbers import AsyncPhoneNumbers
     from flexconv._async.routing import AsyncRouting
+    from flexconv._async.studio import AsyncStudio
     from flexconv._async.task_channels import AsyncTaskChannels
 
 __all__ = ["AsyncFlexConv"]
@@ -54,9 +64,14 @@ class AsyncFlexConv:
     Credentials come from the arguments or the ``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN``,
     ``TWILIO_API_KEY``, ``TWILIO_API_SECRET``, ``TWILIO_REGION`` and ``TWILIO_EDGE`` environment
     variables.  ``base_url`` sends every product to one origin under a ``/{product}`` prefix (the
-    emulator's loopback server, a proxy); ``http_client`` takes your own HTTP client and
-    ``transport`` an in-process transport such as the emulator.  Use it as a context manager, or
-    call ``aclose()``, to release connections.
+    emulator's loopback server, a proxy); it must be ``https``, or plain ``http`` to this machine
+    (127.0.0.1, ``::1``, ``localhost``) unless ``allow_insecure_http=True``.  ``http_client``
+    takes your own HTTP client and ``transport`` an in-process transport such as the emulator.
+    ``workspace_sid`` sets the
+    TaskRouter workspace every routing and task-channel call defaults to; without it that is the
+    Flex workspace named in the Flex Configuration, read on first need and cached.  Use it as a
+    context manager (``async with AsyncFlexConv() as client:``), or
+    call ``await client.aclose()``, to release connections.
     """
 
     def __init__(
@@ -69,12 +84,14 @@ class AsyncFlexConv:
         region: str | None = None,
         edge: str | None = None,
         base_url: str | None = None,
+        allow_insecure_http: bool = False,
         http_client: Any = None,
         transport: Any = None,
         timeout: Timeout | float | None = None,
         max_retries: int | None = None,
         retry: RetryPolicy | None = None,
         env: Mapping[str, str] | None = None,
+        workspace_sid: str | None = None,
     ) -> None:
         self._config: ClientConfig = resolve_config(
             account_sid=account_sid,
@@ -85,6 +102,7 @@ class AsyncFlexConv:
             edge=edge,
             base_url=base_url,
             env=os.environ if env is None else env,
+            allow_insecure_http=allow_insecure_http,
         )
         self._timeout = Timeout.of(timeout)
         self._retry = _policy(retry, max_retries)
@@ -92,15 +110,50 @@ class AsyncFlexConv:
             transport=transport, http_client=http_client
         )
         self._owns_transport = True
+        #: The default TaskRouter workspace once known (shared with ``with_options`` copies).
+        self._workspace_cache: list[str] = []
+        if workspace_sid is not None:
+            self._workspace_cache.append(check_sid(workspace_sid, "WS", "workspace_sid"))
+        self._emulator: Any = None
 
     @classmethod
-    def emulated(cls, emulator: Any = None, **options: Any) -> AsyncFlexConv:
-        """A client wired to an in-process emulator (a new one unless given): no account, no network."""
+    def emulated(
+        cls, emulator: Any = None, *, scenario: Any = "default", **options: Any
+    ) -> AsyncFlexConv:
+        """A client wired to an in-process emulator: no account, no network.
+
+        Without ``emulator``, a new one is made and seeded like the CLI's ``--emulator``: the
+        default small contact centre (a Flex workspace, workflow, queue, agents ``alice`` and
+        ``bob``, Flex addresses).  ``scenario=None`` (or ``"empty"``) gives an empty account, a
+        mapping seeds that scenario instead.  ``client.emulator`` hands the emulator back.
+        Other keyword arguments go to the client (``timeout=``, ``workspace_sid=`` ...).
+        """
         if emulator is None:
             from flexconv.emulator import Emulator
 
-            emulator = Emulator()
-        return cls(emulator.account_sid, emulator.auth_token, transport=emulator, env={}, **options)
+            if scenario is None or scenario == "empty":
+                emulator = Emulator()
+            elif scenario == "default":
+                emulator = Emulator.from_scenario()
+            elif isinstance(scenario, Mapping):
+                emulator = Emulator.from_scenario(scenario)
+            else:
+                raise ValidationError(
+                    'scenario must be "default", None (or "empty") or a scenario mapping, '
+                    f"got {scenario!r}"
+                )
+        elif scenario != "default":
+            raise ValidationError("Pass an emulator or a scenario, not both")
+        client = cls(
+            emulator.account_sid, emulator.auth_token, transport=emulator, env={}, **options
+        )
+        client._emulator = emulator
+        return client
+
+    @property
+    def emulator(self) -> Any:
+        """The in-process emulator this client talks to (from `emulated`), else ``None``."""
+        return self._emulator
 
     # ------------------------------------------------------------------ options and lifecycle
 
@@ -210,6 +263,20 @@ class AsyncFlexConv:
 
         return AsyncConversations(self)
 
+    @cached_property
+    def studio(self) -> AsyncStudio:
+        """Studio flows (Flex's Messaging Flow and your own)."""
+        from flexconv._async.studio import AsyncStudio
+
+        return AsyncStudio(self)
+
+    @cached_property
+    def phone_numbers(self) -> AsyncPhoneNumbers:
+        """The account's phone numbers (2010 API ``IncomingPhoneNumbers``)."""
+        from flexconv._async.phone_numbers import AsyncPhoneNumbers
+
+        return AsyncPhoneNumbers(self)
+
     # ------------------------------------------------------------------------- escape hatch
 
     async def request(
@@ -249,12 +316,20 @@ class AsyncFlexConv:
     # ------------------------------------------------------------------------- internals
 
     async def _send(self, spec: RequestSpec) -> RawResponse:
-        """Send with retries; raise the mapped error for a non-2xx answer."""
+        """Send with retries; raise the mapped error for a non-2xx answer.
+
+        A DELETE whose retry meets 404 after an attempt that may have reached Twilio counts as
+        deleted (answered as 204): the first attempt most likely removed the resource.
+        """
         attempt = 0
+        processed = False  # whether an earlier attempt may have taken effect at Twilio
         while True:
             try:
                 raw = await self._transport.send(spec, self._timeout)
             except APIConnectionError as exc:
+                processed = processed or may_have_been_processed(
+                    outcome=_outcome(exc), sent=exc.sent
+                )
                 delay = retry_delay(
                     self._retry,
                     attempt=attempt,
@@ -269,6 +344,9 @@ class AsyncFlexConv:
             else:
                 if 200 <= raw.status_code < 300:
                     return raw
+                if already_done(spec.method, raw.status_code, maybe_processed_before=processed):
+                    return RawResponse(204, raw.headers, b"")
+                processed = processed or may_have_been_processed(status=raw.status_code)
                 delay = retry_delay(
                     self._retry,
                     attempt=attempt,
@@ -312,7 +390,7 @@ class AsyncFlexConv:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> T:
-        """Build, send and parse one call; the result carries its :class:`ResponseInfo`."""
+        """Build, send and parse one call; the result carries its [`ResponseInfo`][flexconv._core.results.ResponseInfo]."""
         spec, raw = await self._exchange(op, path_params, values, json_body, headers)
         return _parse(parse, parse_json(raw, spec), ResponseInfo.of(raw, spec))
 
@@ -325,7 +403,7 @@ class AsyncFlexConv:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> APIResponse:
-        """Like :meth:`_call` but hands back the raw response (DELETE, or untyped bodies)."""
+        """Like `_call()` but hands back the raw response (DELETE, or untyped bodies)."""
         spec, raw = await self._exchange(op, path_params, values, json_body, headers)
         return APIResponse(ResponseInfo.of(raw, spec), raw.content)
 
@@ -338,21 +416,65 @@ class AsyncFlexConv:
         values: Mapping[str, Any] | None = None,
         limit: int | None = None,
         page_size: int | None = None,
+        pace: Callable[[], Any] | None = None,
+        resolve: Callable[[], Any] | None = None,
     ) -> AsyncPager[T]:
-        """A pager over a list operation; nothing is sent until it is iterated."""
+        """A pager over a list operation; nothing is sent until it is iterated.
+
+        Every argument is checked now.  ``resolve``, when given, is awaited before the first
+        page for path values known only then (the default workspace); ``pace`` before each page.
+        """
         if op.list_key is None:
             raise ValidationError(f"{op.name} is not a list operation")
         check_page_size(page_size, op.max_page_size, op.name)
         if page_size is None and limit is not None and op.max_page_size is not None:
             page_size = max(1, min(limit, op.max_page_size))
-        spec = build_request(
-            op,
-            self._config,
-            path_params=path_params,
-            values=_drop_none(values),
-            extra_query=[("PageSize", str(page_size))] if page_size else (),
+        config = self._config
+        clean = _drop_none(values)
+        extra = [("PageSize", str(page_size))] if page_size else []
+        spec = build_request(op, config, path_params=path_params, values=clean, extra_query=extra)
+        first: Any = spec
+        if resolve is not None:
+
+            async def first_spec() -> RequestSpec:
+                late = await resolve()
+                return build_request(
+                    op,
+                    config,
+                    path_params={**(path_params or {}), **late},
+                    values=clean,
+                    extra_query=extra,
+                )
+
+            first = first_spec
+        return AsyncPager(
+            self, first, op.list_key, _parser(parse), limit=limit, pace=pace, name=op.name
         )
-        return AsyncPager(self, spec, op.list_key, _parser(parse), limit=limit)
+
+    def _known_workspace(self, workspace_sid: str | None) -> str | None:
+        """``workspace_sid`` checked, else the default workspace if already known."""
+        if workspace_sid is not None:
+            return check_sid(workspace_sid, "WS", "workspace_sid")
+        return self._workspace_cache[0] if self._workspace_cache else None
+
+    async def _workspace_sid(self, workspace_sid: str | None) -> str:
+        """``workspace_sid`` checked, else the Flex workspace, read once from the Flex
+        Configuration and cached for this client (and its ``with_options`` copies)."""
+        known = self._known_workspace(workspace_sid)
+        if known is not None:
+            return known
+        config = await self.configuration.fetch()
+        found = config.taskrouter_workspace_sid
+        if not found:
+            raise ConfigurationError(
+                "No TaskRouter workspace: pass workspace_sid=, create the client with "
+                "workspace_sid=, or use an account whose Flex Configuration names a "
+                "taskrouter_workspace_sid"
+            )
+        checked = check_sid(found, "WS", "the Flex Configuration's taskrouter_workspace_sid")
+        # two first calls at once both read the configuration and store the same value
+        self._workspace_cache[:] = [checked]
+        return checked
 
     def _check_followable(self, url: str) -> None:
         """Only send credentials to Twilio or to the configured ``base_url``."""

@@ -7,13 +7,13 @@ UI render a custom channel's tasks as chat.  No I/O: everything here works on pl
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from flexconv._core.errors import ValidationError
+from flexconv._core.errors import FlexConvError, ValidationError
+from flexconv._core.results import FieldChange
 from flexconv._core.sids import check_sid, is_sid
 
 if TYPE_CHECKING:
@@ -28,12 +28,13 @@ __all__ = [
     "AutoCreationTarget",
     "DefaultTarget",
     "DesiredAddress",
+    "EnsureError",
     "FieldChange",
     "PlanItem",
     "StudioTarget",
     "WebhookTarget",
     "auto_creation_values",
-    "chat_task_attributes",
+    "check_messaging_address",
     "check_region",
     "desired_from_mapping",
     "flex_ui_snippet",
@@ -71,28 +72,33 @@ WEBHOOK_FILTERS: tuple[str, ...] = (
     "onDeliveryUpdated",
 )
 
-_E164 = r"\+[1-9]\d{1,14}"
+#: E.164: a country code and number of 7 to 15 digits in all (the shortest numbering plans have
+#: 7); North American (+1) numbers are exactly +1 and ten digits.
+_E164 = r"\+(?:1[2-9]\d{9}|[2-9]\d{6,14})"
 _FORMS: dict[str, tuple[re.Pattern[str], str]] = {
     "sms": (
-        re.compile(rf"^(?:{_E164}|\d{{3,8}})$"),
+        re.compile(rf"{_E164}|\d{{3,8}}"),
         "an E.164 phone number such as +15551234567 (or a 3-8 digit short code)",
     ),
-    "whatsapp": (re.compile(rf"^whatsapp:{_E164}$"), "whatsapp:+E164, e.g. whatsapp:+15551234567"),
-    "messenger": (re.compile(r"^messenger:\d{1,32}$"), "messenger:<page id> (digits)"),
-    "gbm": (re.compile(r"^gbm:[A-Za-z0-9_-]{1,128}$"), "gbm:<agent id>"),
+    "whatsapp": (re.compile(rf"whatsapp:{_E164}"), "whatsapp:+E164, e.g. whatsapp:+15551234567"),
+    "messenger": (re.compile(r"messenger:\d{1,32}"), "messenger:<page id> (digits)"),
+    "gbm": (re.compile(r"gbm:[A-Za-z0-9_-]{1,128}"), "gbm:<agent id>"),
     "email": (
-        re.compile(r"^[^@\s:]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$"),
+        re.compile(r"[^@\s:]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
         "an email address such as support@example.com",
     ),
-    "rcs": (re.compile(r"^rcs:[A-Za-z0-9_.-]{1,128}$"), "rcs:<sender id>"),
-    "apple": (re.compile(r"^apple:[A-Za-z0-9_.-]{1,128}$"), "apple:<business id>"),
-    "chat": (re.compile(r"^[^\s]{1,256}$"), "a non-empty name without spaces (max 256 characters)"),
+    "rcs": (re.compile(r"rcs:[A-Za-z0-9_.-]{1,128}"), "rcs:<sender id>"),
+    "apple": (re.compile(r"apple:[A-Za-z0-9_.-]{1,128}"), "apple:<business id>"),
+    "chat": (
+        re.compile(r"[^\s\x00-\x1f\x7f]{1,256}"),
+        "a non-empty name without spaces (max 256 characters)",
+    ),
 }
 
 #: The expected form of an address, per type (also shown in error messages).
 ADDRESS_FORMS: dict[str, str] = {kind: form for kind, (_, form) in _FORMS.items()}
 
-_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
+_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?")
 
 
 def _check_type(kind: object) -> str:
@@ -115,7 +121,7 @@ def infer_type(address: str) -> str:
             return prefix
     if "@" in address:
         return "email"
-    if re.match(rf"^(?:{_E164}|\d{{3,8}})$", address):
+    if re.fullmatch(r"\+\d+|\d{3,8}", address):
         return "sms"
     raise ValidationError(
         f"Cannot tell the address type of {address!r}; pass type= (one of {', '.join(ADDRESS_TYPES)})"
@@ -134,8 +140,33 @@ def validate_address(kind: str, address: object) -> str:
     """
     _check_type(kind)
     pattern, form = _FORMS[kind]
-    if not isinstance(address, str) or not pattern.match(address):
+    if not isinstance(address, str):
+        raise TypeError(f"A {kind} address must be a string, got {type(address).__name__}")
+    if not pattern.fullmatch(address):
         raise ValidationError(f"A {kind} address must be {form}; got {address!r}")
+    return address
+
+
+def check_messaging_address(address: object, name: str = "address") -> str:
+    """A participant's messaging address (``+1555…``, ``whatsapp:+1555…``, ``messenger:…``, an
+    email address …), checked against its type's form.
+
+    Raises:
+        TypeError: not a string.
+        ValidationError: no type can be told from it, or it breaks its type's form.
+    """
+    if not isinstance(address, str):
+        raise TypeError(f"{name} must be a string, got {type(address).__name__}")
+    try:
+        kind = infer_type(address)
+    except ValidationError:
+        raise ValidationError(
+            f"{name} {address!r} is not a messaging address (expected +E164, whatsapp:+E164, "
+            "messenger:<page id>, an email address …)"
+        ) from None
+    pattern, form = _FORMS[kind]
+    if not pattern.fullmatch(address):
+        raise ValidationError(f"{name}: a {kind} address must be {form}; got {address!r}")
     return address
 
 
@@ -186,7 +217,7 @@ class WebhookTarget:
     Attributes:
         url: An http(s) URL.
         method: ``"POST"`` (default) or ``"GET"``; sent as Twilio's lowercase ``post``/``get``.
-        filters: Events to receive, from :data:`WEBHOOK_FILTERS`; empty means Twilio's default.
+        filters: Events to receive, from `WEBHOOK_FILTERS`; empty means Twilio's default.
     """
 
     url: str
@@ -194,7 +225,7 @@ class WebhookTarget:
     filters: tuple[str, ...] = ("onMessageAdded",)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.url, str) or not _URL.match(self.url):
+        if not isinstance(self.url, str) or not _URL.fullmatch(self.url):
             raise ValidationError(
                 f"A webhook target needs an http(s) URL such as https://example.com/hook; got {self.url!r}"
             )
@@ -303,7 +334,10 @@ class DesiredAddress:
             not isinstance(self.friendly_name, str) or len(self.friendly_name) > 256
         ):
             raise ValidationError("friendly_name must be a string of at most 256 characters")
-        if self.address_country is not None and not re.match(r"^[A-Z]{2}$", self.address_country):
+        if self.address_country is not None and not (
+            isinstance(self.address_country, str)
+            and re.fullmatch(r"[A-Z]{2}", self.address_country)
+        ):
             raise ValidationError(
                 f"address_country must be an ISO 3166-1 alpha-2 code such as US, got {self.address_country!r}"
             )
@@ -379,14 +413,6 @@ def current_fields(address: Address) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    """One field ``ensure`` changes: its value now and the value it will have."""
-
-    old: Any
-    new: Any
-
-
 @dataclass
 class PlanItem:
     """What ``ensure`` does (or would do) with one address.
@@ -396,7 +422,7 @@ class PlanItem:
         address: The address.
         type: Its type.
         sid: The ``IG…`` SID (``None`` for a create not yet applied).
-        changes: For updates, field name → :class:`FieldChange`.
+        changes: For updates, field name → [`FieldChange`][flexconv._core.channels.FieldChange].
         desired: The desired state (``None`` for deletes).
         result: After applying: the address configuration as Twilio returned it.
     """
@@ -416,7 +442,7 @@ class PlanItem:
             head += f" ({self.sid})"
         lines = [head]
         for name, change in self.changes.items():
-            lines.append(f"    {name}: {change.old!r} -> {change.new!r}")
+            lines.append(f"    {name}: {change.before!r} -> {change.after!r}")
         return "\n".join(lines)
 
 
@@ -474,6 +500,36 @@ class AddressPlan:
         return "\n".join(lines)
 
 
+class EnsureError(FlexConvError):
+    """``ensure`` stopped on an error part-way through writing its plan.
+
+    Nothing is rolled back: the changes in ``applied`` were written.  Running ``ensure`` again
+    with the same desired state picks up where this one stopped.
+
+    Attributes:
+        plan: The whole plan (``plan.applied`` stays false).
+        applied: The changes written before the failure, each with its ``result``.
+        failed: The change whose request failed.
+        remaining: The changes not attempted (unchanged addresses are left out).
+        error: The error the failing change raised (also the ``__cause__``).
+    """
+
+    def __init__(self, plan: AddressPlan, failed: PlanItem, error: FlexConvError) -> None:
+        self.plan = plan
+        self.failed = failed
+        self.error = error
+        at = plan.items.index(failed)
+        self.applied = [i for i in plan.items[:at] if i.action != "unchanged"]
+        self.remaining = [i for i in plan.items[at + 1 :] if i.action != "unchanged"]
+        super().__init__(
+            f"ensure stopped at {failed.action} {failed.type} {failed.address} after applying "
+            f"{len(self.applied)} change(s), {len(self.remaining)} not attempted: {error}"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.plan, self.failed, self.error))
+
+
 def plan_addresses(
     desired: Sequence[DesiredAddress], current: Iterable[Address], *, prune: bool = False
 ) -> AddressPlan:
@@ -509,7 +565,7 @@ def plan_addresses(
             )
         now = current_fields(have)
         changes = {
-            name: FieldChange(now.get(name), value)
+            name: FieldChange(want.kind, tuple(name.split(".")), now.get(name), value)
             for name, value in want.fields().items()
             if now.get(name) != value
         }
@@ -613,71 +669,16 @@ def desired_from_mapping(raw: Any) -> list[DesiredAddress]:
 
 # ----------------------------------------------------------------------------- custom task channels
 
-_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 def check_unique_name(value: object, what: str = "unique_name") -> str:
     """A task channel unique name: 1-64 letters, digits, ``_``, ``.`` or ``-``."""
-    if not isinstance(value, str) or not _NAME.match(value):
+    if not isinstance(value, str) or not _NAME.fullmatch(value):
         raise ValidationError(
             f"{what} must be 1-64 letters, digits, '_', '.' or '-' (like 'chat' or 'custom1'), got {value!r}"
         )
     return value
-
-
-def chat_task_attributes(
-    *,
-    conversation_sid: str,
-    channel_type: str,
-    from_: str | None = None,
-    name: str | None = None,
-    direction: Literal["inbound", "outbound"] = "inbound",
-    extra: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The attributes a custom channel's task carries so the Flex UI treats it as chat.
-
-    Flex UI loads the conversation named by ``conversationSid`` and picks the chat task channel
-    definition whose predicate matches; the predicate registered with
-    ``Flex.DefaultTaskChannels.createChatTaskChannel`` keys on ``task.attributes.channelType``
-    or ``task.taskChannelUniqueName`` (see :func:`flex_ui_snippet`).
-
-    Args:
-        conversation_sid: The conversation (``CH…``) the agent joins.
-        channel_type: The ``channelType`` attribute (e.g. ``"custom"`` or your channel's name).
-        from_: The customer's address or name shown in the task list.
-        name: The customer's display name (defaults to ``from_``).
-        direction: ``"inbound"`` (default) or ``"outbound"``.
-        extra: More attributes (routing data); they may not replace the keys above.
-
-    Returns:
-        A JSON-ready dict to pass as the task's attributes.
-
-    Raises:
-        ValidationError: a bad SID, channel type or direction, or ``extra`` overriding a key.
-    """
-    check_sid(conversation_sid, "CH", "conversation_sid")
-    check_unique_name(channel_type, "channel_type")
-    if direction not in ("inbound", "outbound"):
-        raise ValidationError(f"direction must be inbound or outbound, got {direction!r}")
-    attrs: dict[str, Any] = {
-        "channelType": channel_type,
-        "conversationSid": conversation_sid,
-        "direction": direction,
-    }
-    if from_ is not None:
-        attrs["from"] = from_
-    if name is not None or from_ is not None:
-        attrs["name"] = name if name is not None else from_
-    if extra:
-        clash = sorted(set(extra) & set(attrs))
-        if clash:
-            raise ValidationError(f"extra may not replace {', '.join(clash)}")
-        attrs.update(extra)
-    try:
-        json.dumps(attrs)
-    except (TypeError, ValueError):
-        raise ValidationError("task attributes must be JSON-serialisable") from None
-    return attrs
 
 
 def flex_ui_snippet(task_channel_unique_name: str, *, channel_type: str | None = None) -> str:

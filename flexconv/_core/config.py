@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import base64
+import ipaddress
 import re
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flexconv._core.errors import ConfigurationError, ValidationError
 
-__all__ = ["PRODUCTS", "ClientConfig", "Secret", "resolve_config"]
+__all__ = [
+    "PRODUCTS",
+    "ClientConfig",
+    "Secret",
+    "check_base_url",
+    "is_loopback",
+    "resolve_config",
+]
 
 #: Product keys, the first label of each product's hostname.
 PRODUCTS = ("flex-api", "conversations", "taskrouter", "studio", "messaging", "api")
@@ -58,7 +67,7 @@ def _check_sid(value: str, prefix: str, what: str, source: str) -> None:
 
 @dataclass(frozen=True, repr=False)
 class ClientConfig:
-    """Resolved client settings.  The secret is a :class:`Secret` and never printed."""
+    """Resolved client settings.  The secret is a [`Secret`][flexconv._core.config.Secret] and never printed."""
 
     account_sid: str
     username: str
@@ -75,10 +84,10 @@ class ClientConfig:
 
     @property
     def auth_header(self) -> str:
-        """The HTTP Basic ``Authorization`` value (never in ``repr``).
+        """The HTTP Basic `Authorization` value (never in `repr`).
 
-        Computed once and cached inside a :class:`Secret`, not as a plain string attribute: the
-        header is the reversible base64 of ``user:secret``, so ``vars(config)`` must not show it.
+        Computed once and cached inside a `Secret`, not as a plain string attribute: the
+        header is the reversible base64 of `user:secret`, so `vars(config)` must not show it.
         """
         cached: Secret | None = self.__dict__.get("_auth_header")
         if cached is None:
@@ -126,6 +135,68 @@ _DEFAULT_EDGE = {
 }
 
 
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an IP literal, without brackets) is this machine."""
+    host = host.lower()
+    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(base_url: object, *, allow_insecure_http: bool = False) -> str:
+    """``base_url`` without a trailing slash, when it is safe to send credentials to.
+
+    Refused (a `ValidationError`, whose message never repeats what could be a secret):
+    anything but ``http(s)://host[:port][/path]``; user info (``user:password@``), which would
+    replace the client's credentials; a query or fragment, which would send every product to the
+    same path; and plain ``http`` to a host other than this machine (127.0.0.0/8, ``::1``,
+    ``localhost``), which would send the credentials in clear text, unless
+    ``allow_insecure_http`` says so explicitly.
+    """
+    if not isinstance(base_url, str):
+        raise TypeError(f"base_url must be a string, got {type(base_url).__name__}")
+    if re.search(r"[\x00-\x20\x7f]", base_url):
+        raise ValidationError("base_url must not contain spaces or control characters")
+    try:
+        parts = urllib.parse.urlsplit(base_url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        raise ValidationError(
+            "base_url is not a valid URL: expected http(s)://host[:port][/path]"
+        ) from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise ValidationError(
+            "base_url must be an http(s) URL such as https://proxy.example or http://127.0.0.1:8080"
+        )
+    if "@" in parts.netloc:
+        raise ValidationError(
+            "base_url must not carry user info (user:password@host): pass the credentials as "
+            "account_sid/auth_token or api_key/api_secret instead"
+        )
+    origin = f"{parts.scheme}://{host if ':' not in host else f'[{host}]'}"
+    if port is not None:
+        origin += f":{port}"
+    if "?" in base_url or "#" in base_url:
+        raise ValidationError(
+            f"base_url must not have a query or fragment (the URL of {origin}): each product's "
+            "path is appended to it"
+        )
+    if parts.scheme == "http" and not is_loopback(host) and not allow_insecure_http:
+        raise ValidationError(
+            f"base_url {origin} uses plain http to a host that is not this machine: the "
+            "credentials would cross the network in clear text. Use https, a loopback address "
+            "(127.0.0.1, ::1, localhost), or pass allow_insecure_http=True to accept the risk"
+        )
+    return base_url.rstrip("/")
+
+
 def resolve_config(
     *,
     account_sid: str | None,
@@ -136,10 +207,14 @@ def resolve_config(
     edge: str | None,
     base_url: str | None,
     env: Mapping[str, str],
+    allow_insecure_http: bool = False,
 ) -> ClientConfig:
     """Resolve settings from arguments first, then ``TWILIO_*`` variables in ``env``.
 
-    Raises :class:`ConfigurationError` naming what is missing and where it was looked for.
+    ``FLEXCONV_BASE_URL`` in ``env`` plays the part of ``base_url`` (point an unchanged app at
+    `flexconv emulator serve`).
+
+    Raises [`ConfigurationError`][flexconv._core.errors.ConfigurationError] naming what is missing and where it was looked for.
     """
 
     def pick(arg: str | None, name: str) -> tuple[str | None, str]:
@@ -154,6 +229,7 @@ def resolve_config(
     secret, _ = pick(api_secret, "TWILIO_API_SECRET")
     region, _ = pick(region, "TWILIO_REGION")
     edge, _ = pick(edge, "TWILIO_EDGE")
+    base_url, _ = pick(base_url, "FLEXCONV_BASE_URL")
     if not sid:
         raise ConfigurationError(
             "No account SID: pass account_sid= or set TWILIO_ACCOUNT_SID "
@@ -184,9 +260,7 @@ def resolve_config(
                 f"Malformed {what} {value!r}: expected a hostname label like 'ie1'"
             )
     if base_url is not None:
-        if not re.match(r"^https?://[^/]+", base_url):
-            raise ConfigurationError(f"base_url must be an http(s) URL, got {base_url!r}")
-        base_url = base_url.rstrip("/")
+        base_url = check_base_url(base_url, allow_insecure_http=allow_insecure_http)
     return ClientConfig(
         account_sid=sid,
         username=username,

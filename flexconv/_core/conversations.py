@@ -36,14 +36,14 @@ def _seconds(iso: str) -> int:
 def duration(value: timedelta | str | None, name: str, minimum: timedelta) -> str | None:
     """An ISO 8601 duration for ``Timers.*``, at least ``minimum``.
 
-    Takes a :class:`~datetime.timedelta` or an ISO 8601 string such as ``"PT5M"``.
+    Takes a `timedelta` or an ISO 8601 string such as ``"PT5M"``.
     """
     if value is None:
         return None
     if isinstance(value, timedelta):
         seconds = int(value.total_seconds())
         text = f"PT{seconds // 60}M" if seconds % 60 == 0 else f"PT{seconds}S"
-    elif isinstance(value, str) and _ISO_DURATION.match(value) and value not in ("P", "PT"):
+    elif isinstance(value, str) and _ISO_DURATION.fullmatch(value) and value not in ("P", "PT"):
         seconds, text = _seconds(value), value
     else:
         raise ValidationError(
@@ -55,7 +55,7 @@ def duration(value: timedelta | str | None, name: str, minimum: timedelta) -> st
 
 
 def state_value(state: str | None) -> str | None:
-    """A known conversation state, or a :class:`ValidationError` listing them."""
+    """A known conversation state, or a [`ValidationError`][flexconv._core.errors.ValidationError] listing them."""
     if state is None:
         return None
     value = str(getattr(state, "value", state))

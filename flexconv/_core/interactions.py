@@ -1,7 +1,7 @@
 """Pure building blocks for the Interactions API: typed ``Channel`` and ``Routing`` values,
 the channel close rules, wait outcomes and the open-conversation check.
 
-Nothing here sends anything; :mod:`flexconv._async.interactions` calls these with plain values.
+Nothing here sends anything; `flexconv._async.interactions` calls these with plain values.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from typing import Any, Literal
 
 import attrs
 
+from flexconv._core.checks import check_seconds
 from flexconv._core.errors import FlexConvError, ValidationError
+from flexconv._core.routing import check_task_timeout
 from flexconv._core.sids import check_sid, is_sid
 
 __all__ = [
@@ -19,11 +21,12 @@ __all__ = [
     "CHANNEL_TYPES",
     "ChannelFailedError",
     "ChannelSpec",
-    "ChannelWaitTimeout",
+    "ChannelWaitTimeoutError",
     "CustomerAddress",
     "ExistingConversationError",
     "RoutingSpec",
     "channel_outcome",
+    "check_wait",
     "closing_values",
     "transfer_body",
 ]
@@ -53,7 +56,7 @@ class ChannelFailedError(FlexConvError):
         )
 
 
-class ChannelWaitTimeout(FlexConvError, TimeoutError):
+class ChannelWaitTimeoutError(FlexConvError, TimeoutError):
     """The channel was still not ``active`` (nor ``failed``) when the wait timed out."""
 
     def __init__(self, interaction_sid: str, channel_sid: str, status: str, timeout: float) -> None:
@@ -102,7 +105,9 @@ class CustomerAddress:
     ``whatsapp:+1555…``) and the ``proxy_address`` it talks to (your Twilio number)."""
 
     address: str
+    """The customer's address (`+1555…`, `whatsapp:+1555…`)."""
     proxy_address: str | None = None
+    """Your Twilio address the customer talks to."""
     #: Other keys of the participant entry, sent as given.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -133,9 +138,13 @@ class ChannelSpec:
     """
 
     type: str
+    """Channel type of the interaction (`sms`, `whatsapp`, `chat`, `email`…)."""
     initiated_by: str = "customer"
+    """Who starts the interaction: `customer`, `agent` or `api`."""
     media_channel_sid: str | None = None
+    """SID (`CH…`) of an existing conversation to bind the interaction to."""
     participants: tuple[CustomerAddress, ...] = ()
+    """For an agent-initiated interaction without a conversation: the customers to reach."""
     #: Other keys of ``Channel.properties``.
     properties: dict[str, Any] = attrs.field(factory=dict)
     #: Other top-level keys of ``Channel``.
@@ -226,16 +235,27 @@ class RoutingSpec:
     """
 
     workspace_sid: str | None = None
+    """SID (`WS…`) of the TaskRouter workspace that gets the task."""
     workflow_sid: str | None = None
+    """SID (`WW…`) of the workflow that routes the task."""
     task_channel_unique_name: str | None = None
+    """Unique name of the task channel (`chat`, `sms`, a custom one…)."""
     task_channel_sid: str | None = None
+    """SID (`TC…`) of the task channel, instead of its unique name."""
     worker_sid: str | None = None
+    """SID (`WK…`) of the worker to invite directly (invites only)."""
     queue_sid: str | None = None
+    """SID (`WQ…`) of the queue to invite (invites only)."""
     attributes: dict[str, Any] | None = None
+    """Task attributes to set on the new task."""
     priority: int | None = None
+    """Priority of the new task; higher is assigned first."""
     timeout: int | None = None
+    """Seconds the task may wait for assignment."""
     properties: dict[str, Any] = attrs.field(factory=dict)
+    """Other keys of `Routing.properties`, sent as given."""
     extra: dict[str, Any] = attrs.field(factory=dict)
+    """Other top-level keys of `Routing`, sent as given."""
 
     def __attrs_post_init__(self) -> None:
         for key, prefix in _ROUTING_SIDS.items():
@@ -250,6 +270,8 @@ class RoutingSpec:
                 not isinstance(value, int) or isinstance(value, bool) or value < 0
             ):
                 raise ValidationError(f"{key} must be a non-negative integer, got {value!r}")
+        if self.timeout is not None:
+            check_task_timeout(self.timeout)
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON object sent as ``Routing``."""
@@ -274,6 +296,17 @@ class RoutingSpec:
             properties=props,
             extra={k: v for k, v in data.items() if k != "properties"},
         )
+
+
+def check_wait(timeout: object, poll_interval: object) -> None:
+    """A wait's ``timeout`` and ``poll_interval``: finite seconds, at most a day.
+
+    Raises:
+        TypeError: not numbers.
+        ValidationError: NaN, infinite, negative or absurdly long values.
+    """
+    check_seconds(timeout, "timeout")
+    check_seconds(poll_interval, "poll_interval")
 
 
 def closing_values(status: Literal["closed", "inactive"]) -> dict[str, Any]:

@@ -6,8 +6,9 @@ and the checks that keep interaction tasks out of TaskRouter's cancel/delete.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 
@@ -22,6 +23,7 @@ __all__ = [
     "WorkerLookupError",
     "WorkflowConfiguration",
     "check_assignment_statuses",
+    "check_task_timeout",
     "conversation_task_attributes",
     "interaction_of_task",
     "last_agent_then_queue",
@@ -44,7 +46,7 @@ class InteractionTaskError(FlexConvError):
         chan = f" channel {channel_sid}" if channel_sid else " channel"
         super().__init__(
             f"Task {task_sid} belongs to {where}: close the interaction{chan} instead "
-            "(client.interactions.close_channel(...) or set_channel_inactive(...)); canceling or "
+            "(client.interactions.channels.close(...) or .deactivate(...)); canceling or "
             "deleting it through TaskRouter leaves the interaction inconsistent"
         )
 
@@ -55,6 +57,27 @@ class WorkerLookupError(FlexConvError, LookupError):
     def __init__(self, message: str, candidates: Sequence[str] = ()) -> None:
         self.candidates = list(candidates)
         super().__init__(message)
+
+
+#: TaskRouter's longest task time to live, in seconds (14 days; the default is one day).
+TASK_TIMEOUT_MAX = 1_209_600
+
+
+def check_task_timeout(value: object, name: str = "timeout") -> int:
+    """A task's time to live: whole seconds from 1 to 1,209,600 (TaskRouter's maximum).
+
+    Raises:
+        TypeError: not an int.
+        ValidationError: out of range.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be a whole number of seconds, got {type(value).__name__}")
+    if not 1 <= value <= TASK_TIMEOUT_MAX:
+        raise ValidationError(
+            f"{name} must be between 1 and {TASK_TIMEOUT_MAX} seconds (TaskRouter's maximum, 14 "
+            f"days), got {value}"
+        )
+    return value
 
 
 def _positive_int(value: object, name: str, *, allow_zero: bool = True) -> int:
@@ -94,14 +117,25 @@ class RoutingTarget:
     """
 
     queue: str
+    """SID (`WQ…`) of the queue the target routes to."""
     expression: str | None = None
+    """Worker expression narrowing the queue's workers (`worker.skills HAS "es"`)."""
     timeout: int | None = None
+    """Seconds this target is tried before the next one."""
     priority: int | None = None
+    """Priority given to the task while at this target."""
     known_worker_sid: str | None = None
+    """A task attribute (`task.last_agent_sid`) or literal SID naming the one worker to offer the
+    task to.
+    """
     known_worker_friendly_name: str | None = None
+    """Like `known_worker_sid`, by the worker's friendly name."""
     order_by: str | None = None
+    """Worker ordering expression (`worker.level DESC`)."""
     skip_if: str | None = None
+    """Expression that makes TaskRouter skip this target (`workers.available == 0`)."""
     extra: dict[str, Any] = attrs.field(factory=dict)
+    """Other keys of the target, kept on a round-trip."""
 
     def __attrs_post_init__(self) -> None:
         check_sid(self.queue, "WQ", "target queue")
@@ -152,9 +186,13 @@ class RoutingFilter:
     """A workflow filter: tasks whose attributes match ``expression`` try ``targets`` in turn."""
 
     expression: str
+    """TaskRouter expression on the task's attributes (`channelType == "sms"`)."""
     targets: tuple[RoutingTarget, ...]
+    """Targets tried in turn for a matching task."""
     friendly_name: str | None = None
+    """A readable name for the filter."""
     extra: dict[str, Any] = attrs.field(factory=dict)
+    """Other keys of the filter, kept on a round-trip."""
 
     def __attrs_post_init__(self) -> None:
         _text(self.expression, "filter expression")
@@ -196,11 +234,12 @@ class RoutingFilter:
 class WorkflowConfiguration:
     """A TaskRouter workflow configuration: filters tried top to bottom, then ``default_queue``.
 
-    :meth:`to_json` renders the JSON TaskRouter expects (``{"task_routing": {...}}``);
-    :meth:`from_json` parses it back, keeping keys flexconv does not model.
+    [`to_json()`][flexconv._core.routing.WorkflowConfiguration.to_json] renders the JSON TaskRouter expects (``{"task_routing": {...}}``);
+    [`from_json()`][flexconv._core.routing.WorkflowConfiguration.from_json] parses it back, keeping keys flexconv does not model.
     """
 
     filters: tuple[RoutingFilter, ...] = ()
+    """The filters, tried in order; the first whose expression matches routes the task."""
     #: The queue of ``default_filter``: where a task goes when no filter (or target) takes it.
     default_queue: str | None = None
     #: Other keys of ``default_filter``.
@@ -328,37 +367,68 @@ def last_agent_then_queue(
 def conversation_task_attributes(
     conversation_sid: str,
     *,
-    customer_address: str | None = None,
     channel_type: str | None = None,
+    customer_address: str | None = None,
+    name: str | None = None,
+    direction: Literal["inbound", "outbound"] = "inbound",
     known_worker_sid: str | None = None,
     known_worker_attribute: str = "last_agent_sid",
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Task attributes linking a custom-orchestration task to its conversation and customer.
+    """The attributes of a task for a conversation: the one builder for custom orchestration,
+    on Flex's ``chat`` task channel or a custom one.
 
-    ``conversationSid`` and ``conversations.media`` let Flex UI find the conversation;
-    ``customerAddress``/``from``/``name`` name the customer; ``known_worker_sid`` is stored under
-    ``known_worker_attribute`` for a known-agent workflow (:func:`last_agent_then_queue`).
+    ``conversationSid`` and ``conversations.media`` let the Flex UI load the conversation;
+    ``channelType`` (``sms``, ``whatsapp``, or a custom channel's name) picks the Flex UI task
+    channel definition that renders it as chat; ``direction`` is ``inbound`` or ``outbound``;
+    ``customer_address`` is shown as ``from``/``customerAddress`` and ``name`` (which defaults
+    to it); ``known_worker_sid`` is stored under ``known_worker_attribute`` for a known-agent
+    workflow ([`last_agent_then_queue()`][flexconv._core.routing.last_agent_then_queue]).
+    ``extra`` adds your routing data; it may not
+    replace the keys above.
     """
     check_sid(conversation_sid, "CH", "conversation_sid")
+    if direction not in ("inbound", "outbound"):
+        raise ValidationError(f"direction must be inbound or outbound, got {direction!r}")
     attrs_: dict[str, Any] = {
         "conversationSid": conversation_sid,
         "conversations": {
             "media": [{"type": "ChatTranscript", "conversation_sid": conversation_sid}]
         },
+        "direction": direction,
     }
+    if channel_type is not None:
+        attrs_["channelType"] = _channel_type(channel_type)
     if customer_address is not None:
         _text(customer_address, "customer_address")
-        attrs_.update(customerAddress=customer_address, name=customer_address)
+        attrs_["customerAddress"] = customer_address
         attrs_["from"] = customer_address
-    if channel_type is not None:
-        attrs_["channelType"] = _text(channel_type, "channel_type")
+    if name is not None or customer_address is not None:
+        attrs_["name"] = _text(name, "name") if name is not None else customer_address
     if known_worker_sid is not None:
         check_sid(known_worker_sid, "WK", "known_worker_sid")
         attrs_[_attribute_name(known_worker_attribute)] = known_worker_sid
-    for key, value in (extra or {}).items():
-        attrs_[key] = value
+    if extra:
+        if not isinstance(extra, Mapping):
+            raise ValidationError("extra must be a mapping of more task attributes")
+        clash = sorted(set(extra) & set(attrs_))
+        if clash:
+            raise ValidationError(f"extra may not replace {', '.join(clash)}")
+        attrs_.update(extra)
+    try:
+        json.dumps(attrs_)
+    except (TypeError, ValueError):
+        raise ValidationError("task attributes must be JSON-serialisable") from None
     return attrs_
+
+
+def _channel_type(value: object) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", value):
+        raise ValidationError(
+            "channel_type must be 1-64 letters, digits, '_', '.' or '-' (like 'sms' or "
+            f"'custom1'), got {value!r}"
+        )
+    return value
 
 
 def interaction_of_task(attributes: Any) -> tuple[str | None, str | None] | None:
@@ -392,7 +462,7 @@ def check_assignment_statuses(value: str | Iterable[str] | None) -> list[str] | 
 
 
 def pick_one_worker(matches: Sequence[W], what: str) -> W:
-    """The single worker of a lookup; :class:`WorkerLookupError` for none or several."""
+    """The single worker of a lookup; [`WorkerLookupError`][flexconv._core.routing.WorkerLookupError] for none or several."""
     if not matches:
         raise WorkerLookupError(f"No worker matches {what}")
     if len(matches) > 1:

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import builtins
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import Any
 
+from flexconv._sync._base import Resource
+from flexconv._sync.conversations_account import AccountConfiguration, Roles
 from flexconv._sync.paging import Pager
+from flexconv._core.agents import AGENT_ROLE
+from flexconv._core.channels import check_messaging_address
+from flexconv._core.checks import check_http_url
 from flexconv._core.conversations import (
     duration,
     open_conversations,
@@ -15,7 +21,7 @@ from flexconv._core.conversations import (
     webhook_method,
     webhooks_header,
 )
-from flexconv._core.errors import ValidationError
+from flexconv._core.errors import ConfigurationError, ValidationError
 from flexconv._core.ops import conversations as ops
 from flexconv._core.sids import check_sid
 from flexconv.models.conversations import (
@@ -25,9 +31,7 @@ from flexconv.models.conversations import (
     ParticipantConversation,
     ScopedWebhook,
 )
-
-if TYPE_CHECKING:
-    from flexconv._sync.client import FlexConv
+from flexconv.models.routing import Worker
 
 __all__ = [
     "Conversations",
@@ -40,18 +44,40 @@ _MIN_INACTIVE = timedelta(minutes=1)
 _MIN_CLOSED = timedelta(minutes=10)
 
 
-class Conversations:
+class Conversations(Resource):
     """Conversations, with ``participants``, ``messages`` and ``webhooks`` sub-groups.
 
     Path values take a ``CH…`` SID or the conversation's ``unique_name``.  REST changes fire
     Conversations webhooks only with ``webhooks=True`` (``X-Twilio-Webhook-Enabled: true``).
     """
 
-    def __init__(self, client: FlexConv) -> None:
-        self._client = client
-        self.participants = Participants(client)
-        self.messages = Messages(client)
-        self.webhooks = ScopedWebhooks(client)
+    _path = "conversations"
+
+    @cached_property
+    def participants(self) -> Participants:
+        """Participants of a conversation: ``create``, ``create_for_worker``, ``fetch``,
+        ``update``, ``delete``, ``list``."""
+        return self._group(Participants)
+
+    @cached_property
+    def messages(self) -> Messages:
+        """Messages of a conversation: ``create``, ``list``."""
+        return self._group(Messages)
+
+    @cached_property
+    def webhooks(self) -> ScopedWebhooks:
+        """Conversation-scoped webhooks: ``create``, ``list``, ``delete``."""
+        return self._group(ScopedWebhooks)
+
+    @cached_property
+    def configuration(self) -> AccountConfiguration:
+        """The account's configuration (``fetch``, ``update``) and its ``webhooks``."""
+        return self._group(AccountConfiguration)
+
+    @cached_property
+    def roles(self) -> Roles:
+        """Roles: ``list``, ``find``, ``create``, ``fetch``, ``update``, ``delete``."""
+        return self._group(Roles)
 
     def create(
         self,
@@ -74,11 +100,11 @@ class Conversations:
             friendly_name, unique_name, attributes, messaging_service_sid, state,
             inactive_after, closed_after, webhooks,
         )  # fmt: skip
-        return self._client._call(ops.CREATE_CONVERSATION, Conversation, values=values)
+        return self._call(ops.CREATE_CONVERSATION, Conversation, values=values)
 
     def fetch(self, conversation: str) -> Conversation:
         """Fetch a conversation by SID or unique name."""
-        return self._client._call(
+        return self._call(
             ops.FETCH_CONVERSATION, Conversation, path_params={"Sid": conversation}
         )
 
@@ -102,7 +128,7 @@ class Conversations:
         )  # fmt: skip
         if not {k for k in values if k != "webhooks"}:
             raise ValidationError("update needs at least one field to change")
-        return self._client._call(
+        return self._call(
             ops.UPDATE_CONVERSATION,
             Conversation,
             path_params={"Sid": conversation},
@@ -115,7 +141,7 @@ class Conversations:
 
     def delete(self, conversation: str, *, webhooks: bool = False) -> None:
         """Delete a conversation and its messages."""
-        self._client._call_raw(
+        self._call_raw(
             ops.DELETE_CONVERSATION,
             path_params={"Sid": conversation},
             values={"webhooks": webhooks_header(webhooks)},
@@ -129,7 +155,7 @@ class Conversations:
         page_size: int | None = None,
     ) -> Pager[Conversation]:
         """Conversations of the account, optionally in one state (pager; max page size 100)."""
-        return self._client._list(
+        return self._list(
             ops.LIST_CONVERSATIONS,
             Conversation,
             values={"state": state_value(state)},
@@ -137,7 +163,7 @@ class Conversations:
             page_size=page_size,
         )
 
-    def for_participant(
+    def list_for(
         self,
         *,
         address: str | None = None,
@@ -148,7 +174,7 @@ class Conversations:
         """The conversations a messaging address or a chat identity is in (max page size 50)."""
         if (address is None) == (identity is None):
             raise ValidationError("Pass exactly one of address= or identity=")
-        return self._client._list(
+        return self._list(
             ops.LIST_PARTICIPANT_CONVERSATIONS,
             ParticipantConversation,
             values={"address": address, "identity": identity},
@@ -156,7 +182,7 @@ class Conversations:
             page_size=page_size,
         )
 
-    def open_for(
+    def find_open(
         self, address: str, *, proxy_address: str | None = None
     ) -> builtins.list[ParticipantConversation]:
         """The non-closed conversations a messaging address is in, active ones first.
@@ -165,10 +191,10 @@ class Conversations:
         """
         if not isinstance(address, str) or not address.strip():
             raise ValidationError(f"address must be a non-empty string, got {address!r}")
-        found = self.for_participant(address=address, page_size=50).to_list()
+        found = self.list_for(address=address, page_size=50).to_list()
         return open_conversations(found, proxy_address=proxy_address)
 
-    def open_for_address(
+    def find_reusable(
         self, address: str, *, proxy_address: str | None = None
     ) -> ParticipantConversation | None:
         """The non-closed conversation a messaging address is in, if any.
@@ -176,17 +202,16 @@ class Conversations:
         A messaging binding can be in only one non-closed conversation at a time (Twilio's
         50416): this is the one to reuse rather than creating another.
         """
-        found = self.open_for(address, proxy_address=proxy_address)
+        found = self.find_open(address, proxy_address=proxy_address)
         return found[0] if found else None
 
 
-class Participants:
+class Participants(Resource):
     """Participants of a conversation: chat identities and messaging bindings."""
 
-    def __init__(self, client: FlexConv) -> None:
-        self._client = client
+    _path = "conversations.participants"
 
-    def add(
+    def create(
         self,
         conversation: str,
         *,
@@ -201,13 +226,21 @@ class Participants:
         """Add a chat participant (``identity``) or a messaging one (``address`` + ``proxy_address``)."""
         if (identity is None) == (address is None):
             raise ValidationError("Pass exactly one of identity= (chat) or address= (messaging)")
-        if address is not None and proxy_address is None and not address.startswith("messenger:"):
+        if (
+            isinstance(address, str)
+            and proxy_address is None
+            and not address.startswith("messenger:")
+        ):
             raise ValidationError(
                 "A messaging participant needs proxy_address= (your Twilio number or sender)"
             )
+        if address is not None:
+            check_messaging_address(address, "address")
+        if proxy_address is not None:
+            check_messaging_address(proxy_address, "proxy_address")
         if role_sid is not None:
             check_sid(role_sid, "RL", "role_sid")
-        return self._client._call(
+        return self._call(
             ops.ADD_PARTICIPANT,
             Participant,
             path_params={"ConversationSid": conversation},
@@ -222,9 +255,46 @@ class Participants:
             },
         )
 
+    def create_for_worker(
+        self,
+        conversation: str,
+        worker: str | Worker,
+        *,
+        role: str = AGENT_ROLE,
+        attributes: dict[str, Any] | None = None,
+        webhooks: bool = False,
+        workspace_sid: str | None = None,
+    ) -> Participant:
+        """Add a TaskRouter worker to a conversation as Flex does when an agent accepts: as a
+        chat participant with the worker's identity (``contact_uri`` ``client:<identity>``) and
+        the Conversations role ``role`` (Flex's ``agent``), looked up by name.
+
+        ``worker`` is a ``WK…`` SID or a fetched `Worker`.  Raises `ConfigurationError` when the
+        account has no role of that name.
+        """
+        if isinstance(worker, str):
+            identity = self._client.routing.workers.fetch_identity(
+                worker, workspace_sid=workspace_sid
+            )
+        else:
+            identity = self._client.routing.workers.build_identity(worker)
+        found = self._client.conversations.roles.find(role)
+        if found is None or found.sid is None:
+            raise ConfigurationError(
+                f"The account has no Conversations role {role!r} (Flex creates 'agent'; "
+                "client.conversations.roles.create(...) makes one)"
+            )
+        return self.create(
+            conversation,
+            identity=identity,
+            attributes=attributes,
+            role_sid=found.sid,
+            webhooks=webhooks,
+        )
+
     def fetch(self, conversation: str, participant: str) -> Participant:
         """Fetch a participant by ``MB…`` SID or identity."""
-        return self._client._call(
+        return self._call(
             ops.FETCH_PARTICIPANT,
             Participant,
             path_params={"ConversationSid": conversation, "Sid": participant},
@@ -238,12 +308,21 @@ class Participants:
         attributes: dict[str, Any] | None = None,
         role_sid: str | None = None,
         last_read_message_index: int | None = None,
+        identity: str | None = None,
+        proxy_address: str | None = None,
+        projected_address: str | None = None,
         webhooks: bool = False,
     ) -> Participant:
-        """Change a participant's attributes, role or read horizon."""
+        """Change a participant's attributes, role, read horizon, chat ``identity`` (at most
+        256 characters) or messaging binding (``proxy_address``, ``projected_address``)."""
         if role_sid is not None:
             check_sid(role_sid, "RL", "role_sid")
-        return self._client._call(
+        if identity is not None and (not isinstance(identity, str) or not 0 < len(identity) <= 256):
+            raise ValidationError(
+                "identity must be 1 to 256 characters (the Conversation Participant docs), "
+                f"got {identity!r}"
+            )
+        return self._call(
             ops.UPDATE_PARTICIPANT,
             Participant,
             path_params={"ConversationSid": conversation, "Sid": participant},
@@ -251,13 +330,16 @@ class Participants:
                 "attributes": attributes,
                 "role_sid": role_sid,
                 "last_read_message_index": last_read_message_index,
+                "identity": identity,
+                "proxy_address": proxy_address,
+                "projected_address": projected_address,
                 "webhooks": webhooks_header(webhooks),
             },
         )
 
-    def remove(self, conversation: str, participant: str, *, webhooks: bool = False) -> None:
+    def delete(self, conversation: str, participant: str, *, webhooks: bool = False) -> None:
         """Remove a participant from the conversation."""
-        self._client._call_raw(
+        self._call_raw(
             ops.REMOVE_PARTICIPANT,
             path_params={"ConversationSid": conversation, "Sid": participant},
             values={"webhooks": webhooks_header(webhooks)},
@@ -267,7 +349,7 @@ class Participants:
         self, conversation: str, *, limit: int | None = None, page_size: int | None = None
     ) -> Pager[Participant]:
         """The conversation's participants (max page size 100)."""
-        return self._client._list(
+        return self._list(
             ops.LIST_PARTICIPANTS,
             Participant,
             path_params={"ConversationSid": conversation},
@@ -276,13 +358,12 @@ class Participants:
         )
 
 
-class Messages:
+class Messages(Resource):
     """Messages of a conversation."""
 
-    def __init__(self, client: FlexConv) -> None:
-        self._client = client
+    _path = "conversations.messages"
 
-    def send(
+    def create(
         self,
         conversation: str,
         *,
@@ -292,16 +373,22 @@ class Messages:
         media_sid: str | None = None,
         content_sid: str | None = None,
         content_variables: dict[str, Any] | None = None,
+        subject: str | None = None,
         webhooks: bool = False,
     ) -> Message:
-        """Send a message: a ``body``, a ``media_sid`` (``ME…``) or a ``content_sid`` (``HX…``)."""
+        """Send a message: a ``body``, a ``media_sid`` (``ME…``) or a ``content_sid`` (``HX…``);
+        ``subject`` (at most 256 characters) titles it on channels that have subjects (email)."""
+        if subject is not None and (not isinstance(subject, str) or len(subject) > 256):
+            raise ValidationError(
+                f"subject must be a string of at most 256 characters (the Message docs), got {subject!r}"
+            )
         if body is None and media_sid is None and content_sid is None:
             raise ValidationError("A message needs body=, media_sid= or content_sid=")
         if media_sid is not None:
             check_sid(media_sid, "ME", "media_sid")
         if content_sid is not None:
             check_sid(content_sid, "HX", "content_sid")
-        return self._client._call(
+        return self._call(
             ops.SEND_MESSAGE,
             Message,
             path_params={"ConversationSid": conversation},
@@ -312,6 +399,7 @@ class Messages:
                 "media_sid": media_sid,
                 "content_sid": content_sid,
                 "content_variables": content_variables,
+                "subject": subject,
                 "webhooks": webhooks_header(webhooks),
             },
         )
@@ -327,7 +415,7 @@ class Messages:
         """The conversation's messages, ``order="asc"`` (default) or ``"desc"``."""
         if order is not None and order not in ("asc", "desc"):
             raise ValidationError(f"order must be 'asc' or 'desc', got {order!r}")
-        return self._client._list(
+        return self._list(
             ops.LIST_MESSAGES,
             Message,
             path_params={"ConversationSid": conversation},
@@ -337,11 +425,10 @@ class Messages:
         )
 
 
-class ScopedWebhooks:
+class ScopedWebhooks(Resource):
     """Conversation-scoped webhooks: what receives a conversation's events."""
 
-    def __init__(self, client: FlexConv) -> None:
-        self._client = client
+    _path = "conversations.webhooks"
 
     def create(
         self,
@@ -353,15 +440,26 @@ class ScopedWebhooks:
         filters: list[str] | None = None,
         triggers: list[str] | None = None,
         flow_sid: str | None = None,
+        replay_after: int | None = None,
     ) -> ScopedWebhook:
-        """Attach a ``webhook`` (url), ``studio`` (flow_sid) or ``trigger`` (url + triggers)."""
+        """Attach a ``webhook`` (url), ``studio`` (flow_sid) or ``trigger`` (url + triggers).
+
+        ``replay_after`` (a message index) replays the messages after it to the new webhook:
+        a Studio flow attached to a running conversation sees the message that started it.
+        """
+        if replay_after is not None and (
+            not isinstance(replay_after, int) or isinstance(replay_after, bool) or replay_after < 0
+        ):
+            raise ValidationError(
+                f"replay_after must be a message index (0 or more), got {replay_after!r}"
+            )
         if target not in ("webhook", "studio", "trigger"):
             raise ValidationError(f"target must be webhook, studio or trigger, got {target!r}")
         if target == "studio":
             check_sid(flow_sid, "FW", "flow_sid")
-        elif not url or not url.startswith(("https://", "http://")):
-            raise ValidationError(f"A {target} webhook needs an http(s) url=, got {url!r}")
-        return self._client._call(
+        else:
+            check_http_url(url, f"A {target} webhook's url")
+        return self._call(
             ops.CREATE_SCOPED_WEBHOOK,
             ScopedWebhook,
             path_params={"ConversationSid": conversation},
@@ -372,12 +470,13 @@ class ScopedWebhooks:
                 "filters": filters,
                 "triggers": triggers,
                 "flow_sid": flow_sid,
+                "replay_after": replay_after,
             },
         )
 
     def list(self, conversation: str, *, limit: int | None = None) -> Pager[ScopedWebhook]:
         """The conversation's scoped webhooks (max page size 5)."""
-        return self._client._list(
+        return self._list(
             ops.LIST_SCOPED_WEBHOOKS,
             ScopedWebhook,
             path_params={"ConversationSid": conversation},
@@ -386,7 +485,7 @@ class ScopedWebhooks:
 
     def delete(self, conversation: str, webhook_sid: str) -> None:
         """Remove a scoped webhook."""
-        self._client._call_raw(
+        self._call_raw(
             ops.DELETE_SCOPED_WEBHOOK,
             path_params={"ConversationSid": conversation, "Sid": webhook_sid},
         )

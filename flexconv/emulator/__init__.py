@@ -1,12 +1,12 @@
 """A local, stateful Twilio Flex emulator: Flex, Conversations, TaskRouter, Studio, 2010 Messages.
 
 ``Emulator`` answers raw HTTP requests (``emu.handle(method, url, headers, body)``), in-process or
-through the loopback server (:mod:`flexconv.emulator.server`), holds state, enforces Twilio's
+through the loopback server (`flexconv.emulator.server`), holds state, enforces Twilio's
 invariants and runs on a virtual clock (``emu.advance(seconds)``).  See ``docs/emulator.md``.
 """
 
 from ._base import ApiError, DroppedConnection, EmuRequest, EmuResponse
-from .core import ApiKey, Emulator
+from .emulator import ApiKey, Emulator
 from .faults import Fault, Faults
 from .scenario import Seeded, apply_scenario, default_scenario
 from .simulation import Inbound, Simulation

@@ -59,6 +59,17 @@ def test_arguments_win_over_the_environment() -> None:
     assert config.region == "au1"
 
 
+def test_base_url_from_the_environment_and_argument_wins() -> None:
+    env = {
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "FLEXCONV_BASE_URL": "http://127.0.0.1:8080/",
+    }
+    assert resolve(env).base_url == "http://127.0.0.1:8080"
+    assert resolve(env, base_url="http://127.0.0.1:9000").base_url == "http://127.0.0.1:9000"
+    assert resolve({**env, "FLEXCONV_BASE_URL": ""}).base_url is None
+
+
 def test_api_key_and_secret() -> None:
     config = resolve(account_sid=ACCOUNT_SID, api_key=API_KEY, api_secret=API_SECRET)
     assert config.username == API_KEY
@@ -215,7 +226,7 @@ def test_base_url_skips_the_us1_rule() -> None:
 
 @pytest.mark.parametrize("bad", ["127.0.0.1:8080", "ftp://x", "https://"])
 def test_base_url_must_be_http(bad: str) -> None:
-    with pytest.raises(ConfigurationError, match="base_url must be an http"):
+    with pytest.raises(ValidationError, match="base_url must be an http"):
         make_config(base_url=bad)
 
 
