@@ -163,7 +163,5 @@ def test_assignment_callback_answer_accepts() -> None:
         )
         assert auto.sid is not None
         assert str(c.client.routing.tasks.fetch(auto.sid).assignment_status) == "assigned"
-        answers = [
-            d.response_body for d in c.emu.webhooks.deliveries(kind="taskrouter.assignment")
-        ]
+        answers = [d.response_body for d in c.emu.webhooks.deliveries(kind="taskrouter.assignment")]
         assert answers == [b"{}", b'{"instruction":"accept"}']

@@ -88,7 +88,9 @@ class _Base:
         found = self.client.conversations.participants.list(conversation_sid).to_list()
         return [p for p in found if p.identity is not None]
 
-    def _post_once(self, conversation_sid: str, body: str, author: str | None, marker: str) -> None:
+    def _post_once(
+        self, conversation_sid: str, body: str, author: str | None, marker: str
+    ) -> None:
         """Post ``body`` unless a message with the same marker is already there."""
         recent = self.client.conversations.messages.list(
             conversation_sid, order="desc", limit=50
@@ -107,7 +109,9 @@ class _Base:
             if self._open_conversation(conversation_sid) is not None:
                 raise
 
-    def _agent_participant(self, interaction_sid: str, channel_sid: str, task_sid: str) -> Any:
+    def _agent_participant(
+        self, interaction_sid: str, channel_sid: str, task_sid: str
+    ) -> Any:
         participants = self.client.interactions.participants.list(
             interaction_sid, channel_sid
         ).to_list()
@@ -163,12 +167,16 @@ class AutoAccept(_Base):
         if self.predicate(attributes):
             self.accept(event.task_sid, event.reservation_sid, event.workspace_sid)
 
-    def accept(self, task_sid: str, reservation_sid: str, workspace_sid: str | None = None) -> str:
+    def accept(
+        self, task_sid: str, reservation_sid: str, workspace_sid: str | None = None
+    ) -> str:
         """Accept one reservation if it is still pending; returns what happened: ``accepted``,
         ``already <status>`` or ``gone`` (the task or reservation no longer exists)."""
         reservations = self.client.routing.reservations
         try:
-            current = reservations.fetch(task_sid, reservation_sid, workspace_sid=workspace_sid)
+            current = reservations.fetch(
+                task_sid, reservation_sid, workspace_sid=workspace_sid
+            )
         except NotFoundError:
             return "gone"
         if _status(current.reservation_status) != "pending":
@@ -184,7 +192,9 @@ class AutoAccept(_Base):
             if exc.status >= 500 or exc.status == 429:
                 raise
             try:
-                current = reservations.fetch(task_sid, reservation_sid, workspace_sid=workspace_sid)
+                current = reservations.fetch(
+                    task_sid, reservation_sid, workspace_sid=workspace_sid
+                )
             except NotFoundError:
                 return "gone"
             if _status(current.reservation_status) == "pending":
@@ -274,7 +284,9 @@ class TaskLifecycle(_Base):
                 conv_sid, worker_sid, role=self.rules_for(task).role, workspace_sid=workspace_sid
             )
         except APIStatusError as exc:
-            if exc.status == 409 or any(p.identity == identity for p in self._agents(conv_sid)):
+            if exc.status == 409 or any(
+                p.identity == identity for p in self._agents(conv_sid)
+            ):
                 return None
             raise
 
@@ -347,8 +359,12 @@ class TaskLifecycle(_Base):
         rules = self.rules_for(task)
         conv_sid = _conversation_of(task.attributes)
         if rules.complete_message and conv_sid and self._open_conversation(conv_sid):
-            self._post_once(conv_sid, rules.complete_message, rules.author, f"complete:{task.sid}")
-        others = self._open_tasks(conv_sid, workspace_sid, besides=task.sid) if conv_sid else []
+            self._post_once(
+                conv_sid, rules.complete_message, rules.author, f"complete:{task.sid}"
+            )
+        others = (
+            self._open_tasks(conv_sid, workspace_sid, besides=task.sid) if conv_sid else []
+        )
         if rules.on_complete == "close" and not others:
             channel = self.client.interactions.channels.fetch(interaction_sid, channel_sid)
             if _status(channel.status) not in ("closed", "failed"):
@@ -375,7 +391,9 @@ class TaskLifecycle(_Base):
         if conv_sid is None or self._open_conversation(conv_sid) is None:
             return
         if rules.wrapup_message:
-            self._post_once(conv_sid, rules.wrapup_message, rules.author, f"wrapup:{task.sid}")
+            self._post_once(
+                conv_sid, rules.wrapup_message, rules.author, f"wrapup:{task.sid}"
+            )
         if rules.on_wrapup == "remove_agent" and interaction_of_task(task.attributes) is None:
             self._remove_task_agent(task, conv_sid, workspace_sid)
 
@@ -390,7 +408,9 @@ class TaskLifecycle(_Base):
                 self._complete_interaction(task, owner[0], owner[1], workspace_sid)
             return
         if rules.complete_message:
-            self._post_once(conv_sid, rules.complete_message, rules.author, f"complete:{task.sid}")
+            self._post_once(
+                conv_sid, rules.complete_message, rules.author, f"complete:{task.sid}"
+            )
         self._remove_task_agent(task, conv_sid, workspace_sid)
         if rules.on_complete == "leave_open":
             self._mark_keep_open(conv_sid)
@@ -513,7 +533,9 @@ class Janitor(_Base):
             channel = self.client.interactions.channels.fetch(owner[0], owner[1])
             if _status(channel.status) not in ("closed", "failed"):
                 try:
-                    self.client.interactions.channels.close(owner[0], owner[1], complete_tasks=True)
+                    self.client.interactions.channels.close(
+                        owner[0], owner[1], complete_tasks=True
+                    )
                 except APIStatusError:
                     if self._open_conversation(conversation_sid) is None:
                         return "closed"
