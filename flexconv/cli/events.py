@@ -36,7 +36,7 @@ def register(subparsers: Any) -> None:
         "event once and applies the policies you switch on.  Signed with TWILIO_AUTH_TOKEN; the "
         "policies call Twilio (or --base-url) with the TWILIO_* credentials.",
     )
-    serve.add_argument("--port", type=int, required=True, help="the port to listen on")
+    serve.add_argument("--port", required=True, metavar="N", help="the port to listen on")
     serve.add_argument("--host", default="127.0.0.1", help="the address (default 127.0.0.1)")
     serve.add_argument(
         "--public-url",
@@ -105,6 +105,16 @@ def _usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return usage(parser, args)
 
 
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        port = 0
+    if not 0 < port < 65536:
+        raise CliError(f"--port takes a number from 1 to 65535, got {value!r}", EXIT_USAGE)
+    return port
+
+
 def open_store(url: str) -> Any:
     """The store a ``--store`` value names: ``memory``, ``sqlite:///path`` or ``redis://…``."""
     from flexconv.events import MemoryStore, RedisStore, SQLiteStore
@@ -143,8 +153,7 @@ def build_receiver(args: argparse.Namespace, client: Any) -> Any:
             "account's auth token",
             EXIT_USAGE,
         )
-    if not 0 < args.port < 65536:
-        raise CliError(f"--port takes 1-65535, got {args.port}", EXIT_USAGE)
+    _port(args.port)
     store = open_store(args.store)
     receiver = Receiver(token, public_url=args.public_url, store=store, client=client)
     if args.auto_accept:
@@ -189,7 +198,7 @@ def _serve(args: argparse.Namespace) -> int:
         uvicorn.run(
             receiver.asgi(),
             host=args.host,
-            port=args.port,
+            port=_port(args.port),
             log_level="debug" if args.verbose > 1 else "info" if args.verbose else "warning",
             lifespan="on",
         )
