@@ -165,3 +165,36 @@ def test_assignment_callback_answer_accepts() -> None:
         assert str(c.client.routing.tasks.fetch(auto.sid).assignment_status) == "assigned"
         answers = [d.response_body for d in c.emu.webhooks.deliveries(kind="taskrouter.assignment")]
         assert answers == [b"{}", b'{"instruction":"accept"}']
+
+
+@pytest.mark.parametrize("survey", [False, True], ids=["alone", "survey"])
+def test_last_agent_leaving_alone_closes_unless_kept_open(survey: bool) -> None:
+    """The agents' tasks completed elsewhere (no overrides installed); the last agent leaves from
+    the chat UI (an SDK removal fires ``onParticipantRemoved``): the janitor closes the
+    conversation the customer was left alone in, unless it is marked to stay open."""
+    from flexconv.lifecycle import janitor
+
+    with centre(studio=False) as c:
+        Wiring(c.client).ensure(HOOK)
+        c.receiver.use(auto_accept()).use(janitor())
+        inbound = c.emu.simulate.customer_message(SUPPORT_LINE, CUSTOMER, "Hi")
+        conv_sid = inbound.conversation_sid
+        task = c.client.routing.tasks.create_for_conversation(
+            conv_sid, customer_address=CUSTOMER, attributes={"autoAnswer": "true"}
+        )
+        assert task.sid is not None
+        c.client.conversations.participants.create_for_worker(conv_sid, c.worker_sid("alice"))
+        if survey:
+            c.client.conversations.update(conv_sid, attributes={KEEP_OPEN_ATTRIBUTE: True})
+        c.client.routing.tasks.update(task.sid, assignment_status="wrapping", reason="done")
+        c.client.routing.tasks.update(task.sid, assignment_status="completed", reason="done")
+        assert str(c.client.conversations.fetch(conv_sid).state) == "active"
+        with c.emu.operation():
+            conv = c.emu.conversations.get(conv_sid)
+            agent = c.emu.conversations.get_participant(conv, "alice")
+            c.emu.conversations.remove_participant(conv, agent, hooks=True, source="SDK")
+        c.emu.webhooks.flush()
+        removed = c.emu.webhooks.deliveries(event_type="onParticipantRemoved")
+        assert [d.outcome for d in removed] == ["delivered"]
+        state = str(c.client.conversations.fetch(conv_sid).state)
+        assert state == ("active" if survey else "closed")

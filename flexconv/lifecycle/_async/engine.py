@@ -410,10 +410,13 @@ class AsyncTaskLifecycle(_Base):
             await self._post_once(
                 conv_sid, rules.complete_message, rules.author, f"complete:{task.sid}"
             )
-        await self._remove_task_agent(task, conv_sid, workspace_sid)
         if rules.on_complete == "leave_open":
+            # marked before the agent leaves: the janitor, seeing the agent go, leaves it open
             await self._mark_keep_open(conv_sid)
-        elif not await self._open_tasks(conv_sid, workspace_sid, besides=task.sid):
+        await self._remove_task_agent(task, conv_sid, workspace_sid)
+        if rules.on_complete == "close" and not await self._open_tasks(
+            conv_sid, workspace_sid, besides=task.sid
+        ):
             await self._close_conversation(conv_sid)
 
     async def _mark_keep_open(self, conversation_sid: str) -> None:

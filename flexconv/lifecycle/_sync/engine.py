@@ -411,10 +411,13 @@ class TaskLifecycle(_Base):
             self._post_once(
                 conv_sid, rules.complete_message, rules.author, f"complete:{task.sid}"
             )
-        self._remove_task_agent(task, conv_sid, workspace_sid)
         if rules.on_complete == "leave_open":
+            # marked before the agent leaves: the janitor, seeing the agent go, leaves it open
             self._mark_keep_open(conv_sid)
-        elif not self._open_tasks(conv_sid, workspace_sid, besides=task.sid):
+        self._remove_task_agent(task, conv_sid, workspace_sid)
+        if rules.on_complete == "close" and not self._open_tasks(
+            conv_sid, workspace_sid, besides=task.sid
+        ):
             self._close_conversation(conv_sid)
 
     def _mark_keep_open(self, conversation_sid: str) -> None:
