@@ -198,3 +198,27 @@ def test_last_agent_leaving_alone_closes_unless_kept_open(survey: bool) -> None:
         assert [d.outcome for d in removed] == ["delivered"]
         state = str(c.client.conversations.fetch(conv_sid).state)
         assert state == ("active" if survey else "closed")
+
+
+def test_janitor_reroutes_once_then_closes() -> None:
+    from flexconv.lifecycle import janitor
+
+    with centre(studio=False) as c:
+        Wiring(c.client).ensure(HOOK)
+        _short_wait(c)
+        c.receiver.use(janitor(action="reroute", workflow_sid=c.workflow_sid))
+        inbound = c.emu.simulate.customer_message(SUPPORT_LINE, CUSTOMER, "Anyone?")
+        conv = inbound.conversation_sid
+        first = c.client.routing.tasks.create_for_conversation(conv, customer_address=CUSTOMER)
+        c.emu.advance(31)  # the first task times out: a second one is created for the conversation
+        tasks = c.client.routing.tasks.list(
+            evaluate_task_attributes=f'conversationSid == "{conv}"'
+        ).to_list()
+        second = [t for t in tasks if t.sid != first.sid]
+        assert len(second) == 1
+        assert second[0].sid is not None
+        rerouted = c.client.routing.tasks.fetch(second[0].sid)
+        assert (rerouted.attributes or {}).get("rerouted") is True
+        assert str(c.client.conversations.fetch(conv).state) == "active"
+        c.emu.advance(31)  # the re-routed task times out too: now the conversation closes
+        assert str(c.client.conversations.fetch(conv).state) == "closed"

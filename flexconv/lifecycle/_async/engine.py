@@ -569,12 +569,15 @@ class AsyncJanitor(_Base):
         carried = {
             k: v
             for k, v in attributes.items()
-            if k not in ("conversationSid", "conversations") and not k.startswith("flex")
+            if k not in ("conversationSid", "conversations", "direction")
+            and not k.startswith("flex")
         }
         carried["rerouted"] = True
+        direction = attributes.get("direction")
         await self.client.routing.tasks.create_for_conversation(
             conversation_sid,
             workflow_sid=self.rules.workflow_sid,
+            direction="outbound" if direction == "outbound" else "inbound",
             attributes=carried,
             workspace_sid=workspace_sid,
         )
