@@ -141,11 +141,7 @@ def open_store(url: str) -> Any:
     )
 
 
-def build_receiver(args: argparse.Namespace, client: Any) -> Any:
-    """The receiver ``serve`` runs: signed with ``TWILIO_AUTH_TOKEN``, the policies asked for."""
-    from flexconv.events import Receiver
-    from flexconv.lifecycle import ChannelRules, auto_accept, janitor, overrides
-
+def _token() -> str:
     token = os.environ.get("TWILIO_AUTH_TOKEN")
     if not token:
         raise CliError(
@@ -153,8 +149,18 @@ def build_receiver(args: argparse.Namespace, client: Any) -> Any:
             "account's auth token",
             EXIT_USAGE,
         )
+    return token
+
+
+def build_receiver(args: argparse.Namespace, client: Any, store: Any = None) -> Any:
+    """The receiver ``serve`` runs: signed with ``TWILIO_AUTH_TOKEN``, the policies asked for."""
+    from flexconv.events import Receiver
+    from flexconv.lifecycle import ChannelRules, auto_accept, janitor, overrides
+
+    token = _token()
     _port(args.port)
-    store = open_store(args.store)
+    if store is None:
+        store = open_store(args.store)
     receiver = Receiver(token, public_url=args.public_url, store=store, client=client)
     if args.auto_accept:
         receiver.use(auto_accept())
@@ -173,9 +179,18 @@ def _serve(args: argparse.Namespace) -> int:
             "events serve needs uvicorn: pip install 'flexconv[emulator]' (or uvicorn)",
             EXIT_USAGE,
         ) from None
-    client = client_for(args, auto_tick=True)
+    if args.emulator:
+        raise CliError(
+            "events serve --emulator: an in-process emulator cannot call this server; serve one "
+            "(`flexconv emulator serve`) and pass --base-url",
+            EXIT_USAGE,
+        )
+    _token()
+    _port(args.port)
+    store = open_store(args.store)  # every refusal before anything is opened or sent
+    client = client_for(args)
     try:
-        receiver = build_receiver(args, client)
+        receiver = build_receiver(args, client, store)
         policies = [
             name
             for name, on in (

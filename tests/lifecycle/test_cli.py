@@ -59,9 +59,11 @@ def test_wire_dry_run_then_apply_then_nothing(capsys: pytest.CaptureFixture[str]
                     os.environ[k] = v
 
 
-def test_bad_store_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    os.environ.setdefault("TWILIO_AUTH_TOKEN", "x" * 32)
-    status = main(["events", "serve", "--port", "8000", "--emulator", "--store", "mongo://x"])
+def test_bad_store_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "x" * 32)
+    status = main(["events", "serve", "--port", "8000", "--store", "mongo://x"])
     assert status == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
@@ -121,3 +123,19 @@ def test_serve_auto_accepts_over_http(tmp_path: object) -> None:
                 proc.stdout.close()
             if proc.stderr:
                 proc.stderr.close()
+
+
+def test_serve_refuses_the_in_process_emulator(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["events", "serve", "--port", "8000", "--emulator"]) == 2
+    assert "--base-url" in capsys.readouterr().err
+
+
+def test_serve_without_token_or_with_bad_port(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+    assert main(["events", "serve", "--port", "8000"]) == 2
+    assert "TWILIO_AUTH_TOKEN is not set" in capsys.readouterr().err
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "x" * 32)
+    assert main(["events", "serve", "--port", "http"]) == 2
+    assert "--port takes a number from 1 to 65535, got 'http'" in capsys.readouterr().err
