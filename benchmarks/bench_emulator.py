@@ -82,25 +82,31 @@ class Workload:
         conversations = self.client.conversations
         start = time.perf_counter()
         conv = conversations.create(friendly_name=customer)
-        conversations.participants.add(conv.sid, address=customer, proxy_address="+15005550006")
+        conversations.participants.create(conv.sid, address=customer, proxy_address="+15005550006")
         inter = self.client.interactions.create_for_conversation(conv.sid, self.routing)
         task_sid = self._reserved_task(inter.sid)
-        (pending,) = self.client.routing.list_reservations(
-            self.ws, task_sid, reservation_status="pending"
+        (pending,) = self.client.routing.reservations.list(
+            task_sid,
+            reservation_status="pending",
+            workspace_sid=self.ws,
         ).to_list()
-        accepted = self.client.routing.accept_reservation(self.ws, task_sid, pending.sid)
+        accepted = self.client.routing.reservations.accept(
+            task_sid, pending.sid, workspace_sid=self.ws
+        )
         elapsed = time.perf_counter() - start
         if str(accepted.reservation_status) != "accepted":
             raise SystemExit(f"reservation not accepted: {accepted.reservation_status}")
-        routing = self.client.routing
-        routing.update_task(self.ws, task_sid, assignment_status="wrapping")
-        routing.update_task(self.ws, task_sid, assignment_status="completed", reason="done")
+        tasks = self.client.routing.tasks
+        tasks.update(task_sid, assignment_status="wrapping", workspace_sid=self.ws)
+        tasks.update(task_sid, assignment_status="completed", reason="done", workspace_sid=self.ws)
         return elapsed
 
     def _reserved_task(self, interaction_sid: str) -> str:
         expression = f"flexInteractionSid == '{interaction_sid}'"
-        tasks = self.client.routing.list_tasks(
-            self.ws, assignment_status="reserved", evaluate_task_attributes=expression
+        tasks = self.client.routing.tasks.list(
+            assignment_status="reserved",
+            evaluate_task_attributes=expression,
+            workspace_sid=self.ws,
         ).to_list()
         if len(tasks) != 1:
             raise SystemExit(f"expected one reserved task for {interaction_sid}, got {len(tasks)}")

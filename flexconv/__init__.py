@@ -30,9 +30,17 @@ from flexconv._version import __version__
 if TYPE_CHECKING:
     from flexconv._async.client import AsyncFlexConv
     from flexconv._async.paging import AsyncPage, AsyncPager
+    from flexconv._core.attachments import AttachmentConflictError
+    from flexconv._core.channels import EnsureError
     from flexconv._core.config import ClientConfig, Secret
-    from flexconv._core.results import APIResponse, ResponseInfo
+    from flexconv._core.interactions import (
+        ChannelFailedError,
+        ChannelWaitTimeoutError,
+        ExistingConversationError,
+    )
+    from flexconv._core.results import APIResponse, FieldChange, ResponseInfo
     from flexconv._core.retry import RetryPolicy
+    from flexconv._core.routing import InteractionTaskError, WorkerLookupError
     from flexconv._sync.client import FlexConv
     from flexconv._sync.paging import Page, Pager
     from flexconv._transport import Timeout
@@ -52,6 +60,14 @@ _LAZY = {
     "ClientConfig": "flexconv._core.config",
     "Secret": "flexconv._core.config",
     "response_of": "flexconv.models._base",
+    "FieldChange": "flexconv._core.results",
+    "AttachmentConflictError": "flexconv._core.attachments",
+    "ChannelFailedError": "flexconv._core.interactions",
+    "ChannelWaitTimeoutError": "flexconv._core.interactions",
+    "EnsureError": "flexconv._core.channels",
+    "ExistingConversationError": "flexconv._core.interactions",
+    "InteractionTaskError": "flexconv._core.routing",
+    "WorkerLookupError": "flexconv._core.routing",
 }
 
 __all__ = [
@@ -62,14 +78,21 @@ __all__ = [
     "AsyncFlexConv",
     "AsyncPage",
     "AsyncPager",
+    "AttachmentConflictError",
     "AuthenticationError",
     "BadRequestError",
+    "ChannelFailedError",
+    "ChannelWaitTimeoutError",
     "ClientClosedError",
     "ClientConfig",
     "ConfigurationError",
     "ConflictError",
+    "EnsureError",
+    "ExistingConversationError",
+    "FieldChange",
     "FlexConv",
     "FlexConvError",
+    "InteractionTaskError",
     "NotFoundError",
     "Page",
     "Pager",
@@ -81,6 +104,7 @@ __all__ = [
     "ServerError",
     "Timeout",
     "ValidationError",
+    "WorkerLookupError",
     "__version__",
     "response_of",
 ]

@@ -68,13 +68,13 @@ def run(out: TextIO, *, log: Callable[[str], None] | None = None) -> int:
 
         s.step("Only alice is on shift: she is the agent who will get the task")
         emu.simulate.set_activity("bob", "Offline")
-        alice = client.routing.resolve_worker(ws, "alice")
+        alice = client.routing.workers.resolve("alice", workspace_sid=ws)
         s.show("worker", f"alice ({alice.sid})")
         s.check("alice available", alice.available, True)
 
         s.step("A customer texts the support line")
         emu.simulate.customer_message(SUPPORT_LINE, CUSTOMER, "Hi, where is my order #1234?")
-        found = client.conversations.open_for_address(CUSTOMER)
+        found = client.conversations.find_reusable(CUSTOMER)
         s.check("conversation created for the customer", found is not None, True)
         if found is None or found.conversation_sid is None:
             return s.failures
@@ -85,12 +85,14 @@ def run(out: TextIO, *, log: Callable[[str], None] | None = None) -> int:
 
         s.step("Flex sets up the interaction and routes the task")
         emu.advance(0)
-        tasks = client.routing.list_tasks(ws, assignment_status=["pending", "reserved"]).to_list()
+        tasks = client.routing.tasks.list(
+            assignment_status=["pending", "reserved"], workspace_sid=ws
+        ).to_list()
         s.check("tasks waiting", len(tasks), 1)
         if not tasks or tasks[0].sid is None:
             return s.failures
         task_sid: str = tasks[0].sid
-        task = client.routing.fetch_task(ws, task_sid)
+        task = client.routing.tasks.fetch(task_sid, workspace_sid=ws)
         attrs: dict[str, Any] = task.attributes or {}
         interaction_sid = attrs.get("flexInteractionSid")
         s.show("task", f"{task.sid} ({task.task_channel_unique_name})")
@@ -98,19 +100,21 @@ def run(out: TextIO, *, log: Callable[[str], None] | None = None) -> int:
         s.check("task linked to the conversation", attrs.get("conversationSid"), conv_sid)
         s.check("task status", str(task.assignment_status), "reserved")
         if interaction_sid:
-            channels = client.interactions.list_channels(interaction_sid).to_list()
+            channels = client.interactions.channels.list(interaction_sid).to_list()
             s.show("interaction channel", ", ".join(f"{c.sid} [{c.status}]" for c in channels))
             s.check("interaction channel active", [str(c.status) for c in channels], ["active"])
 
         s.step("alice accepts the reservation in Flex")
-        reservations = client.routing.list_reservations(
-            ws, task_sid, reservation_status="pending"
+        reservations = client.routing.reservations.list(
+            task_sid,
+            reservation_status="pending",
+            workspace_sid=ws,
         ).to_list()
         s.check("pending reservation for alice", [r.worker_sid for r in reservations], [alice.sid])
         if not reservations or reservations[0].sid is None:
             return s.failures
         emu.simulate.accept("alice", task_sid)
-        task = client.routing.fetch_task(ws, task_sid)
+        task = client.routing.tasks.fetch(task_sid, workspace_sid=ws)
         s.show("reservation", reservations[0].sid)
         s.check("task status", str(task.assignment_status), "assigned")
         participants = client.conversations.participants.list(conv_sid).to_list()
@@ -125,7 +129,7 @@ def run(out: TextIO, *, log: Callable[[str], None] | None = None) -> int:
         s.check("alice joined the conversation", [p.identity for p in agents], ["alice"])
 
         s.step("Messages both ways")
-        reply = client.conversations.messages.send(
+        reply = client.conversations.messages.create(
             conv_sid, author="alice", body="Hi! It ships tomorrow."
         )
         s.show("agent message", reply.sid)
@@ -141,11 +145,11 @@ def run(out: TextIO, *, log: Callable[[str], None] | None = None) -> int:
         emu.simulate.wrap_up("alice", task_sid)
         s.check(
             "task status after wrap-up",
-            str(client.routing.fetch_task(ws, task_sid).assignment_status),
+            str(client.routing.tasks.fetch(task_sid, workspace_sid=ws).assignment_status),
             "wrapping",
         )
         emu.simulate.complete("alice", task_sid)
-        task = client.routing.fetch_task(ws, task_sid)
+        task = client.routing.tasks.fetch(task_sid, workspace_sid=ws)
         s.check("task status after completion", str(task.assignment_status), "completed")
 
         s.step("The conversation is closed")
@@ -154,7 +158,7 @@ def run(out: TextIO, *, log: Callable[[str], None] | None = None) -> int:
         s.check("conversation state", str(conv.state), "closed")
         s.check(
             "customer has no open conversation",
-            client.conversations.open_for_address(CUSTOMER),
+            client.conversations.find_reusable(CUSTOMER),
             None,
         )
 

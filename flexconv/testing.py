@@ -1,7 +1,7 @@
 """pytest fixtures for testing your own Flex code against the emulator.
 
-Use them with ``pytest_plugins = ["flexconv.testing"]`` in your ``conftest.py``, or import the
-fixtures you need (``from flexconv.testing import flex_emulator, flex_client``).
+Installing flexconv registers them with pytest (a ``pytest11`` entry point): request them in any
+test, with no ``conftest.py`` line.  ``-p no:flexconv.testing`` turns them off.
 
 - ``flex_emulator``: a fresh :class:`flexconv.emulator.Emulator` per test.
 - ``flex_client``: a :class:`flexconv.FlexConv` wired to it in-process.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flexconv.emulator.core import Emulator
+from flexconv.emulator.emulator import Emulator
 from flexconv.emulator.studio import messaging_flow_definition
 from tests.checked import CheckedEmulator
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flexconv.emulator.core import Emulator
+from flexconv.emulator.emulator import Emulator
 from tests.checked import CheckedEmulator
 
 SUPPORT_LINE = "+15005550006"

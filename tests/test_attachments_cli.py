@@ -92,19 +92,23 @@ def test_set_dry_run(emulator: Watched, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_set_refuses_a_broken_limit(emulator: Watched, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["attachments", "set", "sms", "--max-file-size", "16MB"]) == 1
+    assert main(["attachments", "set", "sms", "--max-file-size", "16MB"]) == 2
     assert "exceeds 'sms'" in capsys.readouterr().err
     assert emulator.calls == []
-    assert main(["attachments", "set", "fax", "--enable"]) == 1
-    assert "known ones are web, sms" in capsys.readouterr().err
+    assert main(["attachments", "set", "fax", "--enable"]) == 2
+    err = capsys.readouterr().err
+    assert "known ones are web, sms" in err
+    assert "pass --allow-unknown-channel to change" in err
+    assert "allow_unknown_channel" not in err
     assert emulator.calls == []
 
 
 def test_bad_size_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as info:
-        main(["attachments", "set", "web", "--max-file-size", "lots", "--emulator"])
-    assert info.value.code == 2
-    assert "size like '16MB'" in capsys.readouterr().err
+    assert main(["attachments", "set", "web", "--max-file-size", "lots", "--emulator"]) == 2
+    err = capsys.readouterr().err
+    assert "size like '16MB'" in err
+    assert err.startswith("error: flexconv attachments set: argument --max-file-size: ")
+    assert err.count("\n") == 1
 
 
 def test_set_against_the_fresh_emulator(capsys: pytest.CaptureFixture[str]) -> None:

@@ -56,7 +56,7 @@ def test_route_to_agent_then_show(centre: Centre, capsys: pytest.CaptureFixture[
 
 
 def test_bad_input(centre: Centre, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["interactions", "show", "nope"]) == 1
+    assert main(["interactions", "show", "nope"]) == 2
     assert "KD" in capsys.readouterr().err
     assert main(["route-to-agent", "CH" + "0" * 32, "--worker", "carol"]) == 1
     assert "No worker" in capsys.readouterr().err

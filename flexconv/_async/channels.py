@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
+from flexconv._async._base import AsyncResource
 from flexconv._async.paging import AsyncPager
 from flexconv._core import channels as core
-from flexconv._core.errors import NotFoundError, ValidationError
+from flexconv._core.errors import FlexConvError, NotFoundError, ValidationError
 from flexconv._core.ops import addresses as ops
 from flexconv.models.channels import (
     Address,
@@ -17,9 +18,6 @@ from flexconv.models.channels import (
     StudioTarget,
     WebhookTarget,
 )
-
-if TYPE_CHECKING:
-    from flexconv._async.client import AsyncFlexConv
 
 __all__ = ["AsyncChannels"]
 
@@ -32,7 +30,7 @@ def _check_ref(value: object) -> str:
     return value
 
 
-class AsyncChannels:
+class AsyncChannels(AsyncResource):
     """Conversations address configurations: one per phone number, WhatsApp sender, page…
 
     Every address is validated for its type before anything is sent (see
@@ -40,8 +38,7 @@ class AsyncChannels:
     support (IE1: chat only) is refused.
     """
 
-    def __init__(self, client: AsyncFlexConv) -> None:
-        self._client = client
+    _path = "channels"
 
     def _check_region(self, kind: str) -> None:
         core.check_region(kind, self._client.config.effective_region)
@@ -70,20 +67,20 @@ class AsyncChannels:
             raise ValidationError(
                 f"type must be one of {', '.join(core.ADDRESS_TYPES)}, got {type!r}"
             )
-        return self._client._list(
+        return self._list(
             ops.LIST_ADDRESSES, Address, values={"type": type}, limit=limit, page_size=page_size
         )
 
-    async def get(self, sid_or_address: str) -> Address:
+    async def fetch(self, sid_or_address: str) -> Address:
         """One address configuration, by its ``IG…`` SID or by the address itself."""
-        return await self._client._call(
+        return await self._call(
             ops.FETCH_ADDRESS, Address, path_params={"Sid": _check_ref(sid_or_address)}
         )
 
     async def find(self, address: str) -> Address | None:
         """The configuration of ``address``, or ``None`` when it has none."""
         try:
-            return await self.get(address)
+            return await self.fetch(address)
         except NotFoundError:
             return None
 
@@ -122,7 +119,7 @@ class AsyncChannels:
             address_country=address_country,
         )
         self._check_region(want.kind)
-        return await self._client._call(ops.CREATE_ADDRESS, Address, values=want.create_values())
+        return await self._call(ops.CREATE_ADDRESS, Address, values=want.create_values())
 
     async def update(
         self,
@@ -159,15 +156,13 @@ class AsyncChannels:
             raise ValidationError(
                 "Nothing to update: pass auto_creation, friendly_name or a service"
             )
-        return await self._client._call(
+        return await self._call(
             ops.UPDATE_ADDRESS, Address, path_params={"Sid": ref}, values=values
         )
 
     async def delete(self, sid_or_address: str) -> None:
         """Delete an address configuration (by SID or address)."""
-        await self._client._call_raw(
-            ops.DELETE_ADDRESS, path_params={"Sid": _check_ref(sid_or_address)}
-        )
+        await self._call_raw(ops.DELETE_ADDRESS, path_params={"Sid": _check_ref(sid_or_address)})
 
     # ------------------------------------------------------------------ declarative
 
@@ -196,6 +191,8 @@ class AsyncChannels:
 
         Raises:
             ValidationError: before anything is sent, for any invalid entry or region mismatch.
+            EnsureError: a write failed; it lists the changes ``applied`` before it, the
+                ``failed`` one with its ``error``, and the ``remaining`` ones.
         """
         wanted = [desired] if isinstance(desired, DesiredAddress) else list(desired)
         for want in wanted:
@@ -209,29 +206,35 @@ class AsyncChannels:
         if dry_run:
             return plan
         for item in plan.items:
-            if item.action == "create":
-                assert item.desired is not None
-                item.result = await self._client._call(
-                    ops.CREATE_ADDRESS, Address, values=item.desired.create_values()
-                )
-                item.sid = item.result.sid
-            elif item.action == "update":
-                assert item.desired is not None
-                assert item.sid is not None
-                item.result = await self._client._call(
-                    ops.UPDATE_ADDRESS,
-                    Address,
-                    path_params={"Sid": item.sid},
-                    values=item.desired.update_values(),
-                )
-            elif item.action == "delete":
-                assert item.sid is not None
-                await self._client._call_raw(ops.DELETE_ADDRESS, path_params={"Sid": item.sid})
+            try:
+                if item.action == "create":
+                    assert item.desired is not None
+                    item.result = await self._call(
+                        ops.CREATE_ADDRESS, Address, values=item.desired.create_values()
+                    )
+                    item.sid = item.result.sid
+                elif item.action == "update":
+                    assert item.desired is not None
+                    assert item.sid is not None
+                    item.result = await self._call(
+                        ops.UPDATE_ADDRESS,
+                        Address,
+                        path_params={"Sid": item.sid},
+                        values=item.desired.update_values(),
+                    )
+                elif item.action == "delete":
+                    assert item.sid is not None
+                    await self._call_raw(ops.DELETE_ADDRESS, path_params={"Sid": item.sid})
+            except FlexConvError as exc:
+                raise core.EnsureError(plan, item, exc) from exc
         plan.applied = True
         return plan
 
     async def _ensure_one(self, want: DesiredAddress) -> Address:
-        plan = await self.ensure(want)
+        try:
+            plan = await self.ensure(want)
+        except core.EnsureError as exc:  # one address: the error itself says it all
+            raise exc.error from None
         result = plan.items[0].result
         assert result is not None
         return result
@@ -265,7 +268,7 @@ class AsyncChannels:
             )
         )
 
-    async def setup_custom_orchestration(
+    async def route_to_webhook(
         self,
         address: str,
         *,
@@ -280,7 +283,7 @@ class AsyncChannels:
 
         Auto-creation with a webhook target: no Studio flow, no Send to Flex.  Your backend
         receives the conversation events (``onMessageAdded`` by default) and creates tasks
-        itself (TaskRouter API, see ``client.task_channels.chat_task_attributes``).
+        itself (TaskRouter API, see ``client.task_channels.build_chat_task_attributes``).
         Idempotent.
 
         Returns:
@@ -295,6 +298,3 @@ class AsyncChannels:
                 conversation_service_sid=conversation_service_sid,
             )
         )
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._client!r})"

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from flexconv._async._base import AsyncResource
 from flexconv._core.errors import ValidationError
 from flexconv._core.ops import flex as ops
 from flexconv.models.configuration import FlexConfiguration
 
-if TYPE_CHECKING:
-    from flexconv._async.client import AsyncFlexConv
-
 __all__ = ["AsyncConfiguration"]
 
 
-class AsyncConfiguration:
+class AsyncConfiguration(AsyncResource):
     """Read and write the account's Flex Configuration."""
 
-    def __init__(self, client: AsyncFlexConv) -> None:
-        self._client = client
+    _path = "configuration"
 
     async def fetch(self, *, ui_version: str | None = None) -> FlexConfiguration:
         """Fetch the Flex Configuration (every field of Twilio's spec, unknown keys kept)."""
-        return await self._client._call(
+        return await self._call(
             ops.FETCH_CONFIGURATION, FlexConfiguration, values={"ui_version": ui_version}
         )
 
@@ -38,4 +35,4 @@ class AsyncConfiguration:
         body = {"account_sid": self._client.account_sid, **changes}
         if body["account_sid"] != self._client.account_sid:
             raise ValidationError("account_sid in changes does not match the client's account")
-        return await self._client._call(ops.UPDATE_CONFIGURATION, FlexConfiguration, json_body=body)
+        return await self._call(ops.UPDATE_CONFIGURATION, FlexConfiguration, json_body=body)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import builtins
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import Any
 
+from flexconv._async._base import AsyncResource
 from flexconv._async.paging import AsyncPager
 from flexconv._core.conversations import (
     duration,
@@ -25,9 +27,6 @@ from flexconv.models.conversations import (
     ScopedWebhook,
 )
 
-if TYPE_CHECKING:
-    from flexconv._async.client import AsyncFlexConv
-
 __all__ = [
     "AsyncConversations",
     "AsyncMessages",
@@ -39,18 +38,29 @@ _MIN_INACTIVE = timedelta(minutes=1)
 _MIN_CLOSED = timedelta(minutes=10)
 
 
-class AsyncConversations:
+class AsyncConversations(AsyncResource):
     """Conversations, with ``participants``, ``messages`` and ``webhooks`` sub-groups.
 
     Path values take a ``CH…`` SID or the conversation's ``unique_name``.  REST changes fire
     Conversations webhooks only with ``webhooks=True`` (``X-Twilio-Webhook-Enabled: true``).
     """
 
-    def __init__(self, client: AsyncFlexConv) -> None:
-        self._client = client
-        self.participants = AsyncParticipants(client)
-        self.messages = AsyncMessages(client)
-        self.webhooks = AsyncScopedWebhooks(client)
+    _path = "conversations"
+
+    @cached_property
+    def participants(self) -> AsyncParticipants:
+        """Participants of a conversation: ``create``, ``fetch``, ``update``, ``delete``, ``list``."""
+        return self._group(AsyncParticipants)
+
+    @cached_property
+    def messages(self) -> AsyncMessages:
+        """Messages of a conversation: ``create``, ``list``."""
+        return self._group(AsyncMessages)
+
+    @cached_property
+    def webhooks(self) -> AsyncScopedWebhooks:
+        """Conversation-scoped webhooks: ``create``, ``list``, ``delete``."""
+        return self._group(AsyncScopedWebhooks)
 
     async def create(
         self,
@@ -73,11 +83,11 @@ class AsyncConversations:
             friendly_name, unique_name, attributes, messaging_service_sid, state,
             inactive_after, closed_after, webhooks,
         )  # fmt: skip
-        return await self._client._call(ops.CREATE_CONVERSATION, Conversation, values=values)
+        return await self._call(ops.CREATE_CONVERSATION, Conversation, values=values)
 
     async def fetch(self, conversation: str) -> Conversation:
         """Fetch a conversation by SID or unique name."""
-        return await self._client._call(
+        return await self._call(
             ops.FETCH_CONVERSATION, Conversation, path_params={"Sid": conversation}
         )
 
@@ -101,7 +111,7 @@ class AsyncConversations:
         )  # fmt: skip
         if not {k for k in values if k != "webhooks"}:
             raise ValidationError("update needs at least one field to change")
-        return await self._client._call(
+        return await self._call(
             ops.UPDATE_CONVERSATION,
             Conversation,
             path_params={"Sid": conversation},
@@ -114,7 +124,7 @@ class AsyncConversations:
 
     async def delete(self, conversation: str, *, webhooks: bool = False) -> None:
         """Delete a conversation and its messages."""
-        await self._client._call_raw(
+        await self._call_raw(
             ops.DELETE_CONVERSATION,
             path_params={"Sid": conversation},
             values={"webhooks": webhooks_header(webhooks)},
@@ -128,7 +138,7 @@ class AsyncConversations:
         page_size: int | None = None,
     ) -> AsyncPager[Conversation]:
         """Conversations of the account, optionally in one state (pager; max page size 100)."""
-        return self._client._list(
+        return self._list(
             ops.LIST_CONVERSATIONS,
             Conversation,
             values={"state": state_value(state)},
@@ -136,7 +146,7 @@ class AsyncConversations:
             page_size=page_size,
         )
 
-    def for_participant(
+    def list_for(
         self,
         *,
         address: str | None = None,
@@ -147,7 +157,7 @@ class AsyncConversations:
         """The conversations a messaging address or a chat identity is in (max page size 50)."""
         if (address is None) == (identity is None):
             raise ValidationError("Pass exactly one of address= or identity=")
-        return self._client._list(
+        return self._list(
             ops.LIST_PARTICIPANT_CONVERSATIONS,
             ParticipantConversation,
             values={"address": address, "identity": identity},
@@ -155,7 +165,7 @@ class AsyncConversations:
             page_size=page_size,
         )
 
-    async def open_for(
+    async def find_open(
         self, address: str, *, proxy_address: str | None = None
     ) -> builtins.list[ParticipantConversation]:
         """The non-closed conversations a messaging address is in, active ones first.
@@ -164,10 +174,10 @@ class AsyncConversations:
         """
         if not isinstance(address, str) or not address.strip():
             raise ValidationError(f"address must be a non-empty string, got {address!r}")
-        found = await self.for_participant(address=address, page_size=50).to_list()
+        found = await self.list_for(address=address, page_size=50).to_list()
         return open_conversations(found, proxy_address=proxy_address)
 
-    async def open_for_address(
+    async def find_reusable(
         self, address: str, *, proxy_address: str | None = None
     ) -> ParticipantConversation | None:
         """The non-closed conversation a messaging address is in, if any.
@@ -175,17 +185,16 @@ class AsyncConversations:
         A messaging binding can be in only one non-closed conversation at a time (Twilio's
         50416): this is the one to reuse rather than creating another.
         """
-        found = await self.open_for(address, proxy_address=proxy_address)
+        found = await self.find_open(address, proxy_address=proxy_address)
         return found[0] if found else None
 
 
-class AsyncParticipants:
+class AsyncParticipants(AsyncResource):
     """Participants of a conversation: chat identities and messaging bindings."""
 
-    def __init__(self, client: AsyncFlexConv) -> None:
-        self._client = client
+    _path = "conversations.participants"
 
-    async def add(
+    async def create(
         self,
         conversation: str,
         *,
@@ -206,7 +215,7 @@ class AsyncParticipants:
             )
         if role_sid is not None:
             check_sid(role_sid, "RL", "role_sid")
-        return await self._client._call(
+        return await self._call(
             ops.ADD_PARTICIPANT,
             Participant,
             path_params={"ConversationSid": conversation},
@@ -223,7 +232,7 @@ class AsyncParticipants:
 
     async def fetch(self, conversation: str, participant: str) -> Participant:
         """Fetch a participant by ``MB…`` SID or identity."""
-        return await self._client._call(
+        return await self._call(
             ops.FETCH_PARTICIPANT,
             Participant,
             path_params={"ConversationSid": conversation, "Sid": participant},
@@ -242,7 +251,7 @@ class AsyncParticipants:
         """Change a participant's attributes, role or read horizon."""
         if role_sid is not None:
             check_sid(role_sid, "RL", "role_sid")
-        return await self._client._call(
+        return await self._call(
             ops.UPDATE_PARTICIPANT,
             Participant,
             path_params={"ConversationSid": conversation, "Sid": participant},
@@ -254,9 +263,9 @@ class AsyncParticipants:
             },
         )
 
-    async def remove(self, conversation: str, participant: str, *, webhooks: bool = False) -> None:
+    async def delete(self, conversation: str, participant: str, *, webhooks: bool = False) -> None:
         """Remove a participant from the conversation."""
-        await self._client._call_raw(
+        await self._call_raw(
             ops.REMOVE_PARTICIPANT,
             path_params={"ConversationSid": conversation, "Sid": participant},
             values={"webhooks": webhooks_header(webhooks)},
@@ -266,7 +275,7 @@ class AsyncParticipants:
         self, conversation: str, *, limit: int | None = None, page_size: int | None = None
     ) -> AsyncPager[Participant]:
         """The conversation's participants (max page size 100)."""
-        return self._client._list(
+        return self._list(
             ops.LIST_PARTICIPANTS,
             Participant,
             path_params={"ConversationSid": conversation},
@@ -275,13 +284,12 @@ class AsyncParticipants:
         )
 
 
-class AsyncMessages:
+class AsyncMessages(AsyncResource):
     """Messages of a conversation."""
 
-    def __init__(self, client: AsyncFlexConv) -> None:
-        self._client = client
+    _path = "conversations.messages"
 
-    async def send(
+    async def create(
         self,
         conversation: str,
         *,
@@ -300,7 +308,7 @@ class AsyncMessages:
             check_sid(media_sid, "ME", "media_sid")
         if content_sid is not None:
             check_sid(content_sid, "HX", "content_sid")
-        return await self._client._call(
+        return await self._call(
             ops.SEND_MESSAGE,
             Message,
             path_params={"ConversationSid": conversation},
@@ -326,7 +334,7 @@ class AsyncMessages:
         """The conversation's messages, ``order="asc"`` (default) or ``"desc"``."""
         if order is not None and order not in ("asc", "desc"):
             raise ValidationError(f"order must be 'asc' or 'desc', got {order!r}")
-        return self._client._list(
+        return self._list(
             ops.LIST_MESSAGES,
             Message,
             path_params={"ConversationSid": conversation},
@@ -336,11 +344,10 @@ class AsyncMessages:
         )
 
 
-class AsyncScopedWebhooks:
+class AsyncScopedWebhooks(AsyncResource):
     """Conversation-scoped webhooks: what receives a conversation's events."""
 
-    def __init__(self, client: AsyncFlexConv) -> None:
-        self._client = client
+    _path = "conversations.webhooks"
 
     async def create(
         self,
@@ -360,7 +367,7 @@ class AsyncScopedWebhooks:
             check_sid(flow_sid, "FW", "flow_sid")
         elif not url or not url.startswith(("https://", "http://")):
             raise ValidationError(f"A {target} webhook needs an http(s) url=, got {url!r}")
-        return await self._client._call(
+        return await self._call(
             ops.CREATE_SCOPED_WEBHOOK,
             ScopedWebhook,
             path_params={"ConversationSid": conversation},
@@ -376,7 +383,7 @@ class AsyncScopedWebhooks:
 
     def list(self, conversation: str, *, limit: int | None = None) -> AsyncPager[ScopedWebhook]:
         """The conversation's scoped webhooks (max page size 5)."""
-        return self._client._list(
+        return self._list(
             ops.LIST_SCOPED_WEBHOOKS,
             ScopedWebhook,
             path_params={"ConversationSid": conversation},
@@ -385,7 +392,7 @@ class AsyncScopedWebhooks:
 
     async def delete(self, conversation: str, webhook_sid: str) -> None:
         """Remove a scoped webhook."""
-        await self._client._call_raw(
+        await self._call_raw(
             ops.DELETE_SCOPED_WEBHOOK,
             path_params={"ConversationSid": conversation, "Sid": webhook_sid},
         )

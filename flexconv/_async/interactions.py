@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 
+from flexconv._async._base import AsyncResource
 from flexconv._concurrency import async_sleep
 from flexconv._core import interactions as core
 from flexconv._core.errors import ValidationError
-from flexconv._core.operation import Operation
 from flexconv._core.ops import interactions as ops
 from flexconv._core.sids import check_sid, is_sid
-from flexconv._ratelimit import AsyncRateLimiter
 from flexconv.models.interactions import (
     ChannelSpec,
     CustomerAddress,
@@ -26,55 +26,51 @@ from flexconv.models.interactions import (
 )
 
 if TYPE_CHECKING:
-    from flexconv._async.client import AsyncFlexConv
     from flexconv._async.paging import AsyncPager
-    from flexconv.models.conversations import ParticipantConversation
 
-__all__ = ["AsyncInteractions"]
-
-T = TypeVar("T")
+__all__ = [
+    "AsyncInteractionChannels",
+    "AsyncInteractionInvites",
+    "AsyncInteractionParticipants",
+    "AsyncInteractionTransfers",
+    "AsyncInteractions",
+]
 
 #: How often :meth:`AsyncInteractions.wait_for_channel` re-reads the channel by default.
 DEFAULT_POLL_INTERVAL = 0.5
 
 
-class AsyncInteractions:
-    """Flex Interactions (``client.interactions``).
+class AsyncInteractions(AsyncResource):
+    """Flex Interactions (``client.interactions``), with the sub-groups ``channels``,
+    ``participants``, ``invites`` and ``transfers`` nested as in the API.
 
     Creating an interaction answers 2xx before its channel exists: pass ``wait=True`` (or call
-    :meth:`wait_for_channel`) to wait until the channel is ``active``; a ``failed`` channel raises
-    :class:`ChannelFailedError` with Twilio's error code and message.
+    `wait_for_channel`) to wait until the channel is ``active``; a ``failed`` channel raises
+    `ChannelFailedError` with Twilio's error code and message.  The API allows 20 requests per
+    second per endpoint: ``client.interactions.paced()`` keeps bulk work under it.
     """
 
-    def __init__(self, client: AsyncFlexConv, *, limiter: AsyncRateLimiter | None = None) -> None:
-        self._client = client
-        self._limiter = limiter
+    _path = "interactions"
 
-    def paced(self, rate: float = 20) -> AsyncInteractions:
-        """This group, keeping each endpoint under ``rate`` requests per second.
+    @cached_property
+    def channels(self) -> AsyncInteractionChannels:
+        """An interaction's channels: ``list``, ``fetch``, ``close``, ``deactivate``."""
+        return self._group(AsyncInteractionChannels)
 
-        The Interactions API allows 20 requests per second per endpoint; use the paced group for
-        bulk work.  429s are retried by the client either way.
-        """
-        return AsyncInteractions(self._client, limiter=AsyncRateLimiter(rate))
+    @cached_property
+    def participants(self) -> AsyncInteractionParticipants:
+        """A channel's participants: ``list``, ``create``, ``update``."""
+        return self._group(AsyncInteractionParticipants)
 
-    async def _pace(self, op: Operation) -> None:
-        if self._limiter is not None:
-            await self._limiter.acquire(op.name)
+    @cached_property
+    def invites(self) -> AsyncInteractionInvites:
+        """A channel's invites: ``list``, ``create``."""
+        return self._group(AsyncInteractionInvites)
 
-    async def _call(
-        self,
-        op: Operation,
-        parse: type[T],
-        *,
-        path_params: Mapping[str, str] | None = None,
-        values: Mapping[str, Any] | None = None,
-        json_body: Any = None,
-    ) -> T:
-        await self._pace(op)
-        return await self._client._call(
-            op, parse, path_params=path_params, values=values, json_body=json_body
-        )
+    @cached_property
+    def transfers(self) -> AsyncInteractionTransfers:
+        """A channel's transfers: ``create``, ``fetch``, ``update``."""
+        return self._group(AsyncInteractionTransfers)
 
     # ------------------------------------------------------------------ interactions
 
@@ -94,7 +90,7 @@ class AsyncInteractions:
 
         Twilio accepts the request (2xx) before the channel exists.  With ``wait=True`` this
         waits (see :meth:`wait_for_channel`) until the channel is ``active`` and raises
-        :class:`ChannelFailedError` if it fails, :class:`ChannelWaitTimeout` after ``timeout``.
+        :class:`ChannelFailedError` if it fails, :class:`ChannelWaitTimeoutError` after ``timeout``.
         """
         if not isinstance(channel, ChannelSpec):
             raise ValidationError(f"channel must be a ChannelSpec, got {type(channel).__name__}")
@@ -145,20 +141,13 @@ class AsyncInteractions:
             ops.FETCH_INTERACTION, Interaction, path_params={"Sid": interaction_sid}
         )
 
-    async def find_open_conversations(
-        self, address: str, *, proxy_address: str | None = None
-    ) -> list[ParticipantConversation]:
-        """The non-closed conversations ``address`` takes part in (active ones first); with
-        ``proxy_address``, only that binding.  Same as ``client.conversations.open_for``."""
-        return await self._client.conversations.open_for(address, proxy_address=proxy_address)
-
     async def start_outbound(
         self,
         customer: CustomerAddress | str,
         *,
         worker: str,
-        workspace_sid: str,
         workflow_sid: str,
+        workspace_sid: str | None = None,
         channel_type: str = "sms",
         proxy_address: str | None = None,
         task_channel_unique_name: str = "chat",
@@ -175,7 +164,7 @@ class AsyncInteractions:
         they are still in a non-closed conversation, ``on_existing="reuse"`` binds the interaction
         to it (``media_channel_sid``) and ``"refuse"`` raises :class:`ExistingConversationError`
         naming it.  So the agent never gets an empty second conversation.  ``worker`` is a WK SID
-        or a friendly name (resolved in ``workspace_sid``).
+        or a friendly name (resolved in ``workspace_sid``, by default the client's workspace).
         """
         if on_existing not in ("reuse", "refuse"):
             raise ValidationError(f'on_existing must be "reuse" or "refuse", got {on_existing!r}')
@@ -183,11 +172,11 @@ class AsyncInteractions:
             customer = CustomerAddress(address=customer, proxy_address=proxy_address)
         elif not isinstance(customer, CustomerAddress):
             raise ValidationError("customer must be an address string or a CustomerAddress")
-        check_sid(workspace_sid, "WS", "workspace_sid")
         check_sid(workflow_sid, "WW", "workflow_sid")
         core.ChannelSpec(type=channel_type, initiated_by="agent", participants=(customer,))
+        workspace_sid = await self._workspace(workspace_sid)
         worker_sid = await self._worker_sid(workspace_sid, worker)
-        existing = await self.find_open_conversations(
+        existing = await self._client.conversations.find_open(
             customer.address, proxy_address=customer.proxy_address
         )
         if existing:
@@ -227,7 +216,7 @@ class AsyncInteractions:
     async def _worker_sid(self, workspace_sid: str, worker: str) -> str:
         if is_sid(worker, "WK"):
             return worker
-        found = await self._client.routing.resolve_worker(workspace_sid, worker)
+        found = await self._client.routing.workers.resolve(worker, workspace_sid=workspace_sid)
         assert found.sid is not None
         return found.sid
 
@@ -246,7 +235,7 @@ class AsyncInteractions:
 
         Polls the channel every ``poll_interval`` seconds with the client's sleep.  A ``failed``
         channel raises :class:`ChannelFailedError` (Twilio's ``error_code``/``error_message``);
-        still not active after ``timeout`` seconds raises :class:`ChannelWaitTimeout`.  ``timeout``
+        still not active after ``timeout`` seconds raises :class:`ChannelWaitTimeoutError`.  ``timeout``
         counts both the time slept and the wall time, whichever is larger.  ``on_poll`` is
         called before each re-read.  The emulator activates channels when its virtual clock
         ticks: set ``emu.auto_tick = True`` (each request first runs what is due) or pass
@@ -284,7 +273,9 @@ class AsyncInteractions:
             elapsed = max(slept, time.monotonic() - started)
             if elapsed >= timeout:
                 status = str(channel.status) if channel is not None else "not created yet"
-                raise core.ChannelWaitTimeout(interaction_sid, channel_sid or "?", status, timeout)
+                raise core.ChannelWaitTimeoutError(
+                    interaction_sid, channel_sid or "?", status, timeout
+                )
             step = min(poll_interval, max(timeout - elapsed, 0.0))
             await async_sleep(step)
             slept += step
@@ -293,24 +284,90 @@ class AsyncInteractions:
         self, interaction_sid: str, channel_sid: str | None
     ) -> InteractionChannel | None:
         if channel_sid is not None:
-            return await self.fetch_channel(interaction_sid, channel_sid)
-        channels = await self.list_channels(interaction_sid).to_list()
+            return await self.channels.fetch(interaction_sid, channel_sid)
+        channels = await self.channels.list(interaction_sid).to_list()
         return channels[0] if channels else None
 
-    # ------------------------------------------------------------------ channels
+    async def invite_worker(
+        self,
+        interaction_sid: str,
+        channel_sid: str,
+        worker: str,
+        *,
+        workspace_sid: str | None = None,
+        workflow_sid: str | None = None,
+        task_channel_unique_name: str = "chat",
+        known_worker_attribute: str = "last_agent_sid",
+        attributes: Mapping[str, Any] | None = None,
+        allow_orphan: bool = False,
+    ) -> InteractionInvite:
+        """Invite one agent (``worker``: a WK SID or a friendly name, resolved to its SID).
 
-    def list_channels(
+        An agent who declines a worker-targeted invite leaves the conversation without anyone.
+        So this needs ``workflow_sid`` of a known-agent workflow (see
+        :func:`~flexconv.models.routing.last_agent_then_queue`): the worker's SID is also put in
+        the task attribute ``known_worker_attribute``, so a decline or timeout falls back to the
+        workflow's queue.  Pass ``allow_orphan=True`` to invite without that safety net.
+        """
+        if workflow_sid is None and not allow_orphan:
+            raise ValidationError(
+                "A worker-targeted invite that the agent declines leaves the conversation "
+                "orphaned: pass workflow_sid= of a known-agent workflow (last_agent_then_queue) so "
+                "a decline falls back to a queue, or allow_orphan=True to accept the risk"
+            )
+        workspace_sid = await self._workspace(workspace_sid)
+        worker_sid = await self._worker_sid(workspace_sid, worker)
+        task_attrs = dict(attributes or {})
+        task_attrs[known_worker_attribute] = worker_sid
+        routing = RoutingSpec(
+            workspace_sid=workspace_sid,
+            workflow_sid=workflow_sid,
+            task_channel_unique_name=task_channel_unique_name,
+            worker_sid=worker_sid,
+            attributes=task_attrs,
+        )
+        return await self.invites.create(interaction_sid, channel_sid, routing)
+
+    async def invite_queue(
+        self,
+        interaction_sid: str,
+        channel_sid: str,
+        queue_sid: str,
+        *,
+        workspace_sid: str | None = None,
+        workflow_sid: str | None = None,
+        task_channel_unique_name: str = "chat",
+        attributes: Mapping[str, Any] | None = None,
+    ) -> InteractionInvite:
+        """Invite a queue (``WQ…``): any of its agents may take the new task."""
+        check_sid(queue_sid, "WQ", "queue_sid")
+        routing = RoutingSpec(
+            workspace_sid=await self._workspace(workspace_sid),
+            workflow_sid=workflow_sid,
+            task_channel_unique_name=task_channel_unique_name,
+            queue_sid=queue_sid,
+            attributes=dict(attributes) if attributes is not None else None,
+        )
+        return await self.invites.create(interaction_sid, channel_sid, routing)
+
+
+class AsyncInteractionChannels(AsyncResource):
+    """An interaction's channels (``client.interactions.channels``)."""
+
+    _path = "interactions.channels"
+
+    def list(
         self, interaction_sid: str, *, limit: int | None = None
     ) -> AsyncPager[InteractionChannel]:
         """The interaction's channels."""
-        return self._client._list(
+        return self._list(
             ops.LIST_CHANNELS,
             InteractionChannel,
             path_params={"InteractionSid": interaction_sid},
             limit=limit,
         )
 
-    async def fetch_channel(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
+    async def fetch(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
         """One channel; ``status`` and, when ``failed``, ``error_code``/``error_message``."""
         return await self._call(
             ops.FETCH_CHANNEL,
@@ -318,21 +375,19 @@ class AsyncInteractions:
             path_params={"InteractionSid": interaction_sid, "Sid": channel_sid},
         )
 
-    async def close_channel(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
+    async def close(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
         """Close the channel: its tasks end and the conversation closes.
 
         This, not TaskRouter's cancel or delete, is how an interaction task ends.
         """
-        return await self._update_channel(interaction_sid, channel_sid, "closed")
+        return await self._change(interaction_sid, channel_sid, "closed")
 
-    async def set_channel_inactive(
-        self, interaction_sid: str, channel_sid: str
-    ) -> InteractionChannel:
+    async def deactivate(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
         """Park the channel (``inactive``); always sends ``Routing={"status": "closed"}`` so the
         tasks complete instead of wrapping forever.  The conversation stays open for later."""
-        return await self._update_channel(interaction_sid, channel_sid, "inactive")
+        return await self._change(interaction_sid, channel_sid, "inactive")
 
-    async def _update_channel(
+    async def _change(
         self, interaction_sid: str, channel_sid: str, status: Literal["closed", "inactive"]
     ) -> InteractionChannel:
         return await self._call(
@@ -342,20 +397,24 @@ class AsyncInteractions:
             values=core.closing_values(status),
         )
 
-    # ------------------------------------------------------------------ participants
 
-    def list_participants(
+class AsyncInteractionParticipants(AsyncResource):
+    """A channel's participants (``client.interactions.participants``)."""
+
+    _path = "interactions.participants"
+
+    def list(
         self, interaction_sid: str, channel_sid: str, *, limit: int | None = None
     ) -> AsyncPager[InteractionParticipant]:
         """The channel's participants (customer, agents, ...)."""
-        return self._client._list(
+        return self._list(
             ops.LIST_PARTICIPANTS,
             InteractionParticipant,
             path_params={"InteractionSid": interaction_sid, "ChannelSid": channel_sid},
             limit=limit,
         )
 
-    async def add_participant(
+    async def create(
         self,
         interaction_sid: str,
         channel_sid: str,
@@ -385,7 +444,7 @@ class AsyncInteractions:
             },
         )
 
-    async def update_participant(
+    async def update(
         self,
         interaction_sid: str,
         channel_sid: str,
@@ -407,20 +466,24 @@ class AsyncInteractions:
             values={"status": status},
         )
 
-    # ------------------------------------------------------------------ invites
 
-    def list_invites(
+class AsyncInteractionInvites(AsyncResource):
+    """A channel's invites (``client.interactions.invites``); see also `AsyncInteractions.invite_worker`."""
+
+    _path = "interactions.invites"
+
+    def list(
         self, interaction_sid: str, channel_sid: str, *, limit: int | None = None
     ) -> AsyncPager[InteractionInvite]:
         """The channel's invites."""
-        return self._client._list(
+        return self._list(
             ops.LIST_INVITES,
             InteractionInvite,
             path_params={"InteractionSid": interaction_sid, "ChannelSid": channel_sid},
             limit=limit,
         )
 
-    async def invite(
+    async def create(
         self, interaction_sid: str, channel_sid: str, routing: RoutingSpec
     ) -> InteractionInvite:
         """Invite with a full :class:`RoutingSpec` (needs ``worker_sid`` or ``queue_sid``)."""
@@ -435,69 +498,13 @@ class AsyncInteractions:
             values={"routing": routing.to_wire()},
         )
 
-    async def invite_worker(
-        self,
-        interaction_sid: str,
-        channel_sid: str,
-        worker: str,
-        *,
-        workspace_sid: str,
-        workflow_sid: str | None = None,
-        task_channel_unique_name: str = "chat",
-        known_worker_attribute: str = "last_agent_sid",
-        attributes: Mapping[str, Any] | None = None,
-        allow_orphan: bool = False,
-    ) -> InteractionInvite:
-        """Invite one agent (``worker``: a WK SID or a friendly name, resolved to its SID).
 
-        An agent who declines a worker-targeted invite leaves the conversation without anyone.
-        So this needs ``workflow_sid`` of a known-agent workflow (see
-        :func:`~flexconv.models.routing.last_agent_then_queue`): the worker's SID is also put in
-        the task attribute ``known_worker_attribute``, so a decline or timeout falls back to the
-        workflow's queue.  Pass ``allow_orphan=True`` to invite without that safety net.
-        """
-        if workflow_sid is None and not allow_orphan:
-            raise ValidationError(
-                "A worker-targeted invite that the agent declines leaves the conversation "
-                "orphaned: pass workflow_sid= of a known-agent workflow (last_agent_then_queue) so "
-                "a decline falls back to a queue, or allow_orphan=True to accept the risk"
-            )
-        worker_sid = await self._worker_sid(workspace_sid, worker)
-        task_attrs = dict(attributes or {})
-        task_attrs[known_worker_attribute] = worker_sid
-        routing = RoutingSpec(
-            workspace_sid=workspace_sid,
-            workflow_sid=workflow_sid,
-            task_channel_unique_name=task_channel_unique_name,
-            worker_sid=worker_sid,
-            attributes=task_attrs,
-        )
-        return await self.invite(interaction_sid, channel_sid, routing)
+class AsyncInteractionTransfers(AsyncResource):
+    """A channel's transfers (``client.interactions.transfers``)."""
 
-    async def invite_queue(
-        self,
-        interaction_sid: str,
-        channel_sid: str,
-        queue_sid: str,
-        *,
-        workspace_sid: str,
-        workflow_sid: str | None = None,
-        task_channel_unique_name: str = "chat",
-        attributes: Mapping[str, Any] | None = None,
-    ) -> InteractionInvite:
-        """Invite a queue (``WQ…``): any of its agents may take the new task."""
-        routing = RoutingSpec(
-            workspace_sid=workspace_sid,
-            workflow_sid=workflow_sid,
-            task_channel_unique_name=task_channel_unique_name,
-            queue_sid=queue_sid,
-            attributes=dict(attributes) if attributes is not None else None,
-        )
-        return await self.invite(interaction_sid, channel_sid, routing)
+    _path = "interactions.transfers"
 
-    # ------------------------------------------------------------------ transfers
-
-    async def create_transfer(
+    async def create(
         self,
         interaction_sid: str,
         channel_sid: str,
@@ -520,7 +527,7 @@ class AsyncInteractions:
             json_body=body,
         )
 
-    async def fetch_transfer(
+    async def fetch(
         self, interaction_sid: str, channel_sid: str, transfer_sid: str
     ) -> InteractionTransfer:
         """One transfer."""
@@ -534,7 +541,7 @@ class AsyncInteractions:
             },
         )
 
-    async def update_transfer(
+    async def update(
         self,
         interaction_sid: str,
         channel_sid: str,

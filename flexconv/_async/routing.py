@@ -1,14 +1,18 @@
 """``client.routing``: TaskRouter workflows (known-agent routing), workers, tasks, reservations.
 
-Every call takes the ``workspace_sid`` (``WS…``) it acts on: Flex accounts have one, found in
-``client.configuration.fetch().taskrouter_workspace_sid``.
+Sub-groups follow the API's nesting: ``client.routing.workflows``, ``.workers``, ``.tasks`` and
+``.reservations``.  Every call takes ``workspace_sid=`` (``WS…``); without it the client's
+default workspace is used: the Flex workspace named in the Flex Configuration
+(``taskrouter_workspace_sid``), read once per client.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
+from flexconv._async._base import AsyncResource
 from flexconv._core import routing as core
 from flexconv._core.errors import ConflictError, ValidationError
 from flexconv._core.ops import taskrouter as ops
@@ -16,55 +20,87 @@ from flexconv._core.sids import check_sid, is_sid
 from flexconv.models.routing import Reservation, Task, Worker, Workflow
 
 if TYPE_CHECKING:
-    from flexconv._async.client import AsyncFlexConv
     from flexconv._async.paging import AsyncPager
 
-__all__ = ["AsyncRouting"]
+__all__ = [
+    "AsyncReservations",
+    "AsyncRouting",
+    "AsyncTasks",
+    "AsyncWorkers",
+    "AsyncWorkflows",
+]
 
 
-class AsyncRouting:
-    """TaskRouter workflows, workers, tasks and reservations (``client.routing``)."""
+class AsyncRouting(AsyncResource):
+    """TaskRouter (``client.routing``): ``workflows``, ``workers``, ``tasks``, ``reservations``."""
 
-    def __init__(self, client: AsyncFlexConv) -> None:
-        self._client = client
+    _path = "routing"
 
-    # ------------------------------------------------------------------ workflows
+    @cached_property
+    def workflows(self) -> AsyncWorkflows:
+        """Workflows: ``list``, ``fetch``, ``create``, ``update``."""
+        return self._group(AsyncWorkflows)
 
-    def list_workflows(
-        self, workspace_sid: str, *, friendly_name: str | None = None, limit: int | None = None
+    @cached_property
+    def workers(self) -> AsyncWorkers:
+        """Workers: ``list``, ``fetch``, ``resolve``."""
+        return self._group(AsyncWorkers)
+
+    @cached_property
+    def tasks(self) -> AsyncTasks:
+        """Tasks: ``create``, ``fetch``, ``list``, ``update``, ``cancel``, ``delete``."""
+        return self._group(AsyncTasks)
+
+    @cached_property
+    def reservations(self) -> AsyncReservations:
+        """Reservations of a task or a worker: ``list``, ``fetch``, ``accept``, ``reject``."""
+        return self._group(AsyncReservations)
+
+
+class AsyncWorkflows(AsyncResource):
+    """The workspace's workflows (``client.routing.workflows``)."""
+
+    _path = "routing.workflows"
+
+    def list(
+        self,
+        *,
+        friendly_name: str | None = None,
+        limit: int | None = None,
+        workspace_sid: str | None = None,
     ) -> AsyncPager[Workflow]:
         """The workspace's workflows (optionally those with ``friendly_name``)."""
-        return self._client._list(
+        return self._workspace_list(
             ops.LIST_WORKFLOWS,
             Workflow,
-            path_params={"WorkspaceSid": workspace_sid},
+            workspace_sid,
             values={"friendly_name": friendly_name},
             limit=limit,
         )
 
-    async def fetch_workflow(self, workspace_sid: str, workflow_sid: str) -> Workflow:
+    async def fetch(self, workflow_sid: str, *, workspace_sid: str | None = None) -> Workflow:
         """One workflow; ``workflow.routing`` parses its configuration."""
-        return await self._client._call(
-            ops.FETCH_WORKFLOW,
-            Workflow,
-            path_params={"WorkspaceSid": workspace_sid, "Sid": workflow_sid},
+        ws = await self._workspace(workspace_sid)
+        return await self._call(
+            ops.FETCH_WORKFLOW, Workflow, path_params={"WorkspaceSid": ws, "Sid": workflow_sid}
         )
 
-    async def create_workflow(
+    async def create(
         self,
-        workspace_sid: str,
         friendly_name: str,
         configuration: core.WorkflowConfiguration,
         *,
         task_reservation_timeout: int | None = None,
         assignment_callback_url: str | None = None,
+        workspace_sid: str | None = None,
     ) -> Workflow:
-        """Create a workflow from a typed configuration (see :func:`last_agent_then_queue`)."""
+        """Create a workflow from a typed configuration (see `last_agent_then_queue`)."""
         _check_config(configuration)
-        return await self._client._call(
+        ws = await self._workspace(workspace_sid)
+        return await self._call(
             ops.CREATE_WORKFLOW,
             Workflow,
-            path_params={"WorkspaceSid": workspace_sid},
+            path_params={"WorkspaceSid": ws},
             values={
                 "friendly_name": friendly_name,
                 "configuration": configuration.to_json(),
@@ -73,23 +109,24 @@ class AsyncRouting:
             },
         )
 
-    async def update_workflow(
+    async def update(
         self,
-        workspace_sid: str,
         workflow_sid: str,
         *,
         configuration: core.WorkflowConfiguration | None = None,
         friendly_name: str | None = None,
         task_reservation_timeout: int | None = None,
         re_evaluate_tasks: bool | None = None,
+        workspace_sid: str | None = None,
     ) -> Workflow:
         """Change a workflow; ``configuration`` replaces the whole routing configuration."""
         if configuration is not None:
             _check_config(configuration)
-        return await self._client._call(
+        ws = await self._workspace(workspace_sid)
+        return await self._call(
             ops.UPDATE_WORKFLOW,
             Workflow,
-            path_params={"WorkspaceSid": workspace_sid, "Sid": workflow_sid},
+            path_params={"WorkspaceSid": ws, "Sid": workflow_sid},
             values={
                 "configuration": configuration.to_json() if configuration is not None else None,
                 "friendly_name": friendly_name,
@@ -98,11 +135,14 @@ class AsyncRouting:
             },
         )
 
-    # ------------------------------------------------------------------ workers
 
-    def list_workers(
+class AsyncWorkers(AsyncResource):
+    """The workspace's workers (``client.routing.workers``)."""
+
+    _path = "routing.workers"
+
+    def list(
         self,
-        workspace_sid: str,
         *,
         target_workers_expression: str | None = None,
         activity_name: str | None = None,
@@ -111,6 +151,7 @@ class AsyncRouting:
         friendly_name: str | None = None,
         task_queue_sid: str | None = None,
         limit: int | None = None,
+        workspace_sid: str | None = None,
     ) -> AsyncPager[Worker]:
         """Workers, filtered by a TaskRouter expression, activity, availability or queue.
 
@@ -120,10 +161,10 @@ class AsyncRouting:
             check_sid(activity_sid, "WA", "activity_sid")
         if task_queue_sid is not None:
             check_sid(task_queue_sid, "WQ", "task_queue_sid")
-        return self._client._list(
+        return self._workspace_list(
             ops.LIST_WORKERS,
             Worker,
-            path_params={"WorkspaceSid": workspace_sid},
+            workspace_sid,
             values={
                 "target_workers_expression": target_workers_expression,
                 "activity_name": activity_name,
@@ -135,66 +176,70 @@ class AsyncRouting:
             limit=limit,
         )
 
-    async def fetch_worker(self, workspace_sid: str, worker_sid: str) -> Worker:
+    async def fetch(self, worker_sid: str, *, workspace_sid: str | None = None) -> Worker:
         """One worker, with its attributes."""
-        return await self._client._call(
-            ops.FETCH_WORKER,
-            Worker,
-            path_params={"WorkspaceSid": workspace_sid, "Sid": worker_sid},
+        ws = await self._workspace(workspace_sid)
+        return await self._call(
+            ops.FETCH_WORKER, Worker, path_params={"WorkspaceSid": ws, "Sid": worker_sid}
         )
 
-    async def resolve_worker(
+    async def resolve(
         self,
-        workspace_sid: str,
         worker: str | None = None,
         *,
         attribute: str | None = None,
         value: str | None = None,
+        workspace_sid: str | None = None,
     ) -> Worker:
         """Find exactly one worker: by SID, by friendly name, or by an attribute's value.
 
-        ``resolve_worker(ws, "WK…")`` fetches; ``resolve_worker(ws, "alice")`` looks the friendly
-        name up; ``resolve_worker(ws, attribute="email", value="a@example.com")`` uses a
-        TargetWorkersExpression.  Raises :class:`WorkerLookupError` for none or several.
+        ``resolve("WK…")`` fetches; ``resolve("alice")`` looks the friendly name up;
+        ``resolve(attribute="email", value="a@example.com")`` uses a TargetWorkersExpression.
+        Raises `WorkerLookupError` when none or several match.
         """
         if attribute is not None or value is not None:
             if worker is not None or attribute is None or value is None:
                 raise ValidationError("Give a worker, or attribute= and value= together")
             name = _attr_name(attribute)
             expression = f"{name} == {_quote(value)}"
-            found = await self.list_workers(
-                workspace_sid, target_workers_expression=expression
+            found = await self.list(
+                target_workers_expression=expression, workspace_sid=workspace_sid
             ).to_list()
             return core.pick_one_worker(found, f"{name} == {value!r}")
         if not isinstance(worker, str) or not worker.strip():
             raise ValidationError(f"worker must be a WK SID or a friendly name, got {worker!r}")
         if is_sid(worker, "WK"):
-            return await self.fetch_worker(workspace_sid, worker)
-        found = await self.list_workers(workspace_sid, friendly_name=worker).to_list()
+            return await self.fetch(worker, workspace_sid=workspace_sid)
+        found = await self.list(friendly_name=worker, workspace_sid=workspace_sid).to_list()
         found = [w for w in found if w.friendly_name == worker]
         return core.pick_one_worker(found, f"friendly name {worker!r}")
 
-    # ------------------------------------------------------------------ tasks
 
-    async def create_task(
+class AsyncTasks(AsyncResource):
+    """The workspace's tasks (``client.routing.tasks``)."""
+
+    _path = "routing.tasks"
+
+    async def create(
         self,
-        workspace_sid: str,
         *,
         attributes: Mapping[str, Any],
         workflow_sid: str | None = None,
         task_channel: str | None = None,
         priority: int | None = None,
         timeout: int | None = None,
+        workspace_sid: str | None = None,
     ) -> Task:
-        """Create a task (the custom-orchestration path; see :meth:`create_conversation_task`)."""
+        """Create a task (the custom-orchestration path; see `create_for_conversation`)."""
         if workflow_sid is not None:
             check_sid(workflow_sid, "WW", "workflow_sid")
         if not isinstance(attributes, Mapping):
             raise ValidationError("attributes must be a mapping")
-        return await self._client._call(
+        ws = await self._workspace(workspace_sid)
+        return await self._call(
             ops.CREATE_TASK,
             Task,
-            path_params={"WorkspaceSid": workspace_sid},
+            path_params={"WorkspaceSid": ws},
             values={
                 "attributes": dict(attributes),
                 "workflow_sid": workflow_sid,
@@ -204,9 +249,8 @@ class AsyncRouting:
             },
         )
 
-    async def create_conversation_task(
+    async def create_for_conversation(
         self,
-        workspace_sid: str,
         conversation_sid: str,
         *,
         workflow_sid: str,
@@ -218,6 +262,7 @@ class AsyncRouting:
         attributes: Mapping[str, Any] | None = None,
         priority: int | None = None,
         timeout: int | None = None,
+        workspace_sid: str | None = None,
     ) -> Task:
         """Create a task for a conversation: Twilio's prescribed path for your own orchestration.
 
@@ -234,24 +279,24 @@ class AsyncRouting:
             known_worker_attribute=known_worker_attribute,
             extra=attributes,
         )
-        return await self.create_task(
-            workspace_sid,
+        return await self.create(
             attributes=attrs,
             workflow_sid=workflow_sid,
             task_channel=task_channel,
             priority=priority,
             timeout=timeout,
+            workspace_sid=workspace_sid,
         )
 
-    async def fetch_task(self, workspace_sid: str, task_sid: str) -> Task:
+    async def fetch(self, task_sid: str, *, workspace_sid: str | None = None) -> Task:
         """One task, with its attributes and ``etag``."""
-        return await self._client._call(
-            ops.FETCH_TASK, Task, path_params={"WorkspaceSid": workspace_sid, "Sid": task_sid}
+        ws = await self._workspace(workspace_sid)
+        return await self._call(
+            ops.FETCH_TASK, Task, path_params={"WorkspaceSid": ws, "Sid": task_sid}
         )
 
-    def list_tasks(
+    def list(
         self,
-        workspace_sid: str,
         *,
         assignment_status: str | Iterable[str] | None = None,
         evaluate_task_attributes: str | None = None,
@@ -259,13 +304,14 @@ class AsyncRouting:
         task_queue_sid: str | None = None,
         ordering: str | None = None,
         limit: int | None = None,
+        workspace_sid: str | None = None,
     ) -> AsyncPager[Task]:
         """Tasks; ``assignment_status`` takes one status or several, ``evaluate_task_attributes``
         a TaskRouter expression over task attributes.  Listed tasks carry ``attributes=None``."""
-        return self._client._list(
+        return self._workspace_list(
             ops.LIST_TASKS,
             Task,
-            path_params={"WorkspaceSid": workspace_sid},
+            workspace_sid,
             values={
                 "assignment_status": core.check_assignment_statuses(assignment_status),
                 "evaluate_task_attributes": evaluate_task_attributes,
@@ -276,9 +322,8 @@ class AsyncRouting:
             limit=limit,
         )
 
-    async def update_task(
+    async def update(
         self,
-        workspace_sid: str,
         task_sid: str,
         *,
         attributes: Mapping[str, Any] | None = None,
@@ -286,23 +331,25 @@ class AsyncRouting:
         reason: str | None = None,
         priority: int | None = None,
         if_match: str | None = None,
+        workspace_sid: str | None = None,
     ) -> Task:
         """Update a task; ``if_match`` (an ETag, e.g. ``task.etag``) makes it conditional: a
-        mismatch raises :class:`~flexconv.ConflictError` (HTTP 412).
+        mismatch raises `ConflictError` (HTTP 412).
 
-        Canceling goes through :meth:`cancel_task`, which refuses interaction tasks.
+        Canceling goes through `cancel`, which refuses interaction tasks.
         """
         if assignment_status is not None and assignment_status not in ("wrapping", "completed"):
             raise ValidationError(
-                "assignment_status here is wrapping or completed; use cancel_task() to cancel, "
+                "assignment_status here is wrapping or completed; use cancel() to cancel, "
                 f"got {assignment_status!r}"
             )
         if assignment_status == "completed" and not reason:
             raise ValidationError("Completing a task needs a reason")
-        return await self._client._call(
+        ws = await self._workspace(workspace_sid)
+        return await self._call(
             ops.UPDATE_TASK,
             Task,
-            path_params={"WorkspaceSid": workspace_sid, "Sid": task_sid},
+            path_params={"WorkspaceSid": ws, "Sid": task_sid},
             values={
                 "attributes": dict(attributes) if attributes is not None else None,
                 "assignment_status": assignment_status,
@@ -312,154 +359,157 @@ class AsyncRouting:
             },
         )
 
-    async def update_task_attributes(
+    async def update_attributes(
         self,
-        workspace_sid: str,
         task_sid: str,
         change: Callable[[dict[str, Any]], Mapping[str, Any]],
         *,
         retries: int = 3,
+        workspace_sid: str | None = None,
     ) -> Task:
         """Read-modify-write a task's attributes safely: fetch, apply ``change`` to a copy of the
         attributes, update with ``If-Match``; on a 412 re-fetch and retry (``retries`` times)."""
+        ws = await self._workspace(workspace_sid)
         attempt = 0
         while True:
-            task = await self.fetch_task(workspace_sid, task_sid)
+            task = await self.fetch(task_sid, workspace_sid=ws)
             new = change(dict(task.attributes or {}))
             try:
-                return await self.update_task(
-                    workspace_sid, task_sid, attributes=new, if_match=task.etag
+                return await self.update(
+                    task_sid, attributes=new, if_match=task.etag, workspace_sid=ws
                 )
             except ConflictError:
                 attempt += 1
                 if attempt > retries:
                     raise
 
-    async def cancel_task(
-        self, workspace_sid: str, task_sid: str, *, reason: str, if_match: str | None = None
+    async def cancel(
+        self,
+        task_sid: str,
+        *,
+        reason: str,
+        if_match: str | None = None,
+        workspace_sid: str | None = None,
     ) -> Task:
         """Cancel a task, unless it belongs to a Flex interaction.
 
-        Raises :class:`InteractionTaskError` for interaction tasks (close the interaction channel
+        Raises `InteractionTaskError` for interaction tasks (close the interaction channel
         instead); the task is fetched first to check.
         """
         if not isinstance(reason, str) or not reason.strip():
             raise ValidationError("Canceling a task needs a reason")
-        await self._refuse_interaction_task(workspace_sid, task_sid)
-        return await self._client._call(
+        ws = await self._workspace(workspace_sid)
+        await self._refuse_interaction_task(ws, task_sid)
+        return await self._call(
             ops.UPDATE_TASK,
             Task,
-            path_params={"WorkspaceSid": workspace_sid, "Sid": task_sid},
+            path_params={"WorkspaceSid": ws, "Sid": task_sid},
             values={"assignment_status": "canceled", "reason": reason, "if_match": if_match},
         )
 
-    async def delete_task(
-        self, workspace_sid: str, task_sid: str, *, if_match: str | None = None
+    async def delete(
+        self, task_sid: str, *, if_match: str | None = None, workspace_sid: str | None = None
     ) -> None:
-        """Delete a task, unless it belongs to a Flex interaction (:class:`InteractionTaskError`)."""
-        await self._refuse_interaction_task(workspace_sid, task_sid)
-        await self._client._call_raw(
+        """Delete a task, unless it belongs to a Flex interaction (`InteractionTaskError`)."""
+        ws = await self._workspace(workspace_sid)
+        await self._refuse_interaction_task(ws, task_sid)
+        await self._call_raw(
             ops.DELETE_TASK,
-            path_params={"WorkspaceSid": workspace_sid, "Sid": task_sid},
+            path_params={"WorkspaceSid": ws, "Sid": task_sid},
             values={"if_match": if_match},
         )
 
     async def _refuse_interaction_task(self, workspace_sid: str, task_sid: str) -> None:
-        task = await self.fetch_task(workspace_sid, task_sid)
+        task = await self.fetch(task_sid, workspace_sid=workspace_sid)
         owner = core.interaction_of_task(task.attributes)
         if owner is not None:
             raise core.InteractionTaskError(task_sid, owner[0], owner[1])
 
-    # ------------------------------------------------------------------ reservations
 
-    def list_reservations(
+class AsyncReservations(AsyncResource):
+    """Reservations: a task's offers to workers, or a worker's offers (``client.routing.reservations``)."""
+
+    _path = "routing.reservations"
+
+    def list(
         self,
-        workspace_sid: str,
-        task_sid: str,
+        task_sid: str | None = None,
         *,
-        reservation_status: str | None = None,
         worker_sid: str | None = None,
+        reservation_status: str | None = None,
         limit: int | None = None,
+        workspace_sid: str | None = None,
     ) -> AsyncPager[Reservation]:
-        """A task's reservations (optionally by status or worker)."""
+        """A task's reservations (``list(task_sid)``, optionally only ``worker_sid``'s), or a
+        worker's (``list(worker_sid=...)``; ``reservation_status="pending"`` for its open offers).
+        """
         if worker_sid is not None:
             check_sid(worker_sid, "WK", "worker_sid")
-        return self._client._list(
+        if task_sid is None:
+            if worker_sid is None:
+                raise ValidationError("Pass a task_sid, or worker_sid= for a worker's reservations")
+            return self._workspace_list(
+                ops.LIST_WORKER_RESERVATIONS,
+                Reservation,
+                workspace_sid,
+                path_params={"WorkerSid": worker_sid},
+                values={"reservation_status": reservation_status},
+                limit=limit,
+            )
+        return self._workspace_list(
             ops.LIST_RESERVATIONS,
             Reservation,
-            path_params={"WorkspaceSid": workspace_sid, "TaskSid": task_sid},
+            workspace_sid,
+            path_params={"TaskSid": task_sid},
             values={"reservation_status": reservation_status, "worker_sid": worker_sid},
             limit=limit,
         )
 
-    def list_worker_reservations(
-        self,
-        workspace_sid: str,
-        worker_sid: str,
-        *,
-        reservation_status: str | None = None,
-        limit: int | None = None,
-    ) -> AsyncPager[Reservation]:
-        """A worker's reservations (``reservation_status="pending"`` for its open offers)."""
-        return self._client._list(
-            ops.LIST_WORKER_RESERVATIONS,
-            Reservation,
-            path_params={"WorkspaceSid": workspace_sid, "WorkerSid": worker_sid},
-            values={"reservation_status": reservation_status},
-            limit=limit,
-        )
-
-    async def fetch_reservation(
-        self, workspace_sid: str, task_sid: str, reservation_sid: str
+    async def fetch(
+        self, task_sid: str, reservation_sid: str, *, workspace_sid: str | None = None
     ) -> Reservation:
         """One reservation of a task."""
-        return await self._client._call(
+        ws = await self._workspace(workspace_sid)
+        return await self._call(
             ops.FETCH_RESERVATION,
             Reservation,
-            path_params={
-                "WorkspaceSid": workspace_sid,
-                "TaskSid": task_sid,
-                "Sid": reservation_sid,
-            },
+            path_params={"WorkspaceSid": ws, "TaskSid": task_sid, "Sid": reservation_sid},
         )
 
-    async def accept_reservation(
-        self, workspace_sid: str, task_sid: str, reservation_sid: str
+    async def accept(
+        self, task_sid: str, reservation_sid: str, *, workspace_sid: str | None = None
     ) -> Reservation:
         """Accept a reservation (what the agent's Flex UI does; useful in tests and custom UIs)."""
-        return await self._answer(workspace_sid, task_sid, reservation_sid, "accepted", None)
+        return await self._answer(task_sid, reservation_sid, "accepted", None, workspace_sid)
 
-    async def reject_reservation(
+    async def reject(
         self,
-        workspace_sid: str,
         task_sid: str,
         reservation_sid: str,
         *,
         activity_sid: str | None = None,
+        workspace_sid: str | None = None,
     ) -> Reservation:
         """Reject a reservation; ``activity_sid`` moves the worker to that activity."""
         if activity_sid is not None:
             check_sid(activity_sid, "WA", "activity_sid")
         return await self._answer(
-            workspace_sid, task_sid, reservation_sid, "rejected", activity_sid
+            task_sid, reservation_sid, "rejected", activity_sid, workspace_sid
         )
 
     async def _answer(
         self,
-        workspace_sid: str,
         task_sid: str,
         reservation_sid: str,
         status: str,
         activity_sid: str | None,
+        workspace_sid: str | None,
     ) -> Reservation:
-        return await self._client._call(
+        ws = await self._workspace(workspace_sid)
+        return await self._call(
             ops.UPDATE_RESERVATION,
             Reservation,
-            path_params={
-                "WorkspaceSid": workspace_sid,
-                "TaskSid": task_sid,
-                "Sid": reservation_sid,
-            },
+            path_params={"WorkspaceSid": ws, "TaskSid": task_sid, "Sid": reservation_sid},
             values={"reservation_status": status, "worker_activity_sid": activity_sid},
         )
 

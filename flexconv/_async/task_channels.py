@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+from flexconv._async._base import AsyncResource
 from flexconv._core import channels as core
-from flexconv._core.errors import ConfigurationError, ValidationError
+from flexconv._core.errors import ValidationError
 from flexconv._core.ops import task_channels as ops
-from flexconv._core.sids import check_sid
 from flexconv.models.task_channels import TaskChannel
 
 if TYPE_CHECKING:
-    from flexconv._async.client import AsyncFlexConv
+    from flexconv._async.paging import AsyncPager
 
 __all__ = ["AsyncTaskChannels"]
 
@@ -28,65 +28,33 @@ def _check_bool(value: object, name: str) -> None:
         raise ValidationError(f"{name} must be True or False, got {value!r}")
 
 
-class AsyncTaskChannels:
+class AsyncTaskChannels(AsyncResource):
     """Task channels of a TaskRouter workspace.
 
-    Every method takes ``workspace_sid=``.  Without it the group uses
-    :attr:`workspace_sid` when set, else the Flex Configuration's
-    ``taskrouter_workspace_sid`` (fetched once, then cached on this group).
+    Every method takes ``workspace_sid=``; without it the client's default workspace is used
+    (the Flex workspace named in the Flex Configuration, read once per client).
     """
 
-    def __init__(self, client: AsyncFlexConv) -> None:
-        self._client = client
-        self._workspace_sid: str | None = None
+    _path = "task_channels"
 
-    @property
-    def workspace_sid(self) -> str | None:
-        """The default workspace (``WS…``); ``None`` until set or looked up."""
-        return self._workspace_sid
-
-    @workspace_sid.setter
-    def workspace_sid(self, value: str | None) -> None:
-        self._workspace_sid = None if value is None else check_sid(value, "WS", "workspace_sid")
-
-    async def _workspace(self, workspace_sid: str | None) -> str:
-        if workspace_sid is not None:
-            return check_sid(workspace_sid, "WS", "workspace_sid")
-        if self._workspace_sid is None:
-            config = await self._client.configuration.fetch()
-            found = config.taskrouter_workspace_sid
-            if not found:
-                raise ConfigurationError(
-                    "No workspace: pass workspace_sid=, set client.task_channels.workspace_sid, "
-                    "or use an account whose Flex Configuration names a taskrouter_workspace_sid"
-                )
-            self._workspace_sid = check_sid(found, "WS", "taskrouter_workspace_sid")
-        return self._workspace_sid
-
-    async def list(
+    def list(
         self,
         *,
         workspace_sid: str | None = None,
         limit: int | None = None,
         page_size: int | None = None,
-    ) -> list[TaskChannel]:
-        """Every task channel of the workspace (pages of up to 1000), as a list."""
-        ws = await self._workspace(workspace_sid)
-        pager = self._client._list(
-            ops.LIST_TASK_CHANNELS,
-            TaskChannel,
-            path_params={"WorkspaceSid": ws},
-            limit=limit,
-            page_size=page_size,
+    ) -> AsyncPager[TaskChannel]:
+        """The workspace's task channels (pages of up to 1000); nothing is sent until iterated."""
+        return self._workspace_list(
+            ops.LIST_TASK_CHANNELS, TaskChannel, workspace_sid, limit=limit, page_size=page_size
         )
-        return await pager.to_list()
 
-    async def get(
+    async def fetch(
         self, sid_or_unique_name: str, *, workspace_sid: str | None = None
     ) -> TaskChannel:
         """One task channel, by ``TC…`` SID or unique name."""
         ws = await self._workspace(workspace_sid)
-        return await self._client._call(
+        return await self._call(
             ops.FETCH_TASK_CHANNEL,
             TaskChannel,
             path_params={"WorkspaceSid": ws, "Sid": sid_or_unique_name},
@@ -112,7 +80,7 @@ class AsyncTaskChannels:
         friendly = _check_friendly(friendly_name if friendly_name is not None else unique_name)
         _check_bool(channel_optimized_routing, "channel_optimized_routing")
         ws = await self._workspace(workspace_sid)
-        return await self._client._call(
+        return await self._call(
             ops.CREATE_TASK_CHANNEL,
             TaskChannel,
             path_params={"WorkspaceSid": ws},
@@ -140,7 +108,7 @@ class AsyncTaskChannels:
             _check_friendly(friendly_name)
         _check_bool(channel_optimized_routing, "channel_optimized_routing")
         ws = await self._workspace(workspace_sid)
-        return await self._client._call(
+        return await self._call(
             ops.UPDATE_TASK_CHANNEL,
             TaskChannel,
             path_params={"WorkspaceSid": ws, "Sid": sid_or_unique_name},
@@ -153,11 +121,11 @@ class AsyncTaskChannels:
     async def delete(self, sid_or_unique_name: str, *, workspace_sid: str | None = None) -> None:
         """Delete a task channel (Twilio refuses while tasks use it)."""
         ws = await self._workspace(workspace_sid)
-        await self._client._call_raw(
+        await self._call_raw(
             ops.DELETE_TASK_CHANNEL, path_params={"WorkspaceSid": ws, "Sid": sid_or_unique_name}
         )
 
-    def chat_task_attributes(
+    def build_chat_task_attributes(
         self,
         *,
         conversation_sid: str,
@@ -170,7 +138,7 @@ class AsyncTaskChannels:
         """Task attributes that make the Flex UI render a custom channel's task as chat.
 
         Pass the result as the attributes of the task you create on your custom task channel;
-        register :meth:`flex_ui_snippet` in a Flex UI plugin.  See
+        register `build_flex_ui_snippet` in a Flex UI plugin.  See
         :func:`flexconv._core.channels.chat_task_attributes` for the keys.
         """
         return core.chat_task_attributes(
@@ -182,9 +150,6 @@ class AsyncTaskChannels:
             extra=extra,
         )
 
-    def flex_ui_snippet(self, unique_name: str, *, channel_type: str | None = None) -> str:
+    def build_flex_ui_snippet(self, unique_name: str, *, channel_type: str | None = None) -> str:
         """The Flex UI plugin code registering the custom channel as a chat channel."""
         return core.flex_ui_snippet(unique_name, channel_type=channel_type)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._client!r})"

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flexconv._core.errors import ConflictError, ValidationError
+from flexconv._core.results import FieldChange
 
 __all__ = [
     "FIELDS",
@@ -513,24 +514,6 @@ def change_holds(channel_configs: Sequence[Any], changes: Mapping[str, Attachmen
 
 
 # ----------------------------------------------------------------------------------- diffing
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """One changed value of ``channel_configs``."""
-
-    #: The entry's address type.
-    address_type: str
-    #: Where in the entry: ``("cbm_attachments", "enabled")``; ``()`` for a whole new entry.
-    path: tuple[str, ...]
-    #: The value before (``None`` when added).
-    before: Any
-    #: The value after (``None`` when removed).
-    after: Any
-
-    def __str__(self) -> str:
-        where = ".".join(self.path) or "(entry)"
-        return f"{self.address_type}: {where}: {self.before!r} -> {self.after!r}"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from flexconv._core.errors import ValidationError
+from flexconv._core.errors import FlexConvError, ValidationError
+from flexconv._core.results import FieldChange
 from flexconv._core.sids import check_sid, is_sid
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ __all__ = [
     "AutoCreationTarget",
     "DefaultTarget",
     "DesiredAddress",
+    "EnsureError",
     "FieldChange",
     "PlanItem",
     "StudioTarget",
@@ -379,14 +381,6 @@ def current_fields(address: Address) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    """One field ``ensure`` changes: its value now and the value it will have."""
-
-    old: Any
-    new: Any
-
-
 @dataclass
 class PlanItem:
     """What ``ensure`` does (or would do) with one address.
@@ -416,7 +410,7 @@ class PlanItem:
             head += f" ({self.sid})"
         lines = [head]
         for name, change in self.changes.items():
-            lines.append(f"    {name}: {change.old!r} -> {change.new!r}")
+            lines.append(f"    {name}: {change.before!r} -> {change.after!r}")
         return "\n".join(lines)
 
 
@@ -474,6 +468,36 @@ class AddressPlan:
         return "\n".join(lines)
 
 
+class EnsureError(FlexConvError):
+    """``ensure`` stopped on an error part-way through writing its plan.
+
+    Nothing is rolled back: the changes in ``applied`` were written.  Running ``ensure`` again
+    with the same desired state picks up where this one stopped.
+
+    Attributes:
+        plan: The whole plan (``plan.applied`` stays false).
+        applied: The changes written before the failure, each with its ``result``.
+        failed: The change whose request failed.
+        remaining: The changes not attempted (unchanged addresses are left out).
+        error: The error the failing change raised (also the ``__cause__``).
+    """
+
+    def __init__(self, plan: AddressPlan, failed: PlanItem, error: FlexConvError) -> None:
+        self.plan = plan
+        self.failed = failed
+        self.error = error
+        at = plan.items.index(failed)
+        self.applied = [i for i in plan.items[:at] if i.action != "unchanged"]
+        self.remaining = [i for i in plan.items[at + 1 :] if i.action != "unchanged"]
+        super().__init__(
+            f"ensure stopped at {failed.action} {failed.type} {failed.address} after applying "
+            f"{len(self.applied)} change(s), {len(self.remaining)} not attempted: {error}"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.plan, self.failed, self.error))
+
+
 def plan_addresses(
     desired: Sequence[DesiredAddress], current: Iterable[Address], *, prune: bool = False
 ) -> AddressPlan:
@@ -509,7 +533,7 @@ def plan_addresses(
             )
         now = current_fields(have)
         changes = {
-            name: FieldChange(now.get(name), value)
+            name: FieldChange(want.kind, tuple(name.split(".")), now.get(name), value)
             for name, value in want.fields().items()
             if now.get(name) != value
         }

@@ -19,7 +19,7 @@ __all__ = [
     "CHANNEL_TYPES",
     "ChannelFailedError",
     "ChannelSpec",
-    "ChannelWaitTimeout",
+    "ChannelWaitTimeoutError",
     "CustomerAddress",
     "ExistingConversationError",
     "RoutingSpec",
@@ -53,7 +53,7 @@ class ChannelFailedError(FlexConvError):
         )
 
 
-class ChannelWaitTimeout(FlexConvError, TimeoutError):
+class ChannelWaitTimeoutError(FlexConvError, TimeoutError):
     """The channel was still not ``active`` (nor ``failed``) when the wait timed out."""
 
     def __init__(self, interaction_sid: str, channel_sid: str, status: str, timeout: float) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from flexconv._core.operation import RawResponse, RequestSpec
 
-__all__ = ["APIResponse", "ResponseInfo"]
+__all__ = ["APIResponse", "FieldChange", "ResponseInfo"]
 
 
 @dataclass(frozen=True)
@@ -59,3 +59,30 @@ class APIResponse:
 
     def __repr__(self) -> str:
         return f"APIResponse({self.status_code} {self.info.method} {self.info.url})"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One value a change touches: which channel, where, the value before and the value after.
+
+    Used by ``client.attachments`` (in ``AttachmentsUpdate.diff.changes``) and by
+    ``client.channels.ensure`` (in each ``PlanItem.changes``).
+    """
+
+    #: The address type the value belongs to (``web``, ``sms``, ``whatsapp`` ...).
+    address_type: str
+    #: Where the value is: ``("cbm_attachments", "enabled")``, ``("auto_creation", "type")``;
+    #: ``()`` for a whole entry added or removed.
+    path: tuple[str, ...]
+    #: The value before (``None`` when added).
+    before: Any
+    #: The value after (``None`` when removed).
+    after: Any
+
+    @property
+    def field(self) -> str:
+        """The dotted path (``"cbm_attachments.enabled"``), ``""`` for a whole entry."""
+        return ".".join(self.path)
+
+    def __str__(self) -> str:
+        return f"{self.address_type}: {self.field or '(entry)'}: {self.before!r} -> {self.after!r}"

@@ -44,7 +44,7 @@ class InteractionTaskError(FlexConvError):
         chan = f" channel {channel_sid}" if channel_sid else " channel"
         super().__init__(
             f"Task {task_sid} belongs to {where}: close the interaction{chan} instead "
-            "(client.interactions.close_channel(...) or set_channel_inactive(...)); canceling or "
+            "(client.interactions.channels.close(...) or .deactivate(...)); canceling or "
             "deleting it through TaskRouter leaves the interaction inconsistent"
         )
 

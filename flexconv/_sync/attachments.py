@@ -15,6 +15,7 @@ import builtins
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from flexconv._sync._base import Resource
 from flexconv._core.attachments import (
     LIMITS,
     AttachmentChange,
@@ -33,7 +34,6 @@ from flexconv._core.errors import ValidationError
 from flexconv.models.attachments import AttachmentSettings, AttachmentsUpdate
 
 if TYPE_CHECKING:
-    from flexconv._sync.client import FlexConv
     from flexconv.models.configuration import FlexConfiguration
 
 __all__ = ["Attachments"]
@@ -65,20 +65,21 @@ def _by_type(configs: Iterable[Any]) -> dict[str, AttachmentSettings]:
     return out
 
 
-class Attachments:
+class Attachments(Resource):
     """Attachment settings of every Flex Conversations channel (``web``, ``sms``, ``whatsapp`` ...).
 
     Every change is validated against Twilio's per-channel limits before anything is sent, and
     written as a lossless read-modify-write of the whole ``channel_configs`` array.
     """
 
-    def __init__(self, client: FlexConv) -> None:
-        self._client = client
+    _path = "attachments"
 
     # ------------------------------------------------------------------------------ reading
 
-    def list(self) -> dict[str, AttachmentSettings]:
+    def fetch_all(self) -> dict[str, AttachmentSettings]:
         """The attachment settings of every channel that has a ``channel_configs`` entry.
+
+        One read of the Flex Configuration (not a paged API list, hence not ``list``).
 
         Returns:
             Address type -> settings, in the configuration's order.  Unknown keys of each
@@ -87,7 +88,7 @@ class Attachments:
         config = self._client.configuration.fetch()
         return _by_type(_configs(config))
 
-    def get(
+    def fetch(
         self, address_type: str, *, allow_unknown_channel: bool = False
     ) -> AttachmentSettings | None:
         """One channel's attachment settings, or ``None`` when it has no entry yet.
@@ -100,10 +101,10 @@ class Attachments:
             ValidationError: an unknown address type (the message lists the known ones).
         """
         kind = normalize_address_type(address_type, allow_unknown_channel=allow_unknown_channel)
-        settings = self.list()
+        settings = self.fetch_all()
         return settings.get(kind)
 
-    def limits(self, address_type: str) -> ChannelLimits:
+    def describe_limits(self, address_type: str) -> ChannelLimits:
         """Twilio's limits for a channel (no request is sent).
 
         Raises:

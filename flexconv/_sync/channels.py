@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
+from flexconv._sync._base import Resource
 from flexconv._sync.paging import Pager
 from flexconv._core import channels as core
-from flexconv._core.errors import NotFoundError, ValidationError
+from flexconv._core.errors import FlexConvError, NotFoundError, ValidationError
 from flexconv._core.ops import addresses as ops
 from flexconv.models.channels import (
     Address,
@@ -18,9 +19,6 @@ from flexconv.models.channels import (
     StudioTarget,
     WebhookTarget,
 )
-
-if TYPE_CHECKING:
-    from flexconv._sync.client import FlexConv
 
 __all__ = ["Channels"]
 
@@ -33,7 +31,7 @@ def _check_ref(value: object) -> str:
     return value
 
 
-class Channels:
+class Channels(Resource):
     """Conversations address configurations: one per phone number, WhatsApp sender, page…
 
     Every address is validated for its type before anything is sent (see
@@ -41,8 +39,7 @@ class Channels:
     support (IE1: chat only) is refused.
     """
 
-    def __init__(self, client: FlexConv) -> None:
-        self._client = client
+    _path = "channels"
 
     def _check_region(self, kind: str) -> None:
         core.check_region(kind, self._client.config.effective_region)
@@ -71,20 +68,20 @@ class Channels:
             raise ValidationError(
                 f"type must be one of {', '.join(core.ADDRESS_TYPES)}, got {type!r}"
             )
-        return self._client._list(
+        return self._list(
             ops.LIST_ADDRESSES, Address, values={"type": type}, limit=limit, page_size=page_size
         )
 
-    def get(self, sid_or_address: str) -> Address:
+    def fetch(self, sid_or_address: str) -> Address:
         """One address configuration, by its ``IG…`` SID or by the address itself."""
-        return self._client._call(
+        return self._call(
             ops.FETCH_ADDRESS, Address, path_params={"Sid": _check_ref(sid_or_address)}
         )
 
     def find(self, address: str) -> Address | None:
         """The configuration of ``address``, or ``None`` when it has none."""
         try:
-            return self.get(address)
+            return self.fetch(address)
         except NotFoundError:
             return None
 
@@ -123,7 +120,7 @@ class Channels:
             address_country=address_country,
         )
         self._check_region(want.kind)
-        return self._client._call(ops.CREATE_ADDRESS, Address, values=want.create_values())
+        return self._call(ops.CREATE_ADDRESS, Address, values=want.create_values())
 
     def update(
         self,
@@ -160,15 +157,13 @@ class Channels:
             raise ValidationError(
                 "Nothing to update: pass auto_creation, friendly_name or a service"
             )
-        return self._client._call(
+        return self._call(
             ops.UPDATE_ADDRESS, Address, path_params={"Sid": ref}, values=values
         )
 
     def delete(self, sid_or_address: str) -> None:
         """Delete an address configuration (by SID or address)."""
-        self._client._call_raw(
-            ops.DELETE_ADDRESS, path_params={"Sid": _check_ref(sid_or_address)}
-        )
+        self._call_raw(ops.DELETE_ADDRESS, path_params={"Sid": _check_ref(sid_or_address)})
 
     # ------------------------------------------------------------------ declarative
 
@@ -197,6 +192,8 @@ class Channels:
 
         Raises:
             ValidationError: before anything is sent, for any invalid entry or region mismatch.
+            EnsureError: a write failed; it lists the changes ``applied`` before it, the
+                ``failed`` one with its ``error``, and the ``remaining`` ones.
         """
         wanted = [desired] if isinstance(desired, DesiredAddress) else list(desired)
         for want in wanted:
@@ -210,29 +207,35 @@ class Channels:
         if dry_run:
             return plan
         for item in plan.items:
-            if item.action == "create":
-                assert item.desired is not None
-                item.result = self._client._call(
-                    ops.CREATE_ADDRESS, Address, values=item.desired.create_values()
-                )
-                item.sid = item.result.sid
-            elif item.action == "update":
-                assert item.desired is not None
-                assert item.sid is not None
-                item.result = self._client._call(
-                    ops.UPDATE_ADDRESS,
-                    Address,
-                    path_params={"Sid": item.sid},
-                    values=item.desired.update_values(),
-                )
-            elif item.action == "delete":
-                assert item.sid is not None
-                self._client._call_raw(ops.DELETE_ADDRESS, path_params={"Sid": item.sid})
+            try:
+                if item.action == "create":
+                    assert item.desired is not None
+                    item.result = self._call(
+                        ops.CREATE_ADDRESS, Address, values=item.desired.create_values()
+                    )
+                    item.sid = item.result.sid
+                elif item.action == "update":
+                    assert item.desired is not None
+                    assert item.sid is not None
+                    item.result = self._call(
+                        ops.UPDATE_ADDRESS,
+                        Address,
+                        path_params={"Sid": item.sid},
+                        values=item.desired.update_values(),
+                    )
+                elif item.action == "delete":
+                    assert item.sid is not None
+                    self._call_raw(ops.DELETE_ADDRESS, path_params={"Sid": item.sid})
+            except FlexConvError as exc:
+                raise core.EnsureError(plan, item, exc) from exc
         plan.applied = True
         return plan
 
     def _ensure_one(self, want: DesiredAddress) -> Address:
-        plan = self.ensure(want)
+        try:
+            plan = self.ensure(want)
+        except core.EnsureError as exc:  # one address: the error itself says it all
+            raise exc.error from None
         result = plan.items[0].result
         assert result is not None
         return result
@@ -266,7 +269,7 @@ class Channels:
             )
         )
 
-    def setup_custom_orchestration(
+    def route_to_webhook(
         self,
         address: str,
         *,
@@ -281,7 +284,7 @@ class Channels:
 
         Auto-creation with a webhook target: no Studio flow, no Send to Flex.  Your backend
         receives the conversation events (``onMessageAdded`` by default) and creates tasks
-        itself (TaskRouter API, see ``client.task_channels.chat_task_attributes``).
+        itself (TaskRouter API, see ``client.task_channels.build_chat_task_attributes``).
         Idempotent.
 
         Returns:
@@ -296,6 +299,3 @@ class Channels:
                 conversation_service_sid=conversation_service_sid,
             )
         )
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._client!r})"

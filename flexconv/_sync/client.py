@@ -15,6 +15,7 @@ from flexconv._core.config import ClientConfig, resolve_config
 from flexconv._core.errors import (
     APIConnectionError,
     APIStatusError,
+    ConfigurationError,
     FlexConvError,
     ValidationError,
 )
@@ -30,6 +31,7 @@ from flexconv._core.paging import check_page_size
 from flexconv._core.response import error_from_response, parse_json
 from flexconv._core.results import APIResponse, ResponseInfo
 from flexconv._core.retry import RetryPolicy, jitter_sample, retry_delay
+from flexconv._core.sids import check_sid
 from flexconv._logging import log_retry
 from flexconv._transport import SyncTransport, Timeout, make_sync_transport
 
@@ -56,8 +58,10 @@ class FlexConv:
     ``TWILIO_API_KEY``, ``TWILIO_API_SECRET``, ``TWILIO_REGION`` and ``TWILIO_EDGE`` environment
     variables.  ``base_url`` sends every product to one origin under a ``/{product}`` prefix (the
     emulator's loopback server, a proxy); ``http_client`` takes your own HTTP client and
-    ``transport`` an in-process transport such as the emulator.  Use it as a context manager, or
-    call ``aclose()``, to release connections.
+    ``transport`` an in-process transport such as the emulator.  ``workspace_sid`` sets the
+    TaskRouter workspace every routing and task-channel call defaults to; without it that is the
+    Flex workspace named in the Flex Configuration, read on first need and cached.  Use it as a
+    context manager, or call ``aclose()``, to release connections.
     """
 
     def __init__(
@@ -76,6 +80,7 @@ class FlexConv:
         max_retries: int | None = None,
         retry: RetryPolicy | None = None,
         env: Mapping[str, str] | None = None,
+        workspace_sid: str | None = None,
     ) -> None:
         self._config: ClientConfig = resolve_config(
             account_sid=account_sid,
@@ -93,15 +98,50 @@ class FlexConv:
             transport=transport, http_client=http_client
         )
         self._owns_transport = True
+        #: The default TaskRouter workspace once known (shared with ``with_options`` copies).
+        self._workspace_cache: list[str] = []
+        if workspace_sid is not None:
+            self._workspace_cache.append(check_sid(workspace_sid, "WS", "workspace_sid"))
+        self._emulator: Any = None
 
     @classmethod
-    def emulated(cls, emulator: Any = None, **options: Any) -> FlexConv:
-        """A client wired to an in-process emulator (a new one unless given): no account, no network."""
+    def emulated(
+        cls, emulator: Any = None, *, scenario: Any = "default", **options: Any
+    ) -> FlexConv:
+        """A client wired to an in-process emulator: no account, no network.
+
+        Without ``emulator``, a new one is made and seeded like the CLI's ``--emulator``: the
+        default small contact centre (a Flex workspace, workflow, queue, agents ``alice`` and
+        ``bob``, Flex addresses).  ``scenario=None`` (or ``"empty"``) gives an empty account, a
+        mapping seeds that scenario instead.  ``client.emulator`` hands the emulator back.
+        Other keyword arguments go to the client (``timeout=``, ``workspace_sid=`` ...).
+        """
         if emulator is None:
             from flexconv.emulator import Emulator
 
-            emulator = Emulator()
-        return cls(emulator.account_sid, emulator.auth_token, transport=emulator, env={}, **options)
+            if scenario is None or scenario == "empty":
+                emulator = Emulator()
+            elif scenario == "default":
+                emulator = Emulator.from_scenario()
+            elif isinstance(scenario, Mapping):
+                emulator = Emulator.from_scenario(scenario)
+            else:
+                raise ValidationError(
+                    'scenario must be "default", None (or "empty") or a scenario mapping, '
+                    f"got {scenario!r}"
+                )
+        elif scenario != "default":
+            raise ValidationError("Pass an emulator or a scenario, not both")
+        client = cls(
+            emulator.account_sid, emulator.auth_token, transport=emulator, env={}, **options
+        )
+        client._emulator = emulator
+        return client
+
+    @property
+    def emulator(self) -> Any:
+        """The in-process emulator this client talks to (from `emulated`), else ``None``."""
+        return self._emulator
 
     # ------------------------------------------------------------------ options and lifecycle
 
@@ -339,21 +379,65 @@ class FlexConv:
         values: Mapping[str, Any] | None = None,
         limit: int | None = None,
         page_size: int | None = None,
+        pace: Callable[[], Any] | None = None,
+        resolve: Callable[[], Any] | None = None,
     ) -> Pager[T]:
-        """A pager over a list operation; nothing is sent until it is iterated."""
+        """A pager over a list operation; nothing is sent until it is iterated.
+
+        Every argument is checked now.  ``resolve``, when given, is awaited before the first
+        page for path values known only then (the default workspace); ``pace`` before each page.
+        """
         if op.list_key is None:
             raise ValidationError(f"{op.name} is not a list operation")
         check_page_size(page_size, op.max_page_size, op.name)
         if page_size is None and limit is not None and op.max_page_size is not None:
             page_size = max(1, min(limit, op.max_page_size))
-        spec = build_request(
-            op,
-            self._config,
-            path_params=path_params,
-            values=_drop_none(values),
-            extra_query=[("PageSize", str(page_size))] if page_size else (),
+        config = self._config
+        clean = _drop_none(values)
+        extra = [("PageSize", str(page_size))] if page_size else []
+        spec = build_request(op, config, path_params=path_params, values=clean, extra_query=extra)
+        first: Any = spec
+        if resolve is not None:
+
+            def first_spec() -> RequestSpec:
+                late = resolve()
+                return build_request(
+                    op,
+                    config,
+                    path_params={**(path_params or {}), **late},
+                    values=clean,
+                    extra_query=extra,
+                )
+
+            first = first_spec
+        return Pager(
+            self, first, op.list_key, _parser(parse), limit=limit, pace=pace, name=op.name
         )
-        return Pager(self, spec, op.list_key, _parser(parse), limit=limit)
+
+    def _known_workspace(self, workspace_sid: str | None) -> str | None:
+        """``workspace_sid`` checked, else the default workspace if already known."""
+        if workspace_sid is not None:
+            return check_sid(workspace_sid, "WS", "workspace_sid")
+        return self._workspace_cache[0] if self._workspace_cache else None
+
+    def _workspace_sid(self, workspace_sid: str | None) -> str:
+        """``workspace_sid`` checked, else the Flex workspace, read once from the Flex
+        Configuration and cached for this client (and its ``with_options`` copies)."""
+        known = self._known_workspace(workspace_sid)
+        if known is not None:
+            return known
+        config = self.configuration.fetch()
+        found = config.taskrouter_workspace_sid
+        if not found:
+            raise ConfigurationError(
+                "No TaskRouter workspace: pass workspace_sid=, create the client with "
+                "workspace_sid=, or use an account whose Flex Configuration names a "
+                "taskrouter_workspace_sid"
+            )
+        checked = check_sid(found, "WS", "the Flex Configuration's taskrouter_workspace_sid")
+        # two first calls at once both read the configuration and store the same value
+        self._workspace_cache[:] = [checked]
+        return checked
 
     def _check_followable(self, url: str) -> None:
         """Only send credentials to Twilio or to the configured ``base_url``."""

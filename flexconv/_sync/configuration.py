@@ -3,27 +3,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from flexconv._sync._base import Resource
 from flexconv._core.errors import ValidationError
 from flexconv._core.ops import flex as ops
 from flexconv.models.configuration import FlexConfiguration
 
-if TYPE_CHECKING:
-    from flexconv._sync.client import FlexConv
-
 __all__ = ["Configuration"]
 
 
-class Configuration:
+class Configuration(Resource):
     """Read and write the account's Flex Configuration."""
 
-    def __init__(self, client: FlexConv) -> None:
-        self._client = client
+    _path = "configuration"
 
     def fetch(self, *, ui_version: str | None = None) -> FlexConfiguration:
         """Fetch the Flex Configuration (every field of Twilio's spec, unknown keys kept)."""
-        return self._client._call(
+        return self._call(
             ops.FETCH_CONFIGURATION, FlexConfiguration, values={"ui_version": ui_version}
         )
 
@@ -39,4 +36,4 @@ class Configuration:
         body = {"account_sid": self._client.account_sid, **changes}
         if body["account_sid"] != self._client.account_sid:
             raise ValidationError("account_sid in changes does not match the client's account")
-        return self._client._call(ops.UPDATE_CONFIGURATION, FlexConfiguration, json_body=body)
+        return self._call(ops.UPDATE_CONFIGURATION, FlexConfiguration, json_body=body)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import builtins
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import Any
 
+from flexconv._sync._base import Resource
 from flexconv._sync.paging import Pager
 from flexconv._core.conversations import (
     duration,
@@ -26,9 +28,6 @@ from flexconv.models.conversations import (
     ScopedWebhook,
 )
 
-if TYPE_CHECKING:
-    from flexconv._sync.client import FlexConv
-
 __all__ = [
     "Conversations",
     "Messages",
@@ -40,18 +39,29 @@ _MIN_INACTIVE = timedelta(minutes=1)
 _MIN_CLOSED = timedelta(minutes=10)
 
 
-class Conversations:
+class Conversations(Resource):
     """Conversations, with ``participants``, ``messages`` and ``webhooks`` sub-groups.
 
     Path values take a ``CH…`` SID or the conversation's ``unique_name``.  REST changes fire
     Conversations webhooks only with ``webhooks=True`` (``X-Twilio-Webhook-Enabled: true``).
     """
 
-    def __init__(self, client: FlexConv) -> None:
-        self._client = client
-        self.participants = Participants(client)
-        self.messages = Messages(client)
-        self.webhooks = ScopedWebhooks(client)
+    _path = "conversations"
+
+    @cached_property
+    def participants(self) -> Participants:
+        """Participants of a conversation: ``create``, ``fetch``, ``update``, ``delete``, ``list``."""
+        return self._group(Participants)
+
+    @cached_property
+    def messages(self) -> Messages:
+        """Messages of a conversation: ``create``, ``list``."""
+        return self._group(Messages)
+
+    @cached_property
+    def webhooks(self) -> ScopedWebhooks:
+        """Conversation-scoped webhooks: ``create``, ``list``, ``delete``."""
+        return self._group(ScopedWebhooks)
 
     def create(
         self,
@@ -74,11 +84,11 @@ class Conversations:
             friendly_name, unique_name, attributes, messaging_service_sid, state,
             inactive_after, closed_after, webhooks,
         )  # fmt: skip
-        return self._client._call(ops.CREATE_CONVERSATION, Conversation, values=values)
+        return self._call(ops.CREATE_CONVERSATION, Conversation, values=values)
 
     def fetch(self, conversation: str) -> Conversation:
         """Fetch a conversation by SID or unique name."""
-        return self._client._call(
+        return self._call(
             ops.FETCH_CONVERSATION, Conversation, path_params={"Sid": conversation}
         )
 
@@ -102,7 +112,7 @@ class Conversations:
         )  # fmt: skip
         if not {k for k in values if k != "webhooks"}:
             raise ValidationError("update needs at least one field to change")
-        return self._client._call(
+        return self._call(
             ops.UPDATE_CONVERSATION,
             Conversation,
             path_params={"Sid": conversation},
@@ -115,7 +125,7 @@ class Conversations:
 
     def delete(self, conversation: str, *, webhooks: bool = False) -> None:
         """Delete a conversation and its messages."""
-        self._client._call_raw(
+        self._call_raw(
             ops.DELETE_CONVERSATION,
             path_params={"Sid": conversation},
             values={"webhooks": webhooks_header(webhooks)},
@@ -129,7 +139,7 @@ class Conversations:
         page_size: int | None = None,
     ) -> Pager[Conversation]:
         """Conversations of the account, optionally in one state (pager; max page size 100)."""
-        return self._client._list(
+        return self._list(
             ops.LIST_CONVERSATIONS,
             Conversation,
             values={"state": state_value(state)},
@@ -137,7 +147,7 @@ class Conversations:
             page_size=page_size,
         )
 
-    def for_participant(
+    def list_for(
         self,
         *,
         address: str | None = None,
@@ -148,7 +158,7 @@ class Conversations:
         """The conversations a messaging address or a chat identity is in (max page size 50)."""
         if (address is None) == (identity is None):
             raise ValidationError("Pass exactly one of address= or identity=")
-        return self._client._list(
+        return self._list(
             ops.LIST_PARTICIPANT_CONVERSATIONS,
             ParticipantConversation,
             values={"address": address, "identity": identity},
@@ -156,7 +166,7 @@ class Conversations:
             page_size=page_size,
         )
 
-    def open_for(
+    def find_open(
         self, address: str, *, proxy_address: str | None = None
     ) -> builtins.list[ParticipantConversation]:
         """The non-closed conversations a messaging address is in, active ones first.
@@ -165,10 +175,10 @@ class Conversations:
         """
         if not isinstance(address, str) or not address.strip():
             raise ValidationError(f"address must be a non-empty string, got {address!r}")
-        found = self.for_participant(address=address, page_size=50).to_list()
+        found = self.list_for(address=address, page_size=50).to_list()
         return open_conversations(found, proxy_address=proxy_address)
 
-    def open_for_address(
+    def find_reusable(
         self, address: str, *, proxy_address: str | None = None
     ) -> ParticipantConversation | None:
         """The non-closed conversation a messaging address is in, if any.
@@ -176,17 +186,16 @@ class Conversations:
         A messaging binding can be in only one non-closed conversation at a time (Twilio's
         50416): this is the one to reuse rather than creating another.
         """
-        found = self.open_for(address, proxy_address=proxy_address)
+        found = self.find_open(address, proxy_address=proxy_address)
         return found[0] if found else None
 
 
-class Participants:
+class Participants(Resource):
     """Participants of a conversation: chat identities and messaging bindings."""
 
-    def __init__(self, client: FlexConv) -> None:
-        self._client = client
+    _path = "conversations.participants"
 
-    def add(
+    def create(
         self,
         conversation: str,
         *,
@@ -207,7 +216,7 @@ class Participants:
             )
         if role_sid is not None:
             check_sid(role_sid, "RL", "role_sid")
-        return self._client._call(
+        return self._call(
             ops.ADD_PARTICIPANT,
             Participant,
             path_params={"ConversationSid": conversation},
@@ -224,7 +233,7 @@ class Participants:
 
     def fetch(self, conversation: str, participant: str) -> Participant:
         """Fetch a participant by ``MB…`` SID or identity."""
-        return self._client._call(
+        return self._call(
             ops.FETCH_PARTICIPANT,
             Participant,
             path_params={"ConversationSid": conversation, "Sid": participant},
@@ -243,7 +252,7 @@ class Participants:
         """Change a participant's attributes, role or read horizon."""
         if role_sid is not None:
             check_sid(role_sid, "RL", "role_sid")
-        return self._client._call(
+        return self._call(
             ops.UPDATE_PARTICIPANT,
             Participant,
             path_params={"ConversationSid": conversation, "Sid": participant},
@@ -255,9 +264,9 @@ class Participants:
             },
         )
 
-    def remove(self, conversation: str, participant: str, *, webhooks: bool = False) -> None:
+    def delete(self, conversation: str, participant: str, *, webhooks: bool = False) -> None:
         """Remove a participant from the conversation."""
-        self._client._call_raw(
+        self._call_raw(
             ops.REMOVE_PARTICIPANT,
             path_params={"ConversationSid": conversation, "Sid": participant},
             values={"webhooks": webhooks_header(webhooks)},
@@ -267,7 +276,7 @@ class Participants:
         self, conversation: str, *, limit: int | None = None, page_size: int | None = None
     ) -> Pager[Participant]:
         """The conversation's participants (max page size 100)."""
-        return self._client._list(
+        return self._list(
             ops.LIST_PARTICIPANTS,
             Participant,
             path_params={"ConversationSid": conversation},
@@ -276,13 +285,12 @@ class Participants:
         )
 
 
-class Messages:
+class Messages(Resource):
     """Messages of a conversation."""
 
-    def __init__(self, client: FlexConv) -> None:
-        self._client = client
+    _path = "conversations.messages"
 
-    def send(
+    def create(
         self,
         conversation: str,
         *,
@@ -301,7 +309,7 @@ class Messages:
             check_sid(media_sid, "ME", "media_sid")
         if content_sid is not None:
             check_sid(content_sid, "HX", "content_sid")
-        return self._client._call(
+        return self._call(
             ops.SEND_MESSAGE,
             Message,
             path_params={"ConversationSid": conversation},
@@ -327,7 +335,7 @@ class Messages:
         """The conversation's messages, ``order="asc"`` (default) or ``"desc"``."""
         if order is not None and order not in ("asc", "desc"):
             raise ValidationError(f"order must be 'asc' or 'desc', got {order!r}")
-        return self._client._list(
+        return self._list(
             ops.LIST_MESSAGES,
             Message,
             path_params={"ConversationSid": conversation},
@@ -337,11 +345,10 @@ class Messages:
         )
 
 
-class ScopedWebhooks:
+class ScopedWebhooks(Resource):
     """Conversation-scoped webhooks: what receives a conversation's events."""
 
-    def __init__(self, client: FlexConv) -> None:
-        self._client = client
+    _path = "conversations.webhooks"
 
     def create(
         self,
@@ -361,7 +368,7 @@ class ScopedWebhooks:
             check_sid(flow_sid, "FW", "flow_sid")
         elif not url or not url.startswith(("https://", "http://")):
             raise ValidationError(f"A {target} webhook needs an http(s) url=, got {url!r}")
-        return self._client._call(
+        return self._call(
             ops.CREATE_SCOPED_WEBHOOK,
             ScopedWebhook,
             path_params={"ConversationSid": conversation},
@@ -377,7 +384,7 @@ class ScopedWebhooks:
 
     def list(self, conversation: str, *, limit: int | None = None) -> Pager[ScopedWebhook]:
         """The conversation's scoped webhooks (max page size 5)."""
-        return self._client._list(
+        return self._list(
             ops.LIST_SCOPED_WEBHOOKS,
             ScopedWebhook,
             path_params={"ConversationSid": conversation},
@@ -386,7 +393,7 @@ class ScopedWebhooks:
 
     def delete(self, conversation: str, webhook_sid: str) -> None:
         """Remove a scoped webhook."""
-        self._client._call_raw(
+        self._call_raw(
             ops.DELETE_SCOPED_WEBHOOK,
             path_params={"ConversationSid": conversation, "Sid": webhook_sid},
         )

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 
+from flexconv._sync._base import Resource
 from flexconv._concurrency import sleep
 from flexconv._core import interactions as core
 from flexconv._core.errors import ValidationError
-from flexconv._core.operation import Operation
 from flexconv._core.ops import interactions as ops
 from flexconv._core.sids import check_sid, is_sid
-from flexconv._ratelimit import RateLimiter
 from flexconv.models.interactions import (
     ChannelSpec,
     CustomerAddress,
@@ -27,55 +27,51 @@ from flexconv.models.interactions import (
 )
 
 if TYPE_CHECKING:
-    from flexconv._sync.client import FlexConv
     from flexconv._sync.paging import Pager
-    from flexconv.models.conversations import ParticipantConversation
 
-__all__ = ["Interactions"]
-
-T = TypeVar("T")
+__all__ = [
+    "InteractionChannels",
+    "InteractionInvites",
+    "InteractionParticipants",
+    "InteractionTransfers",
+    "Interactions",
+]
 
 #: How often :meth:`AsyncInteractions.wait_for_channel` re-reads the channel by default.
 DEFAULT_POLL_INTERVAL = 0.5
 
 
-class Interactions:
-    """Flex Interactions (``client.interactions``).
+class Interactions(Resource):
+    """Flex Interactions (``client.interactions``), with the sub-groups ``channels``,
+    ``participants``, ``invites`` and ``transfers`` nested as in the API.
 
     Creating an interaction answers 2xx before its channel exists: pass ``wait=True`` (or call
-    :meth:`wait_for_channel`) to wait until the channel is ``active``; a ``failed`` channel raises
-    :class:`ChannelFailedError` with Twilio's error code and message.
+    `wait_for_channel`) to wait until the channel is ``active``; a ``failed`` channel raises
+    `ChannelFailedError` with Twilio's error code and message.  The API allows 20 requests per
+    second per endpoint: ``client.interactions.paced()`` keeps bulk work under it.
     """
 
-    def __init__(self, client: FlexConv, *, limiter: RateLimiter | None = None) -> None:
-        self._client = client
-        self._limiter = limiter
+    _path = "interactions"
 
-    def paced(self, rate: float = 20) -> Interactions:
-        """This group, keeping each endpoint under ``rate`` requests per second.
+    @cached_property
+    def channels(self) -> InteractionChannels:
+        """An interaction's channels: ``list``, ``fetch``, ``close``, ``deactivate``."""
+        return self._group(InteractionChannels)
 
-        The Interactions API allows 20 requests per second per endpoint; use the paced group for
-        bulk work.  429s are retried by the client either way.
-        """
-        return Interactions(self._client, limiter=RateLimiter(rate))
+    @cached_property
+    def participants(self) -> InteractionParticipants:
+        """A channel's participants: ``list``, ``create``, ``update``."""
+        return self._group(InteractionParticipants)
 
-    def _pace(self, op: Operation) -> None:
-        if self._limiter is not None:
-            self._limiter.acquire(op.name)
+    @cached_property
+    def invites(self) -> InteractionInvites:
+        """A channel's invites: ``list``, ``create``."""
+        return self._group(InteractionInvites)
 
-    def _call(
-        self,
-        op: Operation,
-        parse: type[T],
-        *,
-        path_params: Mapping[str, str] | None = None,
-        values: Mapping[str, Any] | None = None,
-        json_body: Any = None,
-    ) -> T:
-        self._pace(op)
-        return self._client._call(
-            op, parse, path_params=path_params, values=values, json_body=json_body
-        )
+    @cached_property
+    def transfers(self) -> InteractionTransfers:
+        """A channel's transfers: ``create``, ``fetch``, ``update``."""
+        return self._group(InteractionTransfers)
 
     # ------------------------------------------------------------------ interactions
 
@@ -95,7 +91,7 @@ class Interactions:
 
         Twilio accepts the request (2xx) before the channel exists.  With ``wait=True`` this
         waits (see :meth:`wait_for_channel`) until the channel is ``active`` and raises
-        :class:`ChannelFailedError` if it fails, :class:`ChannelWaitTimeout` after ``timeout``.
+        :class:`ChannelFailedError` if it fails, :class:`ChannelWaitTimeoutError` after ``timeout``.
         """
         if not isinstance(channel, ChannelSpec):
             raise ValidationError(f"channel must be a ChannelSpec, got {type(channel).__name__}")
@@ -146,20 +142,13 @@ class Interactions:
             ops.FETCH_INTERACTION, Interaction, path_params={"Sid": interaction_sid}
         )
 
-    def find_open_conversations(
-        self, address: str, *, proxy_address: str | None = None
-    ) -> list[ParticipantConversation]:
-        """The non-closed conversations ``address`` takes part in (active ones first); with
-        ``proxy_address``, only that binding.  Same as ``client.conversations.open_for``."""
-        return self._client.conversations.open_for(address, proxy_address=proxy_address)
-
     def start_outbound(
         self,
         customer: CustomerAddress | str,
         *,
         worker: str,
-        workspace_sid: str,
         workflow_sid: str,
+        workspace_sid: str | None = None,
         channel_type: str = "sms",
         proxy_address: str | None = None,
         task_channel_unique_name: str = "chat",
@@ -176,7 +165,7 @@ class Interactions:
         they are still in a non-closed conversation, ``on_existing="reuse"`` binds the interaction
         to it (``media_channel_sid``) and ``"refuse"`` raises :class:`ExistingConversationError`
         naming it.  So the agent never gets an empty second conversation.  ``worker`` is a WK SID
-        or a friendly name (resolved in ``workspace_sid``).
+        or a friendly name (resolved in ``workspace_sid``, by default the client's workspace).
         """
         if on_existing not in ("reuse", "refuse"):
             raise ValidationError(f'on_existing must be "reuse" or "refuse", got {on_existing!r}')
@@ -184,11 +173,11 @@ class Interactions:
             customer = CustomerAddress(address=customer, proxy_address=proxy_address)
         elif not isinstance(customer, CustomerAddress):
             raise ValidationError("customer must be an address string or a CustomerAddress")
-        check_sid(workspace_sid, "WS", "workspace_sid")
         check_sid(workflow_sid, "WW", "workflow_sid")
         core.ChannelSpec(type=channel_type, initiated_by="agent", participants=(customer,))
+        workspace_sid = self._workspace(workspace_sid)
         worker_sid = self._worker_sid(workspace_sid, worker)
-        existing = self.find_open_conversations(
+        existing = self._client.conversations.find_open(
             customer.address, proxy_address=customer.proxy_address
         )
         if existing:
@@ -228,7 +217,7 @@ class Interactions:
     def _worker_sid(self, workspace_sid: str, worker: str) -> str:
         if is_sid(worker, "WK"):
             return worker
-        found = self._client.routing.resolve_worker(workspace_sid, worker)
+        found = self._client.routing.workers.resolve(worker, workspace_sid=workspace_sid)
         assert found.sid is not None
         return found.sid
 
@@ -247,7 +236,7 @@ class Interactions:
 
         Polls the channel every ``poll_interval`` seconds with the client's sleep.  A ``failed``
         channel raises :class:`ChannelFailedError` (Twilio's ``error_code``/``error_message``);
-        still not active after ``timeout`` seconds raises :class:`ChannelWaitTimeout`.  ``timeout``
+        still not active after ``timeout`` seconds raises :class:`ChannelWaitTimeoutError`.  ``timeout``
         counts both the time slept and the wall time, whichever is larger.  ``on_poll`` is
         called before each re-read.  The emulator activates channels when its virtual clock
         ticks: set ``emu.auto_tick = True`` (each request first runs what is due) or pass
@@ -285,7 +274,9 @@ class Interactions:
             elapsed = max(slept, time.monotonic() - started)
             if elapsed >= timeout:
                 status = str(channel.status) if channel is not None else "not created yet"
-                raise core.ChannelWaitTimeout(interaction_sid, channel_sid or "?", status, timeout)
+                raise core.ChannelWaitTimeoutError(
+                    interaction_sid, channel_sid or "?", status, timeout
+                )
             step = min(poll_interval, max(timeout - elapsed, 0.0))
             sleep(step)
             slept += step
@@ -294,24 +285,90 @@ class Interactions:
         self, interaction_sid: str, channel_sid: str | None
     ) -> InteractionChannel | None:
         if channel_sid is not None:
-            return self.fetch_channel(interaction_sid, channel_sid)
-        channels = self.list_channels(interaction_sid).to_list()
+            return self.channels.fetch(interaction_sid, channel_sid)
+        channels = self.channels.list(interaction_sid).to_list()
         return channels[0] if channels else None
 
-    # ------------------------------------------------------------------ channels
+    def invite_worker(
+        self,
+        interaction_sid: str,
+        channel_sid: str,
+        worker: str,
+        *,
+        workspace_sid: str | None = None,
+        workflow_sid: str | None = None,
+        task_channel_unique_name: str = "chat",
+        known_worker_attribute: str = "last_agent_sid",
+        attributes: Mapping[str, Any] | None = None,
+        allow_orphan: bool = False,
+    ) -> InteractionInvite:
+        """Invite one agent (``worker``: a WK SID or a friendly name, resolved to its SID).
 
-    def list_channels(
+        An agent who declines a worker-targeted invite leaves the conversation without anyone.
+        So this needs ``workflow_sid`` of a known-agent workflow (see
+        :func:`~flexconv.models.routing.last_agent_then_queue`): the worker's SID is also put in
+        the task attribute ``known_worker_attribute``, so a decline or timeout falls back to the
+        workflow's queue.  Pass ``allow_orphan=True`` to invite without that safety net.
+        """
+        if workflow_sid is None and not allow_orphan:
+            raise ValidationError(
+                "A worker-targeted invite that the agent declines leaves the conversation "
+                "orphaned: pass workflow_sid= of a known-agent workflow (last_agent_then_queue) so "
+                "a decline falls back to a queue, or allow_orphan=True to accept the risk"
+            )
+        workspace_sid = self._workspace(workspace_sid)
+        worker_sid = self._worker_sid(workspace_sid, worker)
+        task_attrs = dict(attributes or {})
+        task_attrs[known_worker_attribute] = worker_sid
+        routing = RoutingSpec(
+            workspace_sid=workspace_sid,
+            workflow_sid=workflow_sid,
+            task_channel_unique_name=task_channel_unique_name,
+            worker_sid=worker_sid,
+            attributes=task_attrs,
+        )
+        return self.invites.create(interaction_sid, channel_sid, routing)
+
+    def invite_queue(
+        self,
+        interaction_sid: str,
+        channel_sid: str,
+        queue_sid: str,
+        *,
+        workspace_sid: str | None = None,
+        workflow_sid: str | None = None,
+        task_channel_unique_name: str = "chat",
+        attributes: Mapping[str, Any] | None = None,
+    ) -> InteractionInvite:
+        """Invite a queue (``WQ…``): any of its agents may take the new task."""
+        check_sid(queue_sid, "WQ", "queue_sid")
+        routing = RoutingSpec(
+            workspace_sid=self._workspace(workspace_sid),
+            workflow_sid=workflow_sid,
+            task_channel_unique_name=task_channel_unique_name,
+            queue_sid=queue_sid,
+            attributes=dict(attributes) if attributes is not None else None,
+        )
+        return self.invites.create(interaction_sid, channel_sid, routing)
+
+
+class InteractionChannels(Resource):
+    """An interaction's channels (``client.interactions.channels``)."""
+
+    _path = "interactions.channels"
+
+    def list(
         self, interaction_sid: str, *, limit: int | None = None
     ) -> Pager[InteractionChannel]:
         """The interaction's channels."""
-        return self._client._list(
+        return self._list(
             ops.LIST_CHANNELS,
             InteractionChannel,
             path_params={"InteractionSid": interaction_sid},
             limit=limit,
         )
 
-    def fetch_channel(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
+    def fetch(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
         """One channel; ``status`` and, when ``failed``, ``error_code``/``error_message``."""
         return self._call(
             ops.FETCH_CHANNEL,
@@ -319,21 +376,19 @@ class Interactions:
             path_params={"InteractionSid": interaction_sid, "Sid": channel_sid},
         )
 
-    def close_channel(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
+    def close(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
         """Close the channel: its tasks end and the conversation closes.
 
         This, not TaskRouter's cancel or delete, is how an interaction task ends.
         """
-        return self._update_channel(interaction_sid, channel_sid, "closed")
+        return self._change(interaction_sid, channel_sid, "closed")
 
-    def set_channel_inactive(
-        self, interaction_sid: str, channel_sid: str
-    ) -> InteractionChannel:
+    def deactivate(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
         """Park the channel (``inactive``); always sends ``Routing={"status": "closed"}`` so the
         tasks complete instead of wrapping forever.  The conversation stays open for later."""
-        return self._update_channel(interaction_sid, channel_sid, "inactive")
+        return self._change(interaction_sid, channel_sid, "inactive")
 
-    def _update_channel(
+    def _change(
         self, interaction_sid: str, channel_sid: str, status: Literal["closed", "inactive"]
     ) -> InteractionChannel:
         return self._call(
@@ -343,20 +398,24 @@ class Interactions:
             values=core.closing_values(status),
         )
 
-    # ------------------------------------------------------------------ participants
 
-    def list_participants(
+class InteractionParticipants(Resource):
+    """A channel's participants (``client.interactions.participants``)."""
+
+    _path = "interactions.participants"
+
+    def list(
         self, interaction_sid: str, channel_sid: str, *, limit: int | None = None
     ) -> Pager[InteractionParticipant]:
         """The channel's participants (customer, agents, ...)."""
-        return self._client._list(
+        return self._list(
             ops.LIST_PARTICIPANTS,
             InteractionParticipant,
             path_params={"InteractionSid": interaction_sid, "ChannelSid": channel_sid},
             limit=limit,
         )
 
-    def add_participant(
+    def create(
         self,
         interaction_sid: str,
         channel_sid: str,
@@ -386,7 +445,7 @@ class Interactions:
             },
         )
 
-    def update_participant(
+    def update(
         self,
         interaction_sid: str,
         channel_sid: str,
@@ -408,20 +467,24 @@ class Interactions:
             values={"status": status},
         )
 
-    # ------------------------------------------------------------------ invites
 
-    def list_invites(
+class InteractionInvites(Resource):
+    """A channel's invites (``client.interactions.invites``); see also `AsyncInteractions.invite_worker`."""
+
+    _path = "interactions.invites"
+
+    def list(
         self, interaction_sid: str, channel_sid: str, *, limit: int | None = None
     ) -> Pager[InteractionInvite]:
         """The channel's invites."""
-        return self._client._list(
+        return self._list(
             ops.LIST_INVITES,
             InteractionInvite,
             path_params={"InteractionSid": interaction_sid, "ChannelSid": channel_sid},
             limit=limit,
         )
 
-    def invite(
+    def create(
         self, interaction_sid: str, channel_sid: str, routing: RoutingSpec
     ) -> InteractionInvite:
         """Invite with a full :class:`RoutingSpec` (needs ``worker_sid`` or ``queue_sid``)."""
@@ -436,69 +499,13 @@ class Interactions:
             values={"routing": routing.to_wire()},
         )
 
-    def invite_worker(
-        self,
-        interaction_sid: str,
-        channel_sid: str,
-        worker: str,
-        *,
-        workspace_sid: str,
-        workflow_sid: str | None = None,
-        task_channel_unique_name: str = "chat",
-        known_worker_attribute: str = "last_agent_sid",
-        attributes: Mapping[str, Any] | None = None,
-        allow_orphan: bool = False,
-    ) -> InteractionInvite:
-        """Invite one agent (``worker``: a WK SID or a friendly name, resolved to its SID).
 
-        An agent who declines a worker-targeted invite leaves the conversation without anyone.
-        So this needs ``workflow_sid`` of a known-agent workflow (see
-        :func:`~flexconv.models.routing.last_agent_then_queue`): the worker's SID is also put in
-        the task attribute ``known_worker_attribute``, so a decline or timeout falls back to the
-        workflow's queue.  Pass ``allow_orphan=True`` to invite without that safety net.
-        """
-        if workflow_sid is None and not allow_orphan:
-            raise ValidationError(
-                "A worker-targeted invite that the agent declines leaves the conversation "
-                "orphaned: pass workflow_sid= of a known-agent workflow (last_agent_then_queue) so "
-                "a decline falls back to a queue, or allow_orphan=True to accept the risk"
-            )
-        worker_sid = self._worker_sid(workspace_sid, worker)
-        task_attrs = dict(attributes or {})
-        task_attrs[known_worker_attribute] = worker_sid
-        routing = RoutingSpec(
-            workspace_sid=workspace_sid,
-            workflow_sid=workflow_sid,
-            task_channel_unique_name=task_channel_unique_name,
-            worker_sid=worker_sid,
-            attributes=task_attrs,
-        )
-        return self.invite(interaction_sid, channel_sid, routing)
+class InteractionTransfers(Resource):
+    """A channel's transfers (``client.interactions.transfers``)."""
 
-    def invite_queue(
-        self,
-        interaction_sid: str,
-        channel_sid: str,
-        queue_sid: str,
-        *,
-        workspace_sid: str,
-        workflow_sid: str | None = None,
-        task_channel_unique_name: str = "chat",
-        attributes: Mapping[str, Any] | None = None,
-    ) -> InteractionInvite:
-        """Invite a queue (``WQ…``): any of its agents may take the new task."""
-        routing = RoutingSpec(
-            workspace_sid=workspace_sid,
-            workflow_sid=workflow_sid,
-            task_channel_unique_name=task_channel_unique_name,
-            queue_sid=queue_sid,
-            attributes=dict(attributes) if attributes is not None else None,
-        )
-        return self.invite(interaction_sid, channel_sid, routing)
+    _path = "interactions.transfers"
 
-    # ------------------------------------------------------------------ transfers
-
-    def create_transfer(
+    def create(
         self,
         interaction_sid: str,
         channel_sid: str,
@@ -521,7 +528,7 @@ class Interactions:
             json_body=body,
         )
 
-    def fetch_transfer(
+    def fetch(
         self, interaction_sid: str, channel_sid: str, transfer_sid: str
     ) -> InteractionTransfer:
         """One transfer."""
@@ -535,7 +542,7 @@ class Interactions:
             },
         )
 
-    def update_transfer(
+    def update(
         self,
         interaction_sid: str,
         channel_sid: str,

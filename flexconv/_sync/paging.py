@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Callable
+from collections.abc import Iterator as ItemIterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from flexconv._core.errors import ValidationError
@@ -21,7 +22,10 @@ __all__ = ["Page", "Pager"]
 
 
 class Page(Generic[T]):
-    """One page of results: ``items``, ``next_page_url`` (``None`` on the last) and ``response``."""
+    """One page of results: ``items``, ``next_page_url`` (``None`` on the last) and ``response``.
+
+    Iterating a page (``for item in page``) goes over its items; ``len(page)`` counts them.
+    """
 
     def __init__(self, items: list[T], next_page_url: str | None, response: ResponseInfo) -> None:
         self.items = items
@@ -30,7 +34,14 @@ class Page(Generic[T]):
 
     @property
     def response(self) -> ResponseInfo:
+        """The HTTP exchange this page came from (status, headers, request id)."""
         return self._response
+
+    def __iter__(self) -> ItemIterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
 
     def __repr__(self) -> str:
         return f"Page({len(self.items)} items, next_page_url={self.next_page_url!r})"
@@ -39,43 +50,70 @@ class Page(Generic[T]):
 class Pager(Generic[T]):
     """Iterates items lazily across pages, following ``next_page_url`` verbatim.
 
-    Only one page is held in memory at a time.  ``limit`` caps the number of items; iterate
-    :meth:`pages` for page-by-page access; keep ``next_page_url`` to resume later with
-    :meth:`resume`.
+    Each iteration (``async for``, `to_list`, `pages`) starts again from the first page, so a
+    pager can be iterated as often as you like; a pager made by `resume` starts each time from
+    the URL it was given.  Only one page is held in memory at a time.  ``limit`` caps the items
+    of each iteration.  `next_page_url` is where the latest iteration stopped: keep it to
+    continue later with `resume`.
     """
 
     def __init__(
         self,
         client: FlexConv,
-        first: RequestSpec,
+        first: Any,
         list_key: str,
         parse: Callable[[Any], T],
         *,
         limit: int | None = None,
+        pace: Callable[[], Any] | None = None,
+        name: str | None = None,
+        start_url: str | None = None,
     ) -> None:
         if limit is not None and (
             not isinstance(limit, int) or isinstance(limit, bool) or limit < 0
         ):
             raise ValidationError(f"limit must be a non-negative integer, got {limit!r}")
         self._client = client
-        self._first = first
+        # the first request, or an async callable building it (a value looked up first)
+        self._first: Any = first
         self._list_key = list_key
         self._parse = parse
         self._limit = limit
-        #: The URL of the page after the last one fetched; ``None`` once the list is exhausted.
-        self.next_page_url: str | None = first.url
+        self._pace = pace
+        self._name = name or (first.operation if isinstance(first, RequestSpec) else "list")
+        self._start_url = start_url
+        #: The URL of the page after the last one fetched by the latest iteration; ``None`` once
+        #: an iteration reached the last page.
+        self.next_page_url: str | None = start_url or (
+            first.url if isinstance(first, RequestSpec) else None
+        )
 
     def resume(self, next_page_url: str) -> Pager[T]:
-        """A pager that starts at a saved ``next_page_url`` (same list, same parsing)."""
+        """A pager that starts (every time it is iterated) at a saved ``next_page_url``."""
         self._client._check_followable(next_page_url)
-        pager = Pager(
-            self._client, self._first, self._list_key, self._parse, limit=self._limit
+        return Pager(
+            self._client,
+            self._first,
+            self._list_key,
+            self._parse,
+            limit=self._limit,
+            pace=self._pace,
+            name=self._name,
+            start_url=next_page_url,
         )
-        pager.next_page_url = next_page_url
-        return pager
+
+    def _first_spec(self) -> RequestSpec:
+        if not isinstance(self._first, RequestSpec):
+            self._first = self._first()
+            if self.next_page_url is None and self._start_url is None:
+                self.next_page_url = self._first.url
+        spec: RequestSpec = self._first
+        return spec
 
     def _fetch(self, url: str) -> Page[T]:
-        spec = follow_request(self._first, url)
+        spec = follow_request(self._first_spec(), url)
+        if self._pace is not None:
+            self._pace()
         raw = self._client._send(spec)
         data = parse_json(raw, spec)
         items, next_url = parse_page(data, self._list_key, url)
@@ -84,17 +122,18 @@ class Pager(Generic[T]):
         return Page([self._parse(i) for i in items], next_url, ResponseInfo.of(raw, spec))
 
     def pages(self) -> Iterator[Page[T]]:
-        """Yield page after page until the last (``limit`` does not apply to pages)."""
-        while self.next_page_url is not None:
-            page = self._fetch(self.next_page_url)
-            self.next_page_url = page.next_page_url
+        """Yield page after page, from the first, until the last (``limit`` does not apply)."""
+        url: str | None = self._start_url or (self._first_spec()).url
+        while url is not None:
+            page = self._fetch(url)
+            url = self.next_page_url = page.next_page_url
             yield page
 
     def first_page(self) -> Page[T]:
         """Fetch only the first page."""
         for page in self.pages():
             return page
-        raise ValidationError("This pager is exhausted")
+        raise ValidationError("This pager has no page")  # pragma: no cover - pages() yields
 
     def _items(self) -> Iterator[T]:
         remaining = self._limit
@@ -112,8 +151,8 @@ class Pager(Generic[T]):
         return self._items()
 
     def to_list(self) -> list[T]:
-        """Every item (up to ``limit``) in one list."""
+        """Every item (up to ``limit``) in one list, read from the first page."""
         return [item for item in self._items()]
 
     def __repr__(self) -> str:
-        return f"Pager({self._first.operation}, limit={self._limit})"
+        return f"Pager({self._name}, limit={self._limit})"

@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+from flexconv._sync._base import Resource
 from flexconv._core import channels as core
-from flexconv._core.errors import ConfigurationError, ValidationError
+from flexconv._core.errors import ValidationError
 from flexconv._core.ops import task_channels as ops
-from flexconv._core.sids import check_sid
 from flexconv.models.task_channels import TaskChannel
 
 if TYPE_CHECKING:
-    from flexconv._sync.client import FlexConv
+    from flexconv._sync.paging import Pager
 
 __all__ = ["TaskChannels"]
 
@@ -29,40 +29,14 @@ def _check_bool(value: object, name: str) -> None:
         raise ValidationError(f"{name} must be True or False, got {value!r}")
 
 
-class TaskChannels:
+class TaskChannels(Resource):
     """Task channels of a TaskRouter workspace.
 
-    Every method takes ``workspace_sid=``.  Without it the group uses
-    :attr:`workspace_sid` when set, else the Flex Configuration's
-    ``taskrouter_workspace_sid`` (fetched once, then cached on this group).
+    Every method takes ``workspace_sid=``; without it the client's default workspace is used
+    (the Flex workspace named in the Flex Configuration, read once per client).
     """
 
-    def __init__(self, client: FlexConv) -> None:
-        self._client = client
-        self._workspace_sid: str | None = None
-
-    @property
-    def workspace_sid(self) -> str | None:
-        """The default workspace (``WS…``); ``None`` until set or looked up."""
-        return self._workspace_sid
-
-    @workspace_sid.setter
-    def workspace_sid(self, value: str | None) -> None:
-        self._workspace_sid = None if value is None else check_sid(value, "WS", "workspace_sid")
-
-    def _workspace(self, workspace_sid: str | None) -> str:
-        if workspace_sid is not None:
-            return check_sid(workspace_sid, "WS", "workspace_sid")
-        if self._workspace_sid is None:
-            config = self._client.configuration.fetch()
-            found = config.taskrouter_workspace_sid
-            if not found:
-                raise ConfigurationError(
-                    "No workspace: pass workspace_sid=, set client.task_channels.workspace_sid, "
-                    "or use an account whose Flex Configuration names a taskrouter_workspace_sid"
-                )
-            self._workspace_sid = check_sid(found, "WS", "taskrouter_workspace_sid")
-        return self._workspace_sid
+    _path = "task_channels"
 
     def list(
         self,
@@ -70,24 +44,18 @@ class TaskChannels:
         workspace_sid: str | None = None,
         limit: int | None = None,
         page_size: int | None = None,
-    ) -> list[TaskChannel]:
-        """Every task channel of the workspace (pages of up to 1000), as a list."""
-        ws = self._workspace(workspace_sid)
-        pager = self._client._list(
-            ops.LIST_TASK_CHANNELS,
-            TaskChannel,
-            path_params={"WorkspaceSid": ws},
-            limit=limit,
-            page_size=page_size,
+    ) -> Pager[TaskChannel]:
+        """The workspace's task channels (pages of up to 1000); nothing is sent until iterated."""
+        return self._workspace_list(
+            ops.LIST_TASK_CHANNELS, TaskChannel, workspace_sid, limit=limit, page_size=page_size
         )
-        return pager.to_list()
 
-    def get(
+    def fetch(
         self, sid_or_unique_name: str, *, workspace_sid: str | None = None
     ) -> TaskChannel:
         """One task channel, by ``TC…`` SID or unique name."""
         ws = self._workspace(workspace_sid)
-        return self._client._call(
+        return self._call(
             ops.FETCH_TASK_CHANNEL,
             TaskChannel,
             path_params={"WorkspaceSid": ws, "Sid": sid_or_unique_name},
@@ -113,7 +81,7 @@ class TaskChannels:
         friendly = _check_friendly(friendly_name if friendly_name is not None else unique_name)
         _check_bool(channel_optimized_routing, "channel_optimized_routing")
         ws = self._workspace(workspace_sid)
-        return self._client._call(
+        return self._call(
             ops.CREATE_TASK_CHANNEL,
             TaskChannel,
             path_params={"WorkspaceSid": ws},
@@ -141,7 +109,7 @@ class TaskChannels:
             _check_friendly(friendly_name)
         _check_bool(channel_optimized_routing, "channel_optimized_routing")
         ws = self._workspace(workspace_sid)
-        return self._client._call(
+        return self._call(
             ops.UPDATE_TASK_CHANNEL,
             TaskChannel,
             path_params={"WorkspaceSid": ws, "Sid": sid_or_unique_name},
@@ -154,11 +122,11 @@ class TaskChannels:
     def delete(self, sid_or_unique_name: str, *, workspace_sid: str | None = None) -> None:
         """Delete a task channel (Twilio refuses while tasks use it)."""
         ws = self._workspace(workspace_sid)
-        self._client._call_raw(
+        self._call_raw(
             ops.DELETE_TASK_CHANNEL, path_params={"WorkspaceSid": ws, "Sid": sid_or_unique_name}
         )
 
-    def chat_task_attributes(
+    def build_chat_task_attributes(
         self,
         *,
         conversation_sid: str,
@@ -171,7 +139,7 @@ class TaskChannels:
         """Task attributes that make the Flex UI render a custom channel's task as chat.
 
         Pass the result as the attributes of the task you create on your custom task channel;
-        register :meth:`flex_ui_snippet` in a Flex UI plugin.  See
+        register `build_flex_ui_snippet` in a Flex UI plugin.  See
         :func:`flexconv._core.channels.chat_task_attributes` for the keys.
         """
         return core.chat_task_attributes(
@@ -183,9 +151,6 @@ class TaskChannels:
             extra=extra,
         )
 
-    def flex_ui_snippet(self, unique_name: str, *, channel_type: str | None = None) -> str:
+    def build_flex_ui_snippet(self, unique_name: str, *, channel_type: str | None = None) -> str:
         """The Flex UI plugin code registering the custom channel as a chat channel."""
         return core.flex_ui_snippet(unique_name, channel_type=channel_type)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._client!r})"

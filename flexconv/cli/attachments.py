@@ -6,6 +6,8 @@
         [--dry-run] [--allow-unknown-channel]
     flexconv attachments limits
 
+Every sub-command takes ``--json`` (and ``-v``) for machine-readable output.
+
 Each talks to Twilio with credentials from the ``TWILIO_*`` variables, to an in-process emulator
 with ``--emulator``, or to a running ``flexconv emulator serve`` with ``--base-url URL``.
 """
@@ -13,13 +15,13 @@ with ``--emulator``, or to a running ``flexconv emulator serve`` with ``--base-u
 from __future__ import annotations
 
 import argparse
-import json
+import dataclasses
 import sys
 from typing import TYPE_CHECKING, Any
 
 from flexconv._core.attachments import LIMITS, format_size, parse_size
 from flexconv._core.errors import ValidationError
-from flexconv.cli._common import client_for, target_options, usage
+from flexconv.cli._common import client_for, print_json, target_options, usage
 
 if TYPE_CHECKING:
     from flexconv.models.attachments import AttachmentSettings
@@ -42,14 +44,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Attachment settings per channel (channel_configs of the Flex "
         "Configuration), changed without losing other channels' settings.",
     )
-    parser.set_defaults(handler=lambda _args: usage(parser))
+    parser.set_defaults(handler=lambda args: usage(parser, args))
     commands = parser.add_subparsers(dest="attachments_command", metavar="SUBCOMMAND")
     common = target_options()
 
     show = commands.add_parser(
         "show", parents=[common], help="a table of every channel's attachment settings"
     )
-    show.add_argument("--json", action="store_true", help="print the settings as JSON")
     show.set_defaults(handler=_show)
 
     limits = commands.add_parser("limits", help="Twilio's per-channel limits (sends nothing)")
@@ -108,9 +109,9 @@ _HEADER = ["CHANNEL", "ENABLED", "FILES", "MAX FILE", "MAX TOTAL", "EXTENSIONS"]
 
 def _show(args: argparse.Namespace) -> int:
     with client_for(args) as client:
-        settings = client.attachments.list()
+        settings = client.attachments.fetch_all()
     if args.json:
-        print(json.dumps({k: v.to_dict() for k, v in settings.items()}, indent=2))
+        print_json({k: v.to_dict() for k, v in settings.items()})
         return 0
     if not settings:
         print("No channel has attachment settings (channel_configs is empty).")
@@ -119,7 +120,10 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _limits(_args: argparse.Namespace) -> int:
+def _limits(args: argparse.Namespace) -> int:
+    if args.json:
+        print_json([dataclasses.asdict(limit) for limit in LIMITS.values()])
+        return 0
     rows = [
         [
             limit.address_type + (f" ({limit.note})" if limit.note else ""),
@@ -149,6 +153,28 @@ def _set(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             allow_unknown_channel=args.allow_unknown_channel,
         )
+    if args.json:
+        print_json(
+            {
+                "address_type": args.address_type,
+                "changed": result.changed,
+                "dry_run": result.dry_run,
+                "written": result.written,
+                "attempts": result.attempts,
+                "changes": [
+                    {
+                        "address_type": c.address_type,
+                        "path": list(c.path),
+                        "before": c.before,
+                        "after": c.after,
+                    }
+                    for c in result.diff.changes
+                ],
+                "diff": result.diff.text,
+                "settings": {k: v.to_dict() for k, v in result.settings.items()},
+            }
+        )
+        return 0
     if not result.changed:
         print(f"{args.address_type}: already set that way; nothing written.")
         return 0

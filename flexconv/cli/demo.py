@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from typing import Any
+
+from flexconv.cli._common import print_json
 
 
 def register(subparsers: Any) -> None:
@@ -21,5 +24,15 @@ def register(subparsers: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     from flexconv.demo import run
 
-    failures = run(sys.stdout)
+    if not args.json:
+        return 1 if run(sys.stdout) else 0
+    transcript = io.StringIO()
+    failures = run(transcript)
+    print_json(
+        {
+            "ok": failures == 0,
+            "failed_checks": failures,
+            "transcript": [line for line in transcript.getvalue().splitlines() if line],
+        }
+    )
     return 1 if failures else 0

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
+import errno
+import socket
 import sys
-from pathlib import Path
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from flexconv.cli._common import EXIT_FAILURE, EXIT_USAGE, CliError, load_document, print_json
+
+if TYPE_CHECKING:
+    from flexconv.emulator import Emulator
 
 
 def register(subparsers: Any) -> None:
@@ -35,33 +41,116 @@ def register(subparsers: Any) -> None:
     serve.set_defaults(handler=_serve)
 
 
-def _load_scenario(path: str) -> Any:
-    text = Path(path).read_text()
-    if path.endswith((".yaml", ".yml")):
-        import yaml
+_SCENARIO_LISTS = ("flows", "addresses")
+_SCENARIO_MAPPINGS = ("workspace", "flex", "conversation_webhooks")
 
-        return yaml.safe_load(text)
-    return json.loads(text)
+
+def _check_scenario(data: Any, path: str) -> Mapping[str, Any]:
+    """The scenario's shape, checked enough to name the key at fault before seeding."""
+    where = f"--scenario {path}"
+    if not isinstance(data, Mapping):
+        raise CliError(
+            f"{where}: expected a mapping with keys such as workspace, flex, flows, addresses; "
+            f"got {type(data).__name__}",
+            EXIT_USAGE,
+        )
+    for key in _SCENARIO_MAPPINGS:
+        if data.get(key) is not None and not isinstance(data[key], Mapping):
+            raise CliError(f"{where}: {key} must be a mapping", EXIT_USAGE)
+    for key in _SCENARIO_LISTS:
+        entries = data.get(key)
+        if entries is None:
+            continue
+        if not isinstance(entries, list):
+            raise CliError(f"{where}: {key} must be a list", EXIT_USAGE)
+        for n, entry in enumerate(entries):
+            if not isinstance(entry, Mapping):
+                raise CliError(f"{where}: {key}[{n}] must be a mapping", EXIT_USAGE)
+            needed = ("friendly_name",) if key == "flows" else ("type", "address")
+            for name in needed:
+                if name not in entry:
+                    raise CliError(f"{where}: {key}[{n}] needs {name!r}", EXIT_USAGE)
+    return data
+
+
+def _seeded(args: argparse.Namespace, creds: dict[str, Any]) -> Emulator:
+    from flexconv.emulator import Emulator
+    from flexconv.emulator._base import ApiError
+
+    if args.scenario is None:
+        return Emulator(args.seed, **creds)
+    if args.scenario == "default":
+        return Emulator.from_scenario(seed=args.seed, **creds)
+    scenario = _check_scenario(load_document(args.scenario, "--scenario"), args.scenario)
+    try:
+        return Emulator.from_scenario(scenario, seed=args.seed, **creds)
+    except KeyError as exc:
+        problem = f"a {exc.args[0]!r} key is missing" if exc.args else "a key is missing"
+    except ApiError as exc:
+        problem = exc.message
+    except (TypeError, ValueError, AttributeError) as exc:
+        problem = str(exc)
+    raise CliError(f"--scenario {args.scenario}: {problem}", EXIT_USAGE)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port another process listens on, before printing that the server is up."""
+    if not 1 <= port <= 65535:
+        raise CliError(f"--port {port}: expected 1-65535", EXIT_USAGE)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise CliError(f"--host {host}: {exc.strerror}", EXIT_USAGE) from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise CliError(
+                    f"port {port} on {host} is already in use: pick another with --port "
+                    f"(e.g. --port {port + 1 if port < 65535 else 8080})",
+                    EXIT_FAILURE,
+                ) from None
+            if exc.errno == errno.EACCES:
+                raise CliError(
+                    f"port {port} on {host}: permission denied; use --port 1024 or above",
+                    EXIT_FAILURE,
+                ) from None
+            raise CliError(
+                f"cannot listen on {host} port {port} ({exc.strerror}): check --host and --port",
+                EXIT_FAILURE,
+            ) from None
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from flexconv.emulator import Emulator
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        raise CliError(
+            "`flexconv emulator serve` needs the emulator extra (starlette, uvicorn): "
+            "pip install 'flexconv[emulator]'",
+            EXIT_FAILURE,
+        ) from None
     from flexconv.emulator.server import serve
 
     creds = {"account_sid": args.account_sid, "auth_token": args.auth_token}
-    if args.scenario == "default":
-        emu = Emulator.from_scenario(seed=args.seed, **creds)
-    elif args.scenario:
-        emu = Emulator.from_scenario(_load_scenario(args.scenario), seed=args.seed, **creds)
+    emu = _seeded(args, creds)
+    _check_port(args.host, args.port)
+    url = f"http://{args.host}:{args.port}"
+    if args.json:
+        print_json({"url": url, "account_sid": emu.account_sid, "auth_token": emu.auth_token})
     else:
-        emu = Emulator(args.seed, **creds)
-    token = "as given" if args.auth_token else f"{emu.auth_token} (an emulator-only credential)"
-    print(
-        f"flexconv emulator on http://{args.host}:{args.port}\n"
-        f"  account SID  {emu.account_sid}\n"
-        f"  auth token   {token}\n"
-        f"  FlexConv(account_sid, auth_token, base_url='http://{args.host}:{args.port}')",
-        file=sys.stderr,
-    )
-    serve(emu, host=args.host, port=args.port)
+        token = "as given" if args.auth_token else f"{emu.auth_token} (an emulator-only credential)"
+        print(
+            f"flexconv emulator on {url}\n"
+            f"  account SID  {emu.account_sid}\n"
+            f"  auth token   {token}\n"
+            f"  FlexConv(account_sid, auth_token, base_url='{url}')",
+            file=sys.stderr,
+        )
+    levels = {0: "warning", 1: "info"}
+    serve(emu, host=args.host, port=args.port, log_level=levels.get(args.verbose, "debug"))
     return 0

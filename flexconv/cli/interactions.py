@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING, Any
 
 from flexconv._core.errors import ValidationError
 from flexconv._core.sids import check_sid, is_sid
-from flexconv.cli._common import client_for, target_options, usage
+from flexconv.cli._common import client_for, print_json, target_options, usage
 
 if TYPE_CHECKING:
     from flexconv._sync.client import FlexConv
@@ -38,14 +37,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Inspect Flex interactions.",
     )
     sub = parser.add_subparsers(dest="interactions_command", metavar="ACTION")
-    parser.set_defaults(handler=lambda args: usage(parser))
+    parser.set_defaults(handler=lambda args: usage(parser, args))
     p_show = sub.add_parser(
         "show",
         parents=[parent],
         help="one interaction: channels, participants, invites and tasks in one view",
     )
     p_show.add_argument("interaction", metavar="KD_SID", help="the interaction SID (KD…)")
-    p_show.add_argument("--json", action="store_true", help="print JSON")
     p_show.set_defaults(handler=_show)
 
     p_route = subparsers.add_parser(
@@ -74,7 +72,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p_route.add_argument("--channel-type", default="sms", help="interaction channel type (sms)")
     p_route.add_argument("--task-channel", default="chat", help="task channel unique name (chat)")
     p_route.add_argument("--no-wait", action="store_true", help="do not wait for the channel")
-    p_route.add_argument("--json", action="store_true", help="print JSON")
     p_route.set_defaults(handler=_route)
 
 
@@ -93,21 +90,22 @@ def _show(args: argparse.Namespace) -> int:
         inter = client.interactions.fetch(args.interaction)
         ws = _workspace(client, args)
         channels: list[dict[str, Any]] = []
-        for ch in client.interactions.list_channels(args.interaction):
+        for ch in client.interactions.channels.list(args.interaction):
             sid = ch.sid or ""
             channels.append(
                 {
                     "channel": ch,
-                    "participants": client.interactions.list_participants(
+                    "participants": client.interactions.participants.list(
                         args.interaction, sid
                     ).to_list(),
-                    "invites": client.interactions.list_invites(args.interaction, sid).to_list(),
+                    "invites": client.interactions.invites.list(args.interaction, sid).to_list(),
                 }
             )
-        listed = client.routing.list_tasks(
-            ws, evaluate_task_attributes=f"flexInteractionSid == '{args.interaction}'"
+        listed = client.routing.tasks.list(
+            evaluate_task_attributes=f"flexInteractionSid == '{args.interaction}'",
+            workspace_sid=ws,
         ).to_list()
-        tasks = [client.routing.fetch_task(ws, t.sid or "") for t in listed]
+        tasks = [client.routing.tasks.fetch(t.sid or "", workspace_sid=ws) for t in listed]
     if args.json:
         out: dict[str, Any] = {
             "interaction": inter.to_dict(),
@@ -121,7 +119,7 @@ def _show(args: argparse.Namespace) -> int:
             ],
             "tasks": [t.to_dict() for t in tasks],
         }
-        print(json.dumps(out, indent=2, default=str))
+        print_json(out)
         return 0
     print(f"interaction {inter.sid}")
     media = (inter.channel or {}).get("properties", {}).get("media_channel_sid")
@@ -154,24 +152,34 @@ def _route(args: argparse.Namespace) -> int:
     from flexconv.models.routing import last_agent_then_queue
 
     check_sid(args.conversation, "CH", "CONVERSATION")
+    if args.workflow is not None:
+        check_sid(args.workflow, "WW", "--workflow")
+    if args.queue is not None:
+        check_sid(args.queue, "WQ", "--queue")
     if args.timeout < 1:
         raise ValidationError("--timeout must be at least 1 second")
     with client_for(args, auto_tick=True) as client:
         ws = _workspace(client, args)
-        worker = client.routing.resolve_worker(ws, args.worker)
+        worker = client.routing.workers.resolve(args.worker, workspace_sid=ws)
         workflow = args.workflow
         if workflow is None:
             queue = args.queue or client.configuration.fetch().taskrouter_target_taskqueue_sid
             if not queue or not is_sid(queue, "WQ"):
                 raise ValidationError("No fallback queue: pass --queue WQ… or --workflow WW…")
             config = last_agent_then_queue(queue, timeout=args.timeout)
-            existing = client.routing.list_workflows(ws, friendly_name=KNOWN_AGENT_WORKFLOW)
+            existing = client.routing.workflows.list(
+                friendly_name=KNOWN_AGENT_WORKFLOW, workspace_sid=ws
+            )
             found = next(iter(existing), None)
             if found is None:
-                workflow = client.routing.create_workflow(ws, KNOWN_AGENT_WORKFLOW, config).sid
+                workflow = client.routing.workflows.create(
+                    KNOWN_AGENT_WORKFLOW, config, workspace_sid=ws
+                ).sid
             else:
-                workflow = client.routing.update_workflow(
-                    ws, found.sid or "", configuration=config
+                workflow = client.routing.workflows.update(
+                    found.sid or "",
+                    configuration=config,
+                    workspace_sid=ws,
                 ).sid
         inter = client.interactions.create_for_conversation(
             args.conversation,
@@ -185,7 +193,7 @@ def _route(args: argparse.Namespace) -> int:
             wait=not args.no_wait,
         )
     if args.json:
-        print(json.dumps({"interaction": inter.to_dict(), "workflow_sid": workflow}, indent=2))
+        print_json({"interaction": inter.to_dict(), "workflow_sid": workflow})
         return 0
     print(f"interaction {inter.sid}  channel {inter.channel_sid}")
     print(f"routed to {worker.friendly_name} ({worker.sid}) through workflow {workflow}")

@@ -6,7 +6,7 @@ invariants and runs on a virtual clock (``emu.advance(seconds)``).  See ``docs/e
 """
 
 from ._base import ApiError, DroppedConnection, EmuRequest, EmuResponse
-from .core import ApiKey, Emulator
+from .emulator import ApiKey, Emulator
 from .faults import Fault, Faults
 from .scenario import Seeded, apply_scenario, default_scenario
 from .simulation import Inbound, Simulation

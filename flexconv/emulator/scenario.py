@@ -35,11 +35,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._base import bad_request
-from .conversations import AutoCreation
-from .studio import messaging_flow_definition
+from .conversations.api import AutoCreation
+from .studio.api import messaging_flow_definition
 
 if TYPE_CHECKING:
-    from .core import Emulator
+    from .emulator import Emulator
 
 
 @dataclass

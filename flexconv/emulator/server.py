@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ._base import DroppedConnection
 
 if TYPE_CHECKING:
-    from .core import Emulator
+    from .emulator import Emulator
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

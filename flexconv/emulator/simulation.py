@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 from ._base import ApiError, bad_request, not_found
 
 if TYPE_CHECKING:
-    from .conversations import Conversation, Media, Message
-    from .core import Emulator
-    from .flex import ChannelParticipant, InteractionChannel
-    from .taskrouter import Reservation, Task, Worker
+    from .conversations.api import Conversation, Media, Message
+    from .emulator import Emulator
+    from .flex.api import ChannelParticipant, InteractionChannel
+    from .taskrouter.api import Reservation, Task, Worker
 
 
 @dataclass
@@ -85,14 +85,10 @@ class Simulation:
     # ------------------------------------------------------------------ agents
     def worker(self, worker: str) -> Worker:
         """A worker by SID or friendly name, in any workspace."""
-        for ws in self.emu.taskrouter.workspaces.values():
-            found = ws.workers.get(worker)
-            if found is not None:
-                return found
-            for w in ws.workers.values():
-                if w.friendly_name == worker:
-                    return w
-        raise not_found(f"worker {worker}")
+        found = self.emu.taskrouter.find_worker(worker)
+        if found is None:
+            raise not_found(f"worker {worker}")
+        return found
 
     def reservations(self, worker: str, *, status: str = "pending") -> list[Reservation]:
         """The worker's reservations in ``status`` (oldest first)."""
@@ -145,7 +141,7 @@ class Simulation:
     def _channel_participant(
         self, task: Task
     ) -> tuple[InteractionChannel, ChannelParticipant] | None:
-        ch = self.emu.flex._channel_of_task(task)
+        ch = self.emu.flex.channel_of_task(task)
         if ch is None:
             return None
         for p in ch.participants.values():
@@ -164,13 +160,13 @@ class Simulation:
     def agent_message(self, worker: str, body: str, *, task_sid: str | None = None) -> Message:
         """The agent sends ``body`` in the conversation of their current task (from the Flex UI,
         so webhooks fire; the author is the agent's identity)."""
-        from .flex import _worker_identity
+        from .flex.api import worker_identity
 
         with self.emu.operation():
             conv = self.conversation_of(worker, task_sid)
             return self.emu.conversations.add_message(
                 conv,
-                author=_worker_identity(self.worker(worker)),
+                author=worker_identity(self.worker(worker)),
                 body=body,
                 hooks=True,
                 source="SDK",

@@ -295,7 +295,8 @@ def make_converter(*, strict: bool = False) -> cattrs.Converter:
     conv.register_structure_hook(datetime, parse_datetime)
     conv.register_unstructure_hook(datetime, format_datetime)
     conv.register_structure_hook(Attributes, _structure_attributes)
-    conv.register_structure_hook(Any, lambda v, _: v)
+    # a predicate, not a class: functools.singledispatch refuses typing.Any on Python 3.10
+    conv.register_structure_hook_func(lambda tp: tp is Any, lambda v, _: v)
     conv.register_structure_hook_factory(
         lambda tp: _optional_inner(tp) is not None, lambda tp: _fast_optional(conv, tp)
     )

@@ -11,7 +11,7 @@ import attrs
 from flexconv._core.interactions import (
     ChannelFailedError,
     ChannelSpec,
-    ChannelWaitTimeout,
+    ChannelWaitTimeoutError,
     CustomerAddress,
     ExistingConversationError,
     RoutingSpec,
@@ -23,7 +23,7 @@ __all__ = [
     "ChannelSpec",
     "ChannelStatus",
     "ChannelType",
-    "ChannelWaitTimeout",
+    "ChannelWaitTimeoutError",
     "CustomerAddress",
     "ExistingConversationError",
     "Interaction",

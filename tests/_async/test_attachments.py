@@ -52,7 +52,7 @@ def with_change(configs: list[Any], kind: str, **values: Any) -> list[Any]:
 
 async def test_list_gives_every_channel_typed(client: AsyncFlexConv, emulator: Emulator) -> None:
     with_odd_entry(emulator)
-    settings = await client.attachments.list()
+    settings = await client.attachments.fetch_all()
     assert list(settings)[:3] == ["web", "rcs", "sms"]
     web = settings["web"]
     assert isinstance(web, AttachmentSettings)
@@ -67,15 +67,15 @@ async def test_list_gives_every_channel_typed(client: AsyncFlexConv, emulator: E
 
 
 async def test_get(client: AsyncFlexConv, watched: Watched) -> None:
-    sms = await client.attachments.get("SMS")
+    sms = await client.attachments.fetch("SMS")
     assert sms is not None
     assert sms.max_file_size == 2_097_152
-    assert await client.attachments.get("rcs", allow_unknown_channel=True) is None
+    assert await client.attachments.fetch("rcs", allow_unknown_channel=True) is None
     before = len(watched.calls)
     with pytest.raises(ValidationError, match="known ones are web, sms, whatsapp"):
-        await client.attachments.get("fax")
+        await client.attachments.fetch("fax")
     assert len(watched.calls) == before
-    assert client.attachments.limits("email").max_attachments == 10
+    assert client.attachments.describe_limits("email").max_attachments == 10
     watched.spec.assert_clean()
 
 

@@ -51,8 +51,8 @@ async def test_create_get_update_delete(client: AsyncFlexConv, setup: FlexSetup)
     assert "AutoCreation.WebhookMethod=get" in body
     assert body.count("AutoCreation.WebhookFilters=") == 2
 
-    by_sid = await client.channels.get(made.sid)
-    by_address = await client.channels.get("whatsapp:+15551230000")
+    by_sid = await client.channels.fetch(made.sid)
+    by_address = await client.channels.fetch("whatsapp:+15551230000")
     assert by_sid.sid == by_address.sid == made.sid
 
     changed = await client.channels.update(
@@ -70,7 +70,7 @@ async def test_create_get_update_delete(client: AsyncFlexConv, setup: FlexSetup)
 
     await client.channels.delete(made.sid)
     with pytest.raises(NotFoundError):
-        await client.channels.get(made.sid)
+        await client.channels.fetch(made.sid)
     assert await client.channels.find("whatsapp:+15551230000") is None
 
 
@@ -111,10 +111,10 @@ async def test_ensure_twice_is_a_noop(client: AsyncFlexConv, setup: FlexSetup) -
     plan = await client.channels.ensure(desired, dry_run=True)
     assert not plan.applied
     [upd] = plan.updated
-    assert upd.changes["auto_creation.type"].old == "studio"
-    assert upd.changes["auto_creation.type"].new == "webhook"
+    assert upd.changes["auto_creation.type"].before == "studio"
+    assert upd.changes["auto_creation.type"].after == "webhook"
     assert "friendly_name" not in upd.changes
-    still = await client.channels.get(PHONE)
+    still = await client.channels.fetch(PHONE)
     assert still.auto_creation is not None
     assert still.auto_creation.type == "studio"
 
@@ -167,13 +167,13 @@ async def test_bad_targets_send_nothing(client: AsyncFlexConv, setup: FlexSetup)
     with pytest.raises(ValidationError, match="FW SID"):
         await client.channels.route_to_flex(PHONE, flow_sid="not-a-flow")
     with pytest.raises(ValidationError, match="http"):
-        await client.channels.setup_custom_orchestration(PHONE, webhook_url="ftp://x")
+        await client.channels.route_to_webhook(PHONE, webhook_url="ftp://x")
     with pytest.raises(ValidationError, match="filter"):
-        await client.channels.setup_custom_orchestration(
+        await client.channels.route_to_webhook(
             PHONE, webhook_url=HOOK_URL, filters=["onEverything"]
         )
     with pytest.raises(ValidationError, match="GET or POST"):
-        await client.channels.setup_custom_orchestration(PHONE, webhook_url=HOOK_URL, method="PUT")
+        await client.channels.route_to_webhook(PHONE, webhook_url=HOOK_URL, method="PUT")
     with pytest.raises(ValidationError, match="IS SID"):
         await client.channels.create(PHONE, conversation_service_sid="IS123")
     with pytest.raises(ValidationError, match="type must be"):
@@ -190,7 +190,7 @@ async def test_ie1_is_chat_only(setup: FlexSetup) -> None:
         with pytest.raises(ValidationError, match="ie1"):
             await ie1.channels.ensure([DesiredAddress("whatsapp:+15551230000")])
         with pytest.raises(ValidationError, match="ie1"):
-            await ie1.channels.setup_custom_orchestration(PHONE, webhook_url=HOOK_URL)
+            await ie1.channels.route_to_webhook(PHONE, webhook_url=HOOK_URL)
         assert setup.checked.requests == []
         made = await ie1.channels.create("support-chat", type="chat")
         assert made.type == "chat"
@@ -203,13 +203,13 @@ async def test_ie1_is_chat_only(setup: FlexSetup) -> None:
 async def test_custom_orchestration_reaches_the_webhook(
     client: AsyncFlexConv, setup: FlexSetup
 ) -> None:
-    configured = await client.channels.setup_custom_orchestration(
+    configured = await client.channels.route_to_webhook(
         PHONE, webhook_url=HOOK_URL, filters=["onMessageAdded", "onConversationStateUpdated"]
     )
     assert configured.auto_creation is not None
     assert configured.auto_creation.type == "webhook"
     assert configured.auto_creation.webhook_url == HOOK_URL
-    again = await client.channels.setup_custom_orchestration(
+    again = await client.channels.route_to_webhook(
         PHONE, webhook_url=HOOK_URL, filters=["onConversationStateUpdated", "onMessageAdded"]
     )
     assert again.sid == configured.sid

@@ -768,6 +768,40 @@ async def test_resume_from_a_saved_next_page_url() -> None:
     assert handler.urls == [_page_url(0), _page_url(1), _page_url(2)]
 
 
+async def test_a_pager_iterated_again_starts_from_the_first_page() -> None:
+    handler = _paged(3)
+    async with handled(handler) as client:
+        pager = client._list(LIST_CONVERSATIONS, dict, page_size=2)
+        first = await pager.to_list()
+        again = await pager.to_list()
+        looped = [item async for item in pager]
+        pages = [[i["sid"] for i in page] async for page in pager.pages()]
+        head = await pager.first_page()
+    assert first == again == looped
+    assert [i["sid"] for i in first] == [f"c{n}" for n in range(6)]
+    assert pages == [["c0", "c1"], ["c2", "c3"], ["c4", "c5"]]
+    assert [i["sid"] for i in head] == ["c0", "c1"]
+    assert len(head) == 2
+    assert handler.urls == [_page_url(n) for n in (0, 1, 2)] * 4 + [_page_url(0)]
+
+
+async def test_a_limited_pager_gives_the_same_items_each_time() -> None:
+    handler = _paged(4)
+    async with handled(handler) as client:
+        pager = client._list(LIST_CONVERSATIONS, dict, page_size=2, limit=3)
+        assert await pager.to_list() == await pager.to_list()
+        assert pager.next_page_url == _page_url(2)
+
+
+async def test_a_resumed_pager_starts_at_its_url_each_time() -> None:
+    handler = _paged(3)
+    async with handled(handler) as client:
+        resumed = client._list(LIST_CONVERSATIONS, dict, page_size=2).resume(_page_url(1))
+        once = [i["sid"] for i in await resumed.to_list()]
+        twice = [i["sid"] for i in await resumed.to_list()]
+    assert once == twice == ["c2", "c3", "c4", "c5"]
+
+
 async def test_a_next_page_url_to_a_foreign_host_is_refused() -> None:
     evil = "https://evil.example.com/v1/Conversations?Page=1"
     handler = _paged(1, last_next=evil)

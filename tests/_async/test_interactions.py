@@ -14,7 +14,7 @@ from flexconv._core.errors import ValidationError
 from flexconv.models.interactions import (
     ChannelFailedError,
     ChannelSpec,
-    ChannelWaitTimeout,
+    ChannelWaitTimeoutError,
     ExistingConversationError,
     RoutingSpec,
 )
@@ -58,9 +58,9 @@ def open_conversations_of(centre: Centre, address: str) -> list[str]:
 
 async def interaction_of_inbound(client: AsyncFlexConv, centre: Centre) -> tuple[str, str, str]:
     """(interaction, channel, task) of the conversation the inbound SMS started."""
-    tasks = await client.routing.list_tasks(centre.workspace_sid).to_list()
+    tasks = await client.routing.tasks.list(workspace_sid=centre.workspace_sid).to_list()
     assert len(tasks) == 1
-    task = await client.routing.fetch_task(centre.workspace_sid, tasks[0].sid or "")
+    task = await client.routing.tasks.fetch(tasks[0].sid or "", workspace_sid=centre.workspace_sid)
     attrs = task.attributes or {}
     return attrs["flexInteractionSid"], attrs["flexInteractionChannelSid"], task.sid or ""
 
@@ -83,10 +83,10 @@ async def test_create_for_conversation_waits_until_active(
         "properties": {"media_channel_sid": conv.sid},
     }
     assert json.loads(sent["Routing"])["properties"]["attributes"] == {"topic": "billing"}
-    channel = await client.interactions.fetch_channel(inter.sid, inter.channel_sid)
+    channel = await client.interactions.channels.fetch(inter.sid, inter.channel_sid)
     assert channel.status == "active"
-    assert [c.sid async for c in client.interactions.list_channels(inter.sid)] == [channel.sid]
-    parts = await client.interactions.list_participants(inter.sid, channel.sid or "").to_list()
+    assert [c.sid async for c in client.interactions.channels.list(inter.sid)] == [channel.sid]
+    parts = await client.interactions.participants.list(inter.sid, channel.sid or "").to_list()
     assert [p.type for p in parts] == ["customer"]
     assert (await client.interactions.fetch(inter.sid)).sid == inter.sid
 
@@ -96,9 +96,9 @@ async def test_wait_with_a_poll_hook_on_the_virtual_clock() -> None:
     conv = centre.emu.conversations.create()
     async with AsyncFlexConv.emulated(centre.checked) as client:
         inter = await client.interactions.create_for_conversation(conv.sid, routing(centre))
-        still = await client.interactions.fetch_channel(inter.sid or "", inter.channel_sid or "")
+        still = await client.interactions.channels.fetch(inter.sid or "", inter.channel_sid or "")
         assert still.status == "setup"  # 200 before the channel exists
-        with pytest.raises(ChannelWaitTimeout, match="setup"):
+        with pytest.raises(ChannelWaitTimeoutError, match="setup"):
             await client.interactions.wait_for_channel(inter, timeout=0, poll_interval=0)
         ticks: list[int] = []
 
@@ -133,8 +133,8 @@ async def test_inbound_sms_then_invite_a_named_agent(client: AsyncFlexConv, cent
     centre.emu.advance(0)
     inter, chan, first_task = await interaction_of_inbound(client, centre)
     assert inter.startswith("KD")
-    first = await client.routing.list_reservations(ws, first_task).to_list()
-    await client.routing.accept_reservation(ws, first_task, first[0].sid or "")
+    first = await client.routing.reservations.list(first_task, workspace_sid=ws).to_list()
+    await client.routing.reservations.accept(first_task, first[0].sid or "", workspace_sid=ws)
     first_agent = first[0].worker_sid
     other_name = "bob" if first_agent == centre.alice else "alice"
     other_sid = centre.bob if other_name == "bob" else centre.alice
@@ -145,8 +145,10 @@ async def test_inbound_sms_then_invite_a_named_agent(client: AsyncFlexConv, cent
         await client.interactions.invite_worker(inter, chan, other_name, workspace_sid=ws)
     assert len(centre.checked.requests) == before
 
-    flow = await client.routing.create_workflow(
-        ws, "Known agent", last_agent_then_queue(centre.queue_sid, timeout=30)
+    flow = await client.routing.workflows.create(
+        "Known agent",
+        last_agent_then_queue(centre.queue_sid, timeout=30),
+        workspace_sid=ws,
     )
     invite = await client.interactions.invite_worker(
         inter, chan, other_name, workspace_sid=ws, workflow_sid=flow.sid
@@ -156,14 +158,18 @@ async def test_inbound_sms_then_invite_a_named_agent(client: AsyncFlexConv, cent
     sent = json.loads(form(centre.checked.requests[-1][3])["Routing"])["properties"]
     assert sent["worker_sid"] == other_sid
     assert sent["attributes"]["last_agent_sid"] == other_sid
-    assert [i.sid async for i in client.interactions.list_invites(inter, chan)] == [invite.sid]
+    assert [i.sid async for i in client.interactions.invites.list(inter, chan)] == [invite.sid]
 
     centre.emu.advance(0)
-    offers = await client.routing.list_worker_reservations(
-        ws, other_sid, reservation_status="pending"
+    offers = await client.routing.reservations.list(
+        reservation_status="pending",
+        worker_sid=other_sid,
+        workspace_sid=ws,
     ).to_list()
     assert len(offers) == 1
-    await client.routing.accept_reservation(ws, offers[0].task_sid or "", offers[0].sid or "")
+    await client.routing.reservations.accept(
+        offers[0].task_sid or "", offers[0].sid or "", workspace_sid=ws
+    )
 
     conv = centre.emu.conversations.conversations[inbound.conversation_sid]
     agents = [
@@ -172,19 +178,19 @@ async def test_inbound_sms_then_invite_a_named_agent(client: AsyncFlexConv, cent
         if p.role_sid == centre.emu.conversations.agent_role_sid
     ]
     assert {p.identity for p in agents} == {"alice", "bob"}
-    kinds = sorted([str(p.type) async for p in client.interactions.list_participants(inter, chan)])
+    kinds = sorted([str(p.type) async for p in client.interactions.participants.list(inter, chan)])
     assert kinds == ["agent", "agent", "customer"]
 
     # the interaction's tasks are closed through the channel, never canceled via TaskRouter
     with pytest.raises(InteractionTaskError):
-        await client.routing.cancel_task(ws, offers[0].task_sid or "", reason="no")
+        await client.routing.tasks.cancel(offers[0].task_sid or "", reason="no", workspace_sid=ws)
 
 
 async def test_outbound_reuses_the_open_conversation(client: AsyncFlexConv, centre: Centre) -> None:
     inbound = centre.emu.simulate.customer_message(SUPPORT_LINE, CUSTOMER, "Hello?")
     centre.emu.advance(0)
     assert open_conversations_of(centre, CUSTOMER) == [inbound.conversation_sid]
-    found = await client.interactions.find_open_conversations(CUSTOMER)
+    found = await client.conversations.find_open(CUSTOMER)
     assert [c.conversation_sid for c in found] == [inbound.conversation_sid]
 
     with pytest.raises(ExistingConversationError) as info:
@@ -242,20 +248,20 @@ async def test_set_inactive_always_sends_routing_closed(
     centre.emu.simulate.customer_message(SUPPORT_LINE, CUSTOMER, "Hi")
     centre.emu.advance(0)
     inter, chan, task_sid = await interaction_of_inbound(client, centre)
-    res = (await client.routing.list_reservations(ws, task_sid).to_list())[0]
-    await client.routing.accept_reservation(ws, task_sid, res.sid or "")
+    res = (await client.routing.reservations.list(task_sid, workspace_sid=ws).to_list())[0]
+    await client.routing.reservations.accept(task_sid, res.sid or "", workspace_sid=ws)
 
-    parked = await client.interactions.set_channel_inactive(inter, chan)
+    parked = await client.interactions.channels.deactivate(inter, chan)
     assert parked.status == "inactive"
     sent = form(centre.checked.requests[-1][3])
     assert sent == {"Status": "inactive", "Routing": '{"status":"closed"}'}
-    task = await client.routing.fetch_task(ws, task_sid)
+    task = await client.routing.tasks.fetch(task_sid, workspace_sid=ws)
     assert task.assignment_status == "completed"  # not left wrapping
 
     # there is no typed way to send inactive without the routing status
     assert not hasattr(client.interactions, "update_channel")
 
-    closed = await client.interactions.close_channel(inter, chan)
+    closed = await client.interactions.channels.close(inter, chan)
     assert closed.status == "closed"
     assert form(centre.checked.requests[-1][3]) == {"Status": "closed"}
 
@@ -265,38 +271,40 @@ async def test_participant_wrapup_and_transfers(client: AsyncFlexConv, centre: C
     centre.emu.simulate.customer_message(SUPPORT_LINE, CUSTOMER, "Hi")
     centre.emu.advance(0)
     inter, chan, task_sid = await interaction_of_inbound(client, centre)
-    res = (await client.routing.list_reservations(ws, task_sid).to_list())[0]
-    await client.routing.accept_reservation(ws, task_sid, res.sid or "")
-    participants = await client.interactions.list_participants(inter, chan).to_list()
+    res = (await client.routing.reservations.list(task_sid, workspace_sid=ws).to_list())[0]
+    await client.routing.reservations.accept(task_sid, res.sid or "", workspace_sid=ws)
+    participants = await client.interactions.participants.list(inter, chan).to_list()
     agent = next(p for p in participants if str(p.type) == "agent")
     target = centre.bob if res.worker_sid == centre.alice else centre.alice
 
-    transfer = await client.interactions.create_transfer(
+    transfer = await client.interactions.transfers.create(
         inter, chan, type="cold", from_=agent.sid, to=target
     )
     assert transfer.sid is not None
     body = json.loads(centre.checked.requests[-1][3])
     assert body == {"type": "cold", "to": target, "from": agent.sid}
     assert centre.checked.requests[-1].headers["content-type"] == "application/json"
-    fetched = await client.interactions.fetch_transfer(inter, chan, transfer.sid)
+    fetched = await client.interactions.transfers.fetch(inter, chan, transfer.sid)
     assert fetched.to == target
-    done = await client.interactions.update_transfer(inter, chan, transfer.sid, status="completed")
+    done = await client.interactions.transfers.update(inter, chan, transfer.sid, status="completed")
     assert done.status == "completed"
     with pytest.raises(ValidationError):
-        await client.interactions.update_transfer(inter, chan, transfer.sid)
+        await client.interactions.transfers.update(inter, chan, transfer.sid)
 
-    wrapped = await client.interactions.update_participant(inter, chan, agent.sid or "", "wrapup")
+    wrapped = await client.interactions.participants.update(inter, chan, agent.sid or "", "wrapup")
     assert wrapped.sid == agent.sid
-    assert (await client.routing.fetch_task(ws, task_sid)).assignment_status == "wrapping"
+    assert (
+        await client.routing.tasks.fetch(task_sid, workspace_sid=ws)
+    ).assignment_status == "wrapping"
     with pytest.raises(ValidationError):
-        await client.interactions.update_participant(inter, chan, agent.sid or "", "inactive")  # type: ignore[arg-type]
+        await client.interactions.participants.update(inter, chan, agent.sid or "", "inactive")  # type: ignore[arg-type]
 
 
 async def test_add_participant_and_invite_queue(client: AsyncFlexConv, centre: Centre) -> None:
     centre.emu.simulate.customer_message(SUPPORT_LINE, CUSTOMER, "Hi")
     centre.emu.advance(0)
     inter, chan, _ = await interaction_of_inbound(client, centre)
-    sup = await client.interactions.add_participant(
+    sup = await client.interactions.participants.create(
         inter, chan, type="supervisor", media_properties={"identity": "sam"}
     )
     assert sup.type == "supervisor"
@@ -305,7 +313,7 @@ async def test_add_participant_and_invite_queue(client: AsyncFlexConv, centre: C
     )
     assert invite.routing is not None
     with pytest.raises(ValidationError):
-        await client.interactions.add_participant(
+        await client.interactions.participants.create(
             inter, chan, type="boss", media_properties={"identity": "x"}
         )
 

@@ -34,11 +34,11 @@ async def test_crud_with_explicit_workspace(client: AsyncFlexConv, setup: FlexSe
     assert made.sid.startswith("TC")
     assert made.unique_name == "custom1"
     assert made.channel_optimized_routing is True
-    names = [c.unique_name for c in await client.task_channels.list(workspace_sid=ws)]
+    names = [c.unique_name for c in await client.task_channels.list(workspace_sid=ws).to_list()]
     assert "custom1" in names
     assert "chat" in names
-    assert (await client.task_channels.get("custom1", workspace_sid=ws)).sid == made.sid
-    assert (await client.task_channels.get(made.sid, workspace_sid=ws)).unique_name == "custom1"
+    assert (await client.task_channels.fetch("custom1", workspace_sid=ws)).sid == made.sid
+    assert (await client.task_channels.fetch(made.sid, workspace_sid=ws)).unique_name == "custom1"
     changed = await client.task_channels.update(
         made.sid, friendly_name="Renamed", channel_optimized_routing=False, workspace_sid=ws
     )
@@ -46,26 +46,31 @@ async def test_crud_with_explicit_workspace(client: AsyncFlexConv, setup: FlexSe
     assert changed.channel_optimized_routing is False
     await client.task_channels.delete(made.sid, workspace_sid=ws)
     with pytest.raises(NotFoundError):
-        await client.task_channels.get(made.sid, workspace_sid=ws)
+        await client.task_channels.fetch(made.sid, workspace_sid=ws)
 
 
 async def test_workspace_defaults_to_the_flex_configuration(
     client: AsyncFlexConv, setup: FlexSetup
 ) -> None:
-    assert client.task_channels.workspace_sid is None
     made = await client.task_channels.create("custom2")
     assert made.workspace_sid == setup.workspace_sid
-    assert client.task_channels.workspace_sid == setup.workspace_sid
     before = len(setup.checked.requests)
-    await client.task_channels.get("custom2")
+    await client.task_channels.fetch("custom2")
     assert len(setup.checked.requests) - before == 1  # the workspace is cached
+    # one cache per client, shared by every group (and by with_options copies)
+    names = [c.unique_name async for c in client.task_channels.list()]
+    assert "custom2" in names
+    flows = await client.with_options(timeout=5).routing.workflows.list().to_list()
+    assert flows
+    assert len(setup.checked.requests) - before == 3
+    assert not any("/Configuration" in e.url for e in setup.checked.requests[before:])
 
 
 async def test_no_workspace_anywhere(setup: FlexSetup) -> None:
     setup.emu.flex.update_configuration({"taskrouter_workspace_sid": None})
     async with AsyncFlexConv.emulated(setup.checked) as c:
         with pytest.raises(ConfigurationError, match="workspace"):
-            await c.task_channels.list()
+            await c.task_channels.list().to_list()
 
 
 async def test_bad_input_sends_nothing(client: AsyncFlexConv, setup: FlexSetup) -> None:
@@ -75,13 +80,13 @@ async def test_bad_input_sends_nothing(client: AsyncFlexConv, setup: FlexSetup) 
     with pytest.raises(ValidationError, match="friendly_name"):
         await client.task_channels.create("ok", friendly_name="x" * 65, workspace_sid=ws)
     with pytest.raises(ValidationError, match="WS SID"):
-        await client.task_channels.list(workspace_sid="WS123")
+        await client.task_channels.list(workspace_sid="WS123").to_list()
     with pytest.raises(ValidationError, match="Nothing to update"):
         await client.task_channels.update("chat", workspace_sid=ws)
     with pytest.raises(ValidationError, match="TC SID"):
-        await client.task_channels.get("WT" + "0" * 32, workspace_sid=ws)
-    with pytest.raises(ValidationError):
-        client.task_channels.workspace_sid = "nope"
+        await client.task_channels.fetch("WT" + "0" * 32, workspace_sid=ws)
+    with pytest.raises(ValidationError, match="WS SID"):
+        AsyncFlexConv.emulated(setup.checked, workspace_sid="nope")
     assert setup.checked.requests == []
 
 
@@ -89,7 +94,7 @@ async def test_custom_channel_tasks_carry_chat_attributes(
     client: AsyncFlexConv, setup: FlexSetup
 ) -> None:
     await client.task_channels.create("custom1")
-    attrs = client.task_channels.chat_task_attributes(
+    attrs = client.task_channels.build_chat_task_attributes(
         conversation_sid=CONV, channel_type="custom1", from_="Ada", extra={"topic": "billing"}
     )
     assert attrs == {
@@ -107,7 +112,7 @@ async def test_custom_channel_tasks_carry_chat_attributes(
         task_channel="custom1",
     )
     assert task.task_channel_unique_name == "custom1"
-    snippet = client.task_channels.flex_ui_snippet("custom1", channel_type="custom1")
+    snippet = client.task_channels.build_flex_ui_snippet("custom1", channel_type="custom1")
     assert "createChatTaskChannel" in snippet
     assert 'task.taskChannelUniqueName === "custom1"' in snippet
     assert 'task.attributes.channelType === "custom1"' in snippet

@@ -53,7 +53,7 @@ def with_change(configs: list[Any], kind: str, **values: Any) -> list[Any]:
 
 def test_list_gives_every_channel_typed(client: FlexConv, emulator: Emulator) -> None:
     with_odd_entry(emulator)
-    settings = client.attachments.list()
+    settings = client.attachments.fetch_all()
     assert list(settings)[:3] == ["web", "rcs", "sms"]
     web = settings["web"]
     assert isinstance(web, AttachmentSettings)
@@ -68,15 +68,15 @@ def test_list_gives_every_channel_typed(client: FlexConv, emulator: Emulator) ->
 
 
 def test_get(client: FlexConv, watched: Watched) -> None:
-    sms = client.attachments.get("SMS")
+    sms = client.attachments.fetch("SMS")
     assert sms is not None
     assert sms.max_file_size == 2_097_152
-    assert client.attachments.get("rcs", allow_unknown_channel=True) is None
+    assert client.attachments.fetch("rcs", allow_unknown_channel=True) is None
     before = len(watched.calls)
     with pytest.raises(ValidationError, match="known ones are web, sms, whatsapp"):
-        client.attachments.get("fax")
+        client.attachments.fetch("fax")
     assert len(watched.calls) == before
-    assert client.attachments.limits("email").max_attachments == 10
+    assert client.attachments.describe_limits("email").max_attachments == 10
     watched.spec.assert_clean()
 
 

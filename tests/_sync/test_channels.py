@@ -52,8 +52,8 @@ def test_create_get_update_delete(client: FlexConv, setup: FlexSetup) -> None:
     assert "AutoCreation.WebhookMethod=get" in body
     assert body.count("AutoCreation.WebhookFilters=") == 2
 
-    by_sid = client.channels.get(made.sid)
-    by_address = client.channels.get("whatsapp:+15551230000")
+    by_sid = client.channels.fetch(made.sid)
+    by_address = client.channels.fetch("whatsapp:+15551230000")
     assert by_sid.sid == by_address.sid == made.sid
 
     changed = client.channels.update(
@@ -71,7 +71,7 @@ def test_create_get_update_delete(client: FlexConv, setup: FlexSetup) -> None:
 
     client.channels.delete(made.sid)
     with pytest.raises(NotFoundError):
-        client.channels.get(made.sid)
+        client.channels.fetch(made.sid)
     assert client.channels.find("whatsapp:+15551230000") is None
 
 
@@ -112,10 +112,10 @@ def test_ensure_twice_is_a_noop(client: FlexConv, setup: FlexSetup) -> None:
     plan = client.channels.ensure(desired, dry_run=True)
     assert not plan.applied
     [upd] = plan.updated
-    assert upd.changes["auto_creation.type"].old == "studio"
-    assert upd.changes["auto_creation.type"].new == "webhook"
+    assert upd.changes["auto_creation.type"].before == "studio"
+    assert upd.changes["auto_creation.type"].after == "webhook"
     assert "friendly_name" not in upd.changes
-    still = client.channels.get(PHONE)
+    still = client.channels.fetch(PHONE)
     assert still.auto_creation is not None
     assert still.auto_creation.type == "studio"
 
@@ -168,13 +168,13 @@ def test_bad_targets_send_nothing(client: FlexConv, setup: FlexSetup) -> None:
     with pytest.raises(ValidationError, match="FW SID"):
         client.channels.route_to_flex(PHONE, flow_sid="not-a-flow")
     with pytest.raises(ValidationError, match="http"):
-        client.channels.setup_custom_orchestration(PHONE, webhook_url="ftp://x")
+        client.channels.route_to_webhook(PHONE, webhook_url="ftp://x")
     with pytest.raises(ValidationError, match="filter"):
-        client.channels.setup_custom_orchestration(
+        client.channels.route_to_webhook(
             PHONE, webhook_url=HOOK_URL, filters=["onEverything"]
         )
     with pytest.raises(ValidationError, match="GET or POST"):
-        client.channels.setup_custom_orchestration(PHONE, webhook_url=HOOK_URL, method="PUT")
+        client.channels.route_to_webhook(PHONE, webhook_url=HOOK_URL, method="PUT")
     with pytest.raises(ValidationError, match="IS SID"):
         client.channels.create(PHONE, conversation_service_sid="IS123")
     with pytest.raises(ValidationError, match="type must be"):
@@ -191,7 +191,7 @@ def test_ie1_is_chat_only(setup: FlexSetup) -> None:
         with pytest.raises(ValidationError, match="ie1"):
             ie1.channels.ensure([DesiredAddress("whatsapp:+15551230000")])
         with pytest.raises(ValidationError, match="ie1"):
-            ie1.channels.setup_custom_orchestration(PHONE, webhook_url=HOOK_URL)
+            ie1.channels.route_to_webhook(PHONE, webhook_url=HOOK_URL)
         assert setup.checked.requests == []
         made = ie1.channels.create("support-chat", type="chat")
         assert made.type == "chat"
@@ -204,13 +204,13 @@ def test_ie1_is_chat_only(setup: FlexSetup) -> None:
 def test_custom_orchestration_reaches_the_webhook(
     client: FlexConv, setup: FlexSetup
 ) -> None:
-    configured = client.channels.setup_custom_orchestration(
+    configured = client.channels.route_to_webhook(
         PHONE, webhook_url=HOOK_URL, filters=["onMessageAdded", "onConversationStateUpdated"]
     )
     assert configured.auto_creation is not None
     assert configured.auto_creation.type == "webhook"
     assert configured.auto_creation.webhook_url == HOOK_URL
-    again = client.channels.setup_custom_orchestration(
+    again = client.channels.route_to_webhook(
         PHONE, webhook_url=HOOK_URL, filters=["onConversationStateUpdated", "onMessageAdded"]
     )
     assert again.sid == configured.sid

@@ -63,15 +63,15 @@ def test_participants_messages_and_the_binding_rule() -> None:
     with FlexConv.emulated(emu) as client:
         first = client.conversations.create(friendly_name="first")
         assert first.sid is not None
-        customer = client.conversations.participants.add(
+        customer = client.conversations.participants.create(
             first.sid, address=CUSTOMER, proxy_address=NUMBER
         )
         assert customer.messaging_binding is not None
         assert customer.messaging_binding["address"] == CUSTOMER
-        agent = client.conversations.participants.add(first.sid, identity="alice")
+        agent = client.conversations.participants.create(first.sid, identity="alice")
         assert (client.conversations.participants.fetch(first.sid, "alice")).sid == agent.sid
-        client.conversations.messages.send(first.sid, author="alice", body="Hello")
-        client.conversations.messages.send(first.sid, author=CUSTOMER, body="Hi")
+        client.conversations.messages.create(first.sid, author="alice", body="Hello")
+        client.conversations.messages.create(first.sid, author=CUSTOMER, body="Hi")
         bodies = [m.body for m in client.conversations.messages.list(first.sid)]
         assert bodies == ["Hello", "Hi"]
         newest = [m.body for m in client.conversations.messages.list(first.sid, order="desc")]
@@ -81,19 +81,19 @@ def test_participants_messages_and_the_binding_rule() -> None:
         second = client.conversations.create(friendly_name="second")
         assert second.sid is not None
         with pytest.raises(ConflictError) as info:
-            client.conversations.participants.add(
+            client.conversations.participants.create(
                 second.sid, address=CUSTOMER, proxy_address=NUMBER
             )
         assert info.value.code == 50416
 
-        found = client.conversations.open_for_address(CUSTOMER)
+        found = client.conversations.find_reusable(CUSTOMER)
         assert found is not None
         assert found.conversation_sid == first.sid
-        client.conversations.participants.remove(first.sid, agent.sid or "")
+        client.conversations.participants.delete(first.sid, agent.sid or "")
         names = [p.identity for p in client.conversations.participants.list(first.sid)]
         assert names == [None]
         client.conversations.close(first.sid)
-        assert client.conversations.open_for_address(CUSTOMER) is None
+        assert client.conversations.find_reusable(CUSTOMER) is None
         client.conversations.delete(second.sid)
         with pytest.raises(NotFoundError):
             client.conversations.fetch(second.sid)
@@ -155,10 +155,10 @@ def test_rest_changes_fire_webhooks_only_when_asked() -> None:
         (lambda c: c.conversations.create(messaging_service_sid="XX1"), "MG SID"),
         (lambda c: c.conversations.update("CH" + "0" * 32), "at least one field"),
         (lambda c: c.conversations.fetch("WK" + "0" * 32), "CH SID"),
-        (lambda c: c.conversations.participants.add("CH" + "0" * 32), "exactly one of"),
-        (lambda c: c.conversations.participants.add("CH" + "0" * 32, address=CUSTOMER), "proxy"),
-        (lambda c: c.conversations.messages.send("CH" + "0" * 32), "body="),
-        (lambda c: c.conversations.messages.send("CH" + "0" * 32, media_sid="MM1"), "ME SID"),
+        (lambda c: c.conversations.participants.create("CH" + "0" * 32), "exactly one of"),
+        (lambda c: c.conversations.participants.create("CH" + "0" * 32, address=CUSTOMER), "proxy"),
+        (lambda c: c.conversations.messages.create("CH" + "0" * 32), "body="),
+        (lambda c: c.conversations.messages.create("CH" + "0" * 32, media_sid="MM1"), "ME SID"),
         (lambda c: c.conversations.webhooks.create("CH" + "0" * 32, target="studio"), "FW SID"),
         (lambda c: c.conversations.webhooks.create("CH" + "0" * 32, target="webhook"), "http"),
         (lambda c: c.conversations.webhooks.create("CH" + "0" * 32, target="x"), "target must"),

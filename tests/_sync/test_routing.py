@@ -33,33 +33,40 @@ def client(centre: Centre) -> Iterator[FlexConv]:
 def test_known_agent_then_queue_fallback(client: FlexConv, centre: Centre) -> None:
     ws = centre.workspace_sid
     config = last_agent_then_queue(centre.queue_sid, timeout=60)
-    flow = client.routing.create_workflow(ws, "Last agent", config)
+    flow = client.routing.workflows.create("Last agent", config, workspace_sid=ws)
     assert flow.sid is not None
     assert flow.routing == config
-    fetched = client.routing.fetch_workflow(ws, flow.sid)
+    fetched = client.routing.workflows.fetch(flow.sid, workspace_sid=ws)
     assert WorkflowConfiguration.from_json(fetched.configuration or "") == config
 
-    task = client.routing.create_task(
-        ws, attributes={"last_agent_sid": centre.bob}, workflow_sid=flow.sid, task_channel="chat"
+    task = client.routing.tasks.create(
+        attributes={"last_agent_sid": centre.bob},
+        workflow_sid=flow.sid,
+        task_channel="chat",
+        workspace_sid=ws,
     )
     assert task.sid is not None
     centre.emu.advance(0)
-    offered = client.routing.list_reservations(ws, task.sid).to_list()
+    offered = client.routing.reservations.list(task.sid, workspace_sid=ws).to_list()
     assert [r.worker_sid for r in offered] == [centre.bob]
 
     # bob rejects and goes offline: the known-agent target keeps waiting for bob only
-    client.routing.reject_reservation(ws, task.sid, offered[0].sid or "")
+    client.routing.reservations.reject(task.sid, offered[0].sid or "", workspace_sid=ws)
     centre.emu.simulate.set_activity("bob", "Offline")
     centre.emu.advance(30)
-    pending = client.routing.list_reservations(
-        ws, task.sid, reservation_status="pending"
+    pending = client.routing.reservations.list(
+        task.sid,
+        reservation_status="pending",
+        workspace_sid=ws,
     ).to_list()
     assert pending == []
 
     # after the target's timeout the task falls back to the whole queue
     centre.emu.advance(31)
-    later = client.routing.list_reservations(
-        ws, task.sid, reservation_status="pending"
+    later = client.routing.reservations.list(
+        task.sid,
+        reservation_status="pending",
+        workspace_sid=ws,
     ).to_list()
     assert [r.worker_sid for r in later] == [centre.alice]
 
@@ -68,14 +75,19 @@ def test_task_without_known_agent_goes_to_queue(
     client: FlexConv, centre: Centre
 ) -> None:
     ws = centre.workspace_sid
-    flow = client.routing.create_workflow(
-        ws, "Last agent", last_agent_then_queue(centre.queue_sid, timeout=30)
+    flow = client.routing.workflows.create(
+        "Last agent",
+        last_agent_then_queue(centre.queue_sid, timeout=30),
+        workspace_sid=ws,
     )
-    task = client.routing.create_task(
-        ws, attributes={"x": 1}, workflow_sid=flow.sid, task_channel="chat"
+    task = client.routing.tasks.create(
+        attributes={"x": 1},
+        workflow_sid=flow.sid,
+        task_channel="chat",
+        workspace_sid=ws,
     )
     centre.emu.advance(0)
-    offered = client.routing.list_reservations(ws, task.sid or "").to_list()
+    offered = client.routing.reservations.list(task.sid or "", workspace_sid=ws).to_list()
     assert len(offered) == 1
 
 
@@ -83,67 +95,76 @@ def test_update_workflow_replaces_configuration(
     client: FlexConv, centre: Centre
 ) -> None:
     ws = centre.workspace_sid
-    updated = client.routing.update_workflow(
-        ws, centre.workflow_sid, configuration=last_agent_then_queue(centre.queue_sid, timeout=5)
+    updated = client.routing.workflows.update(
+        centre.workflow_sid,
+        configuration=last_agent_then_queue(centre.queue_sid, timeout=5),
+        workspace_sid=ws,
     )
     assert updated.routing.filters[0].targets[0].timeout == 5
-    names = [w.friendly_name for w in client.routing.list_workflows(ws)]
+    names = [w.friendly_name for w in client.routing.workflows.list(workspace_sid=ws)]
     assert "Assign to Anyone" in names
     with pytest.raises(ValidationError, match="WorkflowConfiguration"):
-        client.routing.create_workflow(ws, "raw", {"task_routing": {}})  # type: ignore[arg-type]
+        client.routing.workflows.create("raw", {"task_routing": {}}, workspace_sid=ws)  # type: ignore[arg-type]
 
 
 def test_workers_list_fetch_resolve(client: FlexConv, centre: Centre) -> None:
     ws = centre.workspace_sid
-    everyone = client.routing.list_workers(ws).to_list()
+    everyone = client.routing.workers.list(workspace_sid=ws).to_list()
     assert {w.friendly_name for w in everyone} == {"alice", "bob"}
-    billing = client.routing.list_workers(
-        ws, target_workers_expression='routing.skills HAS "billing"'
+    billing = client.routing.workers.list(
+        target_workers_expression='routing.skills HAS "billing"',
+        workspace_sid=ws,
     ).to_list()
     assert [w.sid for w in billing] == [centre.alice]
-    available = client.routing.list_workers(ws, available=True, activity_name="Available")
+    available = client.routing.workers.list(
+        available=True, activity_name="Available", workspace_sid=ws
+    )
     assert len(available.to_list()) == 2
     assert "TargetWorkersExpression=" in centre.checked.requests[-2][1]
 
-    alice = client.routing.fetch_worker(ws, centre.alice)
+    alice = client.routing.workers.fetch(centre.alice, workspace_sid=ws)
     assert alice.attributes is not None
     assert alice.attributes["email"] == "alice@example.com"
-    assert (client.routing.resolve_worker(ws, "bob")).sid == centre.bob
-    assert (client.routing.resolve_worker(ws, centre.bob)).sid == centre.bob
-    by_mail = client.routing.resolve_worker(ws, attribute="email", value="bob@example.com")
+    assert (client.routing.workers.resolve("bob", workspace_sid=ws)).sid == centre.bob
+    assert (client.routing.workers.resolve(centre.bob, workspace_sid=ws)).sid == centre.bob
+    by_mail = client.routing.workers.resolve(
+        attribute="email", value="bob@example.com", workspace_sid=ws
+    )
     assert by_mail.sid == centre.bob
     with pytest.raises(WorkerLookupError, match="No worker"):
-        client.routing.resolve_worker(ws, "carol")
+        client.routing.workers.resolve("carol", workspace_sid=ws)
     centre.emu.taskrouter.create_worker(ws, "bob2", attributes={"email": "bob@example.com"})
     with pytest.raises(WorkerLookupError, match="2 workers") as info:
-        client.routing.resolve_worker(ws, attribute="email", value="bob@example.com")
+        client.routing.workers.resolve(
+            attribute="email", value="bob@example.com", workspace_sid=ws
+        )
     assert centre.bob in info.value.candidates
     with pytest.raises(ValidationError):
-        client.routing.resolve_worker(ws, "bob", attribute="email", value="x")
+        client.routing.workers.resolve("bob", attribute="email", value="x", workspace_sid=ws)
 
 
 def test_conversation_task_if_match_and_retry(client: FlexConv, centre: Centre) -> None:
     ws = centre.workspace_sid
     conv = "CH" + "7" * 32
-    task = client.routing.create_conversation_task(
-        ws,
+    task = client.routing.tasks.create_for_conversation(
         conv,
         workflow_sid=centre.workflow_sid,
         customer_address="+15551230000",
         channel_type="sms",
         known_worker_sid=centre.alice,
+        workspace_sid=ws,
     )
     assert task.sid is not None
-    fetched = client.routing.fetch_task(ws, task.sid)
+    fetched = client.routing.tasks.fetch(task.sid, workspace_sid=ws)
     assert fetched.attributes is not None
     assert fetched.attributes["conversationSid"] == conv
     assert fetched.attributes["last_agent_sid"] == centre.alice
     etag = fetched.etag
     assert etag is not None
 
-    client.routing.update_task(ws, task.sid, priority=3, if_match=etag)
+    client.routing.tasks.update(task.sid, priority=3, if_match=etag, workspace_sid=ws)
     with pytest.raises(ConflictError):
-        client.routing.update_task(ws, task.sid, priority=4, if_match=etag)
+        client.routing.tasks.update(task.sid, priority=4, if_match=etag, workspace_sid=ws)
 
     seen: list[int] = []
 
@@ -153,69 +174,92 @@ def test_conversation_task_if_match_and_retry(client: FlexConv, centre: Centre) 
             centre.emu.taskrouter.update_task(ws, task.sid or "", attributes={**attrs, "x": 0})
         return {**attrs, "note": "hello"}
 
-    changed = client.routing.update_task_attributes(ws, task.sid, bump)
+    changed = client.routing.tasks.update_attributes(task.sid, bump, workspace_sid=ws)
     assert len(seen) == 2
-    assert (client.routing.fetch_task(ws, task.sid)).attributes["note"] == "hello"  # type: ignore[index]
+    assert (client.routing.tasks.fetch(task.sid, workspace_sid=ws)).attributes[
+        "note"
+    ] == "hello"  # type: ignore[index]
     assert changed.sid == task.sid
 
 
 def test_list_tasks_filters(client: FlexConv, centre: Centre) -> None:
     ws = centre.workspace_sid
     for lang in ("es", "en", "es"):
-        client.routing.create_task(
-            ws, attributes={"language": lang}, workflow_sid=centre.workflow_sid
+        client.routing.tasks.create(
+            attributes={"language": lang},
+            workflow_sid=centre.workflow_sid,
+            workspace_sid=ws,
         )
     centre.emu.advance(0)
-    spanish = client.routing.list_tasks(ws, evaluate_task_attributes="language == 'es'")
+    spanish = client.routing.tasks.list(
+        evaluate_task_attributes="language == 'es'", workspace_sid=ws
+    )
     assert len(spanish.to_list()) == 2
-    open_ = client.routing.list_tasks(ws, assignment_status=["pending", "reserved"]).to_list()
+    open_ = client.routing.tasks.list(
+        assignment_status=["pending", "reserved"], workspace_sid=ws
+    ).to_list()
     assert len(open_) == 3
     url = centre.checked.requests[-1][1]
     assert url.count("AssignmentStatus=") == 2
     with pytest.raises(ValidationError):
-        client.routing.list_tasks(ws, assignment_status="open")
+        client.routing.tasks.list(assignment_status="open", workspace_sid=ws)
 
 
 def test_cancel_refuses_interaction_tasks(client: FlexConv, centre: Centre) -> None:
     ws = centre.workspace_sid
-    plain = client.routing.create_task(
-        ws, attributes={"a": 1}, workflow_sid=centre.workflow_sid
+    plain = client.routing.tasks.create(
+        attributes={"a": 1},
+        workflow_sid=centre.workflow_sid,
+        workspace_sid=ws,
     )
-    canceled = client.routing.cancel_task(ws, plain.sid or "", reason="test")
+    canceled = client.routing.tasks.cancel(plain.sid or "", reason="test", workspace_sid=ws)
     assert canceled.assignment_status == "canceled"
 
-    owned = client.routing.create_task(
-        ws,
+    owned = client.routing.tasks.create(
         attributes={
             "flexInteractionSid": "KD" + "1" * 32,
             "flexInteractionChannelSid": "UO" + "2" * 32,
         },
         workflow_sid=centre.workflow_sid,
+        workspace_sid=ws,
     )
     with pytest.raises(InteractionTaskError, match="close the interaction channel"):
-        client.routing.cancel_task(ws, owned.sid or "", reason="no")
+        client.routing.tasks.cancel(owned.sid or "", reason="no", workspace_sid=ws)
     with pytest.raises(InteractionTaskError):
-        client.routing.delete_task(ws, owned.sid or "")
-    assert (client.routing.fetch_task(ws, owned.sid or "")).assignment_status != "canceled"
-    with pytest.raises(ValidationError, match="cancel_task"):
-        client.routing.update_task(ws, owned.sid or "", assignment_status="canceled")  # type: ignore[arg-type]
+        client.routing.tasks.delete(owned.sid or "", workspace_sid=ws)
+    assert (
+        client.routing.tasks.fetch(owned.sid or "", workspace_sid=ws)
+    ).assignment_status != "canceled"
+    with pytest.raises(ValidationError, match=r"cancel\(\)"):
+        client.routing.tasks.update(
+            owned.sid or "", assignment_status="canceled", workspace_sid=ws
+        )  # type: ignore[arg-type]
 
-    client.routing.delete_task(ws, canceled.sid or "")
+    client.routing.tasks.delete(canceled.sid or "", workspace_sid=ws)
 
 
 def test_accept_reservation(client: FlexConv, centre: Centre) -> None:
     ws = centre.workspace_sid
-    task = client.routing.create_task(
-        ws, attributes={"a": 1}, workflow_sid=centre.workflow_sid, task_channel="chat"
+    task = client.routing.tasks.create(
+        attributes={"a": 1},
+        workflow_sid=centre.workflow_sid,
+        task_channel="chat",
+        workspace_sid=ws,
     )
     centre.emu.advance(0)
-    res = (client.routing.list_reservations(ws, task.sid or "").to_list())[0]
-    worker_view = client.routing.list_worker_reservations(
-        ws, res.worker_sid or "", reservation_status="pending"
+    res = (client.routing.reservations.list(task.sid or "", workspace_sid=ws).to_list())[0]
+    worker_view = client.routing.reservations.list(
+        reservation_status="pending",
+        worker_sid=res.worker_sid or "",
+        workspace_sid=ws,
     ).to_list()
     assert [r.sid for r in worker_view] == [res.sid]
-    accepted = client.routing.accept_reservation(ws, task.sid or "", res.sid or "")
+    accepted = client.routing.reservations.accept(
+        task.sid or "", res.sid or "", workspace_sid=ws
+    )
     assert accepted.reservation_status == "accepted"
-    again = client.routing.fetch_reservation(ws, task.sid or "", res.sid or "")
+    again = client.routing.reservations.fetch(task.sid or "", res.sid or "", workspace_sid=ws)
     assert again.reservation_status == "accepted"
-    assert (client.routing.fetch_task(ws, task.sid or "")).assignment_status == "assigned"
+    assert (
+        client.routing.tasks.fetch(task.sid or "", workspace_sid=ws)
+    ).assignment_status == "assigned"

@@ -35,11 +35,11 @@ def test_crud_with_explicit_workspace(client: FlexConv, setup: FlexSetup) -> Non
     assert made.sid.startswith("TC")
     assert made.unique_name == "custom1"
     assert made.channel_optimized_routing is True
-    names = [c.unique_name for c in client.task_channels.list(workspace_sid=ws)]
+    names = [c.unique_name for c in client.task_channels.list(workspace_sid=ws).to_list()]
     assert "custom1" in names
     assert "chat" in names
-    assert (client.task_channels.get("custom1", workspace_sid=ws)).sid == made.sid
-    assert (client.task_channels.get(made.sid, workspace_sid=ws)).unique_name == "custom1"
+    assert (client.task_channels.fetch("custom1", workspace_sid=ws)).sid == made.sid
+    assert (client.task_channels.fetch(made.sid, workspace_sid=ws)).unique_name == "custom1"
     changed = client.task_channels.update(
         made.sid, friendly_name="Renamed", channel_optimized_routing=False, workspace_sid=ws
     )
@@ -47,26 +47,31 @@ def test_crud_with_explicit_workspace(client: FlexConv, setup: FlexSetup) -> Non
     assert changed.channel_optimized_routing is False
     client.task_channels.delete(made.sid, workspace_sid=ws)
     with pytest.raises(NotFoundError):
-        client.task_channels.get(made.sid, workspace_sid=ws)
+        client.task_channels.fetch(made.sid, workspace_sid=ws)
 
 
 def test_workspace_defaults_to_the_flex_configuration(
     client: FlexConv, setup: FlexSetup
 ) -> None:
-    assert client.task_channels.workspace_sid is None
     made = client.task_channels.create("custom2")
     assert made.workspace_sid == setup.workspace_sid
-    assert client.task_channels.workspace_sid == setup.workspace_sid
     before = len(setup.checked.requests)
-    client.task_channels.get("custom2")
+    client.task_channels.fetch("custom2")
     assert len(setup.checked.requests) - before == 1  # the workspace is cached
+    # one cache per client, shared by every group (and by with_options copies)
+    names = [c.unique_name for c in client.task_channels.list()]
+    assert "custom2" in names
+    flows = client.with_options(timeout=5).routing.workflows.list().to_list()
+    assert flows
+    assert len(setup.checked.requests) - before == 3
+    assert not any("/Configuration" in e.url for e in setup.checked.requests[before:])
 
 
 def test_no_workspace_anywhere(setup: FlexSetup) -> None:
     setup.emu.flex.update_configuration({"taskrouter_workspace_sid": None})
     with FlexConv.emulated(setup.checked) as c:
         with pytest.raises(ConfigurationError, match="workspace"):
-            c.task_channels.list()
+            c.task_channels.list().to_list()
 
 
 def test_bad_input_sends_nothing(client: FlexConv, setup: FlexSetup) -> None:
@@ -76,13 +81,13 @@ def test_bad_input_sends_nothing(client: FlexConv, setup: FlexSetup) -> None:
     with pytest.raises(ValidationError, match="friendly_name"):
         client.task_channels.create("ok", friendly_name="x" * 65, workspace_sid=ws)
     with pytest.raises(ValidationError, match="WS SID"):
-        client.task_channels.list(workspace_sid="WS123")
+        client.task_channels.list(workspace_sid="WS123").to_list()
     with pytest.raises(ValidationError, match="Nothing to update"):
         client.task_channels.update("chat", workspace_sid=ws)
     with pytest.raises(ValidationError, match="TC SID"):
-        client.task_channels.get("WT" + "0" * 32, workspace_sid=ws)
-    with pytest.raises(ValidationError):
-        client.task_channels.workspace_sid = "nope"
+        client.task_channels.fetch("WT" + "0" * 32, workspace_sid=ws)
+    with pytest.raises(ValidationError, match="WS SID"):
+        FlexConv.emulated(setup.checked, workspace_sid="nope")
     assert setup.checked.requests == []
 
 
@@ -90,7 +95,7 @@ def test_custom_channel_tasks_carry_chat_attributes(
     client: FlexConv, setup: FlexSetup
 ) -> None:
     client.task_channels.create("custom1")
-    attrs = client.task_channels.chat_task_attributes(
+    attrs = client.task_channels.build_chat_task_attributes(
         conversation_sid=CONV, channel_type="custom1", from_="Ada", extra={"topic": "billing"}
     )
     assert attrs == {
@@ -108,7 +113,7 @@ def test_custom_channel_tasks_carry_chat_attributes(
         task_channel="custom1",
     )
     assert task.task_channel_unique_name == "custom1"
-    snippet = client.task_channels.flex_ui_snippet("custom1", channel_type="custom1")
+    snippet = client.task_channels.build_flex_ui_snippet("custom1", channel_type="custom1")
     assert "createChatTaskChannel" in snippet
     assert 'task.taskChannelUniqueName === "custom1"' in snippet
     assert 'task.attributes.channelType === "custom1"' in snippet

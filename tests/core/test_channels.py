@@ -191,9 +191,15 @@ def test_plan_update_lists_field_diffs() -> None:
     )
     [item] = core.plan_addresses([want], [have]).items
     assert item.action == "update"
-    assert item.changes["friendly_name"] == core.FieldChange("Main", "New")
-    assert item.changes["auto_creation.type"] == core.FieldChange("studio", "webhook")
-    assert item.changes["auto_creation.webhook_url"] == core.FieldChange(None, HOOK)
+    assert item.changes["friendly_name"] == core.FieldChange(
+        "sms", ("friendly_name",), "Main", "New"
+    )
+    assert item.changes["auto_creation.type"] == core.FieldChange(
+        "sms", ("auto_creation", "type"), "studio", "webhook"
+    )
+    assert item.changes["auto_creation.webhook_url"] == core.FieldChange(
+        "sms", ("auto_creation", "webhook_url"), None, HOOK
+    )
     assert "auto_creation.studio_flow_sid" not in item.changes
     assert "friendly_name: 'Main' -> 'New'" in item.describe()
 
@@ -211,7 +217,9 @@ def test_plan_disable_and_create_and_prune() -> None:
         ("create", "whatsapp:+15551234567"),
         ("delete", "web"),
     ]
-    assert plan.items[0].changes == {"auto_creation.enabled": core.FieldChange(True, False)}
+    assert plan.items[0].changes == {
+        "auto_creation.enabled": core.FieldChange("sms", ("auto_creation", "enabled"), True, False)
+    }
     assert "1 to create, 1 to update, 0 unchanged, 1 to delete" in plan.describe()
     assert not core.plan_addresses([], [have]).items
 
@@ -360,7 +368,7 @@ def test_cli_ensure_bad_file(
 ) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps([{"address": "whatsapp:15551234567"}]))
-    assert main(["channels", "ensure", str(bad), "--emulator"]) == 1
+    assert main(["channels", "ensure", str(bad), "--emulator"]) == 2  # refused, nothing sent
     assert "whatsapp:+E164" in capsys.readouterr().err
-    assert main(["channels", "ensure", str(tmp_path / "missing.yaml"), "--emulator"]) == 1
-    assert "Cannot read" in capsys.readouterr().err
+    assert main(["channels", "ensure", str(tmp_path / "missing.yaml"), "--emulator"]) == 2
+    assert "missing.yaml: no such file" in capsys.readouterr().err

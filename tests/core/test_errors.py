@@ -248,6 +248,36 @@ def test_validation_error_is_a_value_error() -> None:
 
 def test_every_public_error_derives_from_flexconv_error() -> None:
     names = [n for n in flexconv.__all__ if n.endswith("Error")]
-    assert len(names) == 14
+    assert len(names) >= 21
     for name in names:
         assert issubclass(getattr(flexconv, name), FlexConvError), name
+
+
+def test_every_library_exception_is_exported_from_flexconv() -> None:
+    """An exception a client call can raise is importable from ``flexconv`` itself."""
+    import importlib
+    import pkgutil
+
+    skip = (
+        "flexconv.emulator",
+        "flexconv.cli",
+        "flexconv.testing",
+        "flexconv.demo",
+        "flexconv.__main__",
+    )
+    found = set()
+    for info in pkgutil.walk_packages(flexconv.__path__, "flexconv."):
+        if info.name.startswith(skip) or info.name.startswith("flexconv._sync"):
+            continue
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, FlexConvError)
+                and value.__module__ == info.name
+            ):
+                found.add(value)
+    assert found, "no exception classes found"
+    missing = sorted(c.__qualname__ for c in found if getattr(flexconv, c.__name__, None) is not c)
+    assert missing == []
+    assert all(c.__name__.endswith("Error") for c in found)

@@ -138,14 +138,14 @@ def test_official_client_walks_an_inbound_conversation(
 
     # flexconv reads the same state from the same server, and agrees.
     with FlexConv(emu.account_sid, emu.auth_token, base_url=server.url, env={}) as ours:
-        assert ours.channels.get(NEW_LINE).sid == address.sid
-        mine = ours.conversations.open_for_address(CUSTOMER)
+        assert ours.channels.fetch(NEW_LINE).sid == address.sid
+        mine = ours.conversations.find_reusable(CUSTOMER)
         assert mine is not None
         assert mine.conversation_sid == inbound.conversation_sid
-        ours_task = ours.routing.fetch_task(ws, task.sid)
+        ours_task = ours.routing.tasks.fetch(task.sid, workspace_sid=ws)
         assert ours_task.attributes == attributes
         assert str(ours_task.assignment_status) == "assigned"
-        reservations = ours.routing.list_reservations(ws, task.sid).to_list()
+        reservations = ours.routing.reservations.list(task.sid, workspace_sid=ws).to_list()
         assert [(r.sid, str(r.reservation_status)) for r in reservations] == [
             (reservation.sid, "accepted")
         ]

@@ -1,7 +1,7 @@
 """The emulator's TaskRouter, driven through plain requests and through its Python API.
 
 A tiny stand-in for the emulator facade (clock, SIDs, bus, account SID, webhook recorder) keeps
-these tests independent of ``flexconv.emulator.core``.  Every request and response goes through
+these tests independent of ``flexconv.emulator.emulator``.  Every request and response goes through
 ``tests.spec_check`` against Twilio's TaskRouter spec.
 """
 

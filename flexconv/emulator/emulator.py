@@ -33,13 +33,13 @@ from ._base import (
     iso,
     split_url,
 )
-from .conversations import Conversations
+from .conversations.api import Conversations
 from .faults import Faults
-from .flex import Flex
+from .flex.api import Flex
 from .messages import MessageLog
 from .scenario import Seeded, apply_scenario, default_scenario
-from .studio import Studio
-from .taskrouter import TaskRouter
+from .studio.api import Studio
+from .taskrouter.api import TaskRouter
 from .webhooks import WebhookEmitter
 
 

@@ -1,0 +1,58 @@
+"""Conversations v1: address configurations, conversations, participants, messages, scoped
+webhooks, roles, participant conversations and the account-level configuration.
+
+Invariants modelled (the ones that bite in production):
+
+* a messaging binding (address + proxy address) is in at most one non-closed conversation; a
+  second add answers 409 with code 50416;
+* ``closed`` is terminal: a closed conversation's state never changes again, and it takes no new
+  participants or messages;
+* ``Timers.Inactive`` / ``Timers.Closed`` (ISO 8601 durations, at least 1 and 10 minutes) fire on
+  the virtual clock and restart on every new message;
+* post-event webhooks go out only when the REST request carries ``X-Twilio-Webhook-Enabled: true``
+  or the change comes from simulation (an inbound customer message, a Flex action);
+* ``attributes`` are JSON strings; page sizes are clamped to Twilio's maxima.
+
+Layout (each module holds one part; :class:`Conversations` stacks them, lowest first):
+
+- ``entities``: the resource objects, constants and value parsers; ``params``: request parsing;
+- ``state``: the dictionaries, lookups and the inspection snapshot;
+- ``events``: post-event webhooks; ``timers``: the inactive/closed timers;
+- ``lifecycle`` / ``messaging``: the Python API (conversations; participants and messages);
+- ``routes_messages`` / ``routes``: the HTTP handlers and the route table;
+- ``api``: :class:`Conversations` itself and the names other products may use.
+"""
+
+from flexconv.emulator.conversations.api import (
+    AGENT_PERMISSIONS,
+    AddressConfig,
+    AutoCreation,
+    Conversation,
+    Conversations,
+    Media,
+    Message,
+    Participant,
+    Role,
+    ScopedWebhook,
+    ServiceWebhooks,
+    binding_type,
+    json_string,
+    parse_duration,
+)
+
+__all__ = [
+    "AGENT_PERMISSIONS",
+    "AddressConfig",
+    "AutoCreation",
+    "Conversation",
+    "Conversations",
+    "Media",
+    "Message",
+    "Participant",
+    "Role",
+    "ScopedWebhook",
+    "ServiceWebhooks",
+    "binding_type",
+    "json_string",
+    "parse_duration",
+]

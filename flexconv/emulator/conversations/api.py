@@ -1,0 +1,48 @@
+"""Conversations' Python API: :class:`Conversations` (the object behind ``emu.conversations``)
+and the entity types it hands out.  Other products import Conversations names from this module
+only."""
+
+from __future__ import annotations
+
+from flexconv.emulator.conversations.entities import (
+    AGENT_PERMISSIONS,
+    AddressConfig,
+    AutoCreation,
+    Conversation,
+    Media,
+    Message,
+    Participant,
+    Role,
+    ScopedWebhook,
+    ServiceWebhooks,
+    binding_type,
+    json_string,
+    parse_duration,
+)
+from flexconv.emulator.conversations.routes import ConversationsRoutes
+
+__all__ = [
+    "AGENT_PERMISSIONS",
+    "AddressConfig",
+    "AutoCreation",
+    "Conversation",
+    "Conversations",
+    "Media",
+    "Message",
+    "Participant",
+    "Role",
+    "ScopedWebhook",
+    "ServiceWebhooks",
+    "binding_type",
+    "json_string",
+    "parse_duration",
+]
+
+
+class Conversations(ConversationsRoutes):
+    """The Conversations product: state, Python API and REST handlers.
+
+    The public methods come from the layers it stacks: lookups (`get`, `get_address`, ...) and
+    `snapshot` from `state`, conversations (`create`, `update`, `set_state`, `close`, `delete`)
+    from `lifecycle`, participants, messages, scoped webhooks and `inbound` from `messaging`.
+    """

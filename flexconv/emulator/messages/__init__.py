@@ -1,0 +1,13 @@
+"""The 2010 API's Messages log: ``/2010-04-01/Accounts/{AccountSid}/Messages.json``.
+
+Fed by simulation (a customer's inbound SMS/WhatsApp message) and by Conversations messages sent
+to messaging-binding participants.  List and fetch only; dates are RFC 2822, pages carry
+``next_page_uri`` (relative) and no ``meta``, as the 2010 API does.
+
+Layout: ``entities`` (:class:`LoggedMessage`), ``state`` (the log and ``record``), ``routes``
+(HTTP) and ``api`` (:class:`MessageLog`, the names other products may use).
+"""
+
+from flexconv.emulator.messages.api import PRODUCT, LoggedMessage, MessageLog
+
+__all__ = ["PRODUCT", "LoggedMessage", "MessageLog"]
