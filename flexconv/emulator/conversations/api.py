@@ -19,7 +19,7 @@ from flexconv.emulator.conversations.entities import (
     json_string,
     parse_duration,
 )
-from flexconv.emulator.conversations.routes import ConversationsRoutes
+from flexconv.emulator.conversations.services import ConversationsServiceRoutes
 
 __all__ = [
     "AGENT_PERMISSIONS",
@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 
-class Conversations(ConversationsRoutes):
+class Conversations(ConversationsServiceRoutes):
     """The Conversations product: state, Python API and REST handlers.
 
     The public methods come from the layers it stacks: lookups (`get`, `get_address`, ...) and
