@@ -148,6 +148,19 @@ _CHECKER = doctest.OutputChecker()
 _FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
+def _failing_line(exc: BaseException, block: Block) -> int:
+    """The page line where ``exc`` was raised: the innermost frame of the block's own code."""
+    if isinstance(exc, SyntaxError) and exc.filename == block.page and exc.lineno:
+        return exc.lineno
+    line = block.line
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == block.page:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
 def run_blocks(blocks: list[Block]) -> None:
     """Execute blocks in order in one namespace; raise DocExampleError naming the failing block."""
     namespace: dict[str, object] = {"__name__": "__main__"}
@@ -163,7 +176,8 @@ def run_blocks(blocks: list[Block]) -> None:
                 exec(code, namespace)
         except BaseException as exc:
             raise DocExampleError(
-                f"the example at {block.where} raised {type(exc).__name__}: {exc}\n"
+                f"the example at {block.page}:{_failing_line(exc, block)} (block from line "
+                f"{block.line}) raised {type(exc).__name__}: {exc}\n"
                 f"it printed:\n{printed.getvalue()}"
             ) from exc
         if block.output is not None and not _CHECKER.check_output(

@@ -116,18 +116,18 @@ def test_tabs_make_variants_and_skips_are_kept(page: Path) -> None:
     assert blocks[1].output == "6\n"
     assert blocks[1].line == 10
     assert blocks[3].skip == "needs a real account"
-    assert [b.line for b in blocks_for(page, "sync")] == [4, 10, 38]
+    assert [b.line for b in blocks_for(page, "sync")] == [4, 10, 32]
     run_blocks(blocks_for(page, "sync"))
     run_blocks(blocks_for(page, "async"))
 
 
 def test_a_wrong_output_fails(page: Path) -> None:
     page.write_text(PAGE.replace("    6\n", "    7\n"), encoding="utf-8")
-    with pytest.raises(DocExampleError, match=r"printed something else.*\n.*7"):
+    with pytest.raises(DocExampleError, match=r"probe\.md:10 printed something else[^\n]*\nExpected:\n\s+7\nGot:\n\s+6"):
         run_blocks(blocks_for(page, "sync"))
 
 
 def test_a_broken_example_fails_with_the_page_line(page: Path) -> None:
     page.write_text(PAGE.replace("print(x * 4)", "print(y * 4)"), encoding="utf-8")
-    with pytest.raises(DocExampleError, match=r"probe\.md:24 raised NameError"):
+    with pytest.raises(DocExampleError, match=r"probe\.md:23 \(block from line 20\) raised NameError"):
         run_blocks(blocks_for(page, "async"))
