@@ -22,6 +22,9 @@ TEST_DEPS = [
     "hypothesis>=6.100",
     "jsonschema>=4.20",
     "openapi-schema-validator>=0.6",
+    # the FastAPI backend in docs/testing.md, which the docs run executes (forms need multipart)
+    "fastapi>=0.115",
+    "python-multipart>=0.0.9",
 ]
 LINT_DEPS = ["ruff==0.17.6"]
 TYPE_DEPS = ["mypy==2.4.1", "types-PyYAML", "pytest>=8"]

@@ -76,6 +76,25 @@ class FlexServer:
         self._server = server
         self._apps: list[_AppThread] = []
 
+    @classmethod
+    def start(cls, emulator: Emulator | None = None) -> FlexServer:
+        """Serve ``emulator`` (default: a new one seeded like ``flex_emulator``) on loopback.
+
+        What the ``flex_server`` fixture does, for code outside pytest (unittest, scripts): use
+        the result in a ``with`` block, or call `close`.  Needs the ``emulator`` extra.
+        """
+        from flexconv.emulator import Emulator
+        from flexconv.emulator.server import ServerThread
+
+        emu = emulator if emulator is not None else Emulator.from_scenario(seed=0)
+        return cls(ServerThread(emu, auto_tick=True).start())
+
+    def __enter__(self) -> FlexServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     @property
     def emulator(self) -> Emulator:
         """The emulator behind the server (the ``flex_emulator`` fixture)."""
@@ -146,15 +165,8 @@ def flex_server(flex_emulator: Emulator) -> Iterator[FlexServer]:
     Needs the ``emulator`` extra (uvicorn); the test is skipped with the reason without it.
     """
     pytest.importorskip("uvicorn", reason="flex_server needs the 'emulator' extra (uvicorn)")
-    from flexconv.emulator.server import ServerThread
-
-    server = ServerThread(flex_emulator, auto_tick=True)
-    server.start()
-    served = FlexServer(server)
-    try:
+    with FlexServer.start(flex_emulator) as served:
         yield served
-    finally:
-        served.close()
 
 
 class _AppThread:
