@@ -171,7 +171,9 @@ def run_blocks(blocks: list[Block]) -> None:
         source = "\n" * (block.line - 1) + block.code
         printed = io.StringIO()
         try:
-            code = compile(source, block.page, "exec")
+            # dont_inherit: the page runs as a reader's script would, without this module's
+            # `from __future__ import annotations`.
+            code = compile(source, block.page, "exec", dont_inherit=True)
             with contextlib.redirect_stdout(printed):
                 exec(code, namespace)
         except BaseException as exc:

@@ -131,3 +131,13 @@ def test_a_broken_example_fails_with_the_page_line(page: Path) -> None:
     page.write_text(PAGE.replace("print(x * 4)", "print(y * 4)"), encoding="utf-8")
     with pytest.raises(DocExampleError, match=r"probe\.md:23 \(block from line 20\) raised NameError"):
         run_blocks(blocks_for(page, "async"))
+
+
+def test_a_page_runs_without_the_runners_future_imports(tmp_path: Path) -> None:
+    page = tmp_path / "annotations.md"
+    page.write_text(
+        "```python\ndef f(x: int) -> None: ...\nprint(f.__annotations__['x'] is int)\n```\n\n"
+        "```output\nTrue\n```\n",
+        encoding="utf-8",
+    )
+    run_blocks(blocks_for(page, "page"))
