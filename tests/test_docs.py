@@ -123,13 +123,18 @@ def test_tabs_make_variants_and_skips_are_kept(page: Path) -> None:
 
 def test_a_wrong_output_fails(page: Path) -> None:
     page.write_text(PAGE.replace("    6\n", "    7\n"), encoding="utf-8")
-    with pytest.raises(DocExampleError, match=r"probe\.md:10 printed something else[^\n]*\nExpected:\n\s+7\nGot:\n\s+6"):
+    with pytest.raises(
+        DocExampleError,
+        match=r"probe\.md:10 printed something else[^\n]*\nExpected:\n\s+7\nGot:\n\s+6",
+    ):
         run_blocks(blocks_for(page, "sync"))
 
 
 def test_a_broken_example_fails_with_the_page_line(page: Path) -> None:
     page.write_text(PAGE.replace("print(x * 4)", "print(y * 4)"), encoding="utf-8")
-    with pytest.raises(DocExampleError, match=r"probe\.md:23 \(block from line 20\) raised NameError"):
+    with pytest.raises(
+        DocExampleError, match=r"probe\.md:23 \(block from line 20\) raised NameError"
+    ):
         run_blocks(blocks_for(page, "async"))
 
 
