@@ -16,5 +16,5 @@ async def async_sleep(seconds: float) -> None:
 
 
 def sleep(seconds: float) -> None:
-    """Sleep (sync twin of :func:`async_sleep`)."""
+    """Sleep (sync twin of `async_sleep()`)."""
     time.sleep(seconds)

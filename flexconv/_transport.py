@@ -49,9 +49,13 @@ class Timeout:
     """Timeouts in seconds.  Every phase is bounded: ``None`` is refused."""
 
     connect: float = 5.0
+    """Seconds to establish a connection."""
     read: float = 30.0
+    """Seconds to wait for response data."""
     write: float = 30.0
+    """Seconds to send the request."""
     pool: float = 10.0
+    """Seconds to wait for a free connection from the pool."""
 
     def __post_init__(self) -> None:
         for name in ("connect", "read", "write", "pool"):
@@ -64,7 +68,7 @@ class Timeout:
 
     @classmethod
     def of(cls, value: Timeout | float | None) -> Timeout:
-        """A :class:`Timeout` from a number (every phase) or a Timeout; ``None`` means the default."""
+        """A [`Timeout`][flexconv._transport.Timeout] from a number (every phase) or a Timeout; ``None`` means the default."""
         if value is None:
             return cls()
         if isinstance(value, Timeout):
@@ -109,7 +113,7 @@ def _lower(headers: Any) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=32)
 def _httpx_timeout(timeout: Timeout) -> httpx.Timeout:
-    """httpx's form of a :class:`Timeout` (cached: clients reuse a handful of them)."""
+    """httpx's form of a [`Timeout`][flexconv._transport.Timeout] (cached: clients reuse a handful of them)."""
     import httpx
 
     return httpx.Timeout(
@@ -119,7 +123,7 @@ def _httpx_timeout(timeout: Timeout) -> httpx.Timeout:
 
 @functools.lru_cache(maxsize=32)
 def _aiohttp_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
-    """aiohttp's form of a :class:`Timeout` (cached, like :func:`_httpx_timeout`)."""
+    """aiohttp's form of a [`Timeout`][flexconv._transport.Timeout] (cached, like `_httpx_timeout()`)."""
     import aiohttp
 
     return aiohttp.ClientTimeout(
@@ -248,7 +252,7 @@ class AiohttpTransport:
     """Async transport over aiohttp: the default async backend.
 
     The session is created on first use inside the running event loop (aiohttp requires it) and
-    closed by :meth:`aclose`; a session the user passes is left for the user to close.
+    closed by `aclose()`; a session the user passes is left for the user to close.
     """
 
     def __init__(self, session: aiohttp.ClientSession | None = None) -> None:

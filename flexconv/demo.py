@@ -2,7 +2,7 @@
 
 The emulator plays Twilio and the people (the customer texting in, the agent's Flex UI); every
 Twilio-side step is done or observed through flexconv's public client.  Each step prints the
-SIDs involved and checks the state it observes; :func:`run` returns the number of failed checks.
+SIDs involved and checks the state it observes; `run()` returns the number of failed checks.
 """
 
 from __future__ import annotations

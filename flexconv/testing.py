@@ -3,10 +3,12 @@
 Installing flexconv registers them with pytest (a ``pytest11`` entry point): request them in any
 test, with no ``conftest.py`` line.  ``-p no:flexconv.testing`` turns them off.
 
-- ``flex_emulator``: a fresh `flexconv.emulator.Emulator` per test, seeded with the default
-  small contact centre (the account `FlexConv.emulated()` and the CLI's ``--emulator`` give).
-- ``flex_client``: a `flexconv.FlexConv` wired to it in-process.
-- ``async_flex_client``: an `flexconv.AsyncFlexConv` wired to it in-process.
+- ``flex_emulator``: a fresh [`Emulator`][flexconv.emulator.Emulator] per test, seeded with the
+  default small contact centre (the account [`FlexConv.emulated`][flexconv.FlexConv.emulated]
+  and the CLI's ``--emulator`` give).
+- ``flex_client``: a [`flexconv.FlexConv`][flexconv.FlexConv] wired to it in-process.
+- ``async_flex_client``: an [`flexconv.AsyncFlexConv`][flexconv.AsyncFlexConv] wired to it
+  in-process.
 - ``flex_server``: ``flex_emulator`` served over HTTP on 127.0.0.1 (a free port), for an app
   under test that calls the emulator over the network or receives its webhooks: a
   `FlexServer` with the `url`, the credentials, the emulator and helpers to build clients and

@@ -2,12 +2,16 @@
 """Generate the sync trees from the async sources: ``flexconv/_async`` -> ``flexconv/_sync`` and
 ``tests/_async`` -> ``tests/_sync``.
 
-Token-based: only NAME tokens, and strings that are exactly one identifier (``__all__``
-entries), are renamed (``AsyncFlexConv`` -> ``FlexConv``, ``aclose`` ->
-``close``, any ``Async<Name>`` -> ``<Name>``, ``async_<name>`` -> ``<name>``), and the ``async``
-and ``await`` keywords are dropped with the space after them.  Strings and comments are never
-rewritten.  ``--check`` regenerates into a temporary folder and compares whole trees: a stale,
-missing or extra file fails.
+Token-based: NAME tokens, strings that are exactly one identifier (``__all__`` entries) and
+the identifiers inside docstrings and ``#:`` doc comments are renamed (``AsyncFlexConv`` ->
+``FlexConv``, ``aclose`` -> ``close``, any ``Async<Name>`` -> ``<Name>``, ``async_<name>`` ->
+``<name>``); the ``async`` and ``await`` keywords are dropped with the space after them, and so
+are the phrases ``async with``, ``async for`` and ``await <expression>`` inside docstrings, so the
+sync pages speak of ``close()`` and ``with``.  Other strings and comments are never rewritten.
+
+``--check`` regenerates into a temporary folder and compares whole trees: a stale, missing or
+extra file fails, and so does a rename rule that matches nothing anywhere (a stale rule is a
+bug).  Every problem is listed, not just the first.
 
 Runs on the standard library alone.
 """
@@ -36,66 +40,113 @@ RENAMES = {
     "__aenter__": "__enter__",
     "__aexit__": "__exit__",
     "__aiter__": "__iter__",
-    "__anext__": "__next__",
-    "StopAsyncIteration": "StopIteration",
     "AsyncIterator": "Iterator",
-    "AsyncIterable": "Iterable",
-    "AsyncGenerator": "Generator",
     "AsyncTransport": "SyncTransport",
     "make_async_transport": "make_sync_transport",
-    "asynccontextmanager": "contextmanager",
     "AsyncClient": "Client",
-    "AsyncBaseTransport": "BaseTransport",
-    "async_sleep": "sleep",
 }
 _ASYNC_CLASS = re.compile(r"^Async(?=[A-Z])")
 _ASYNC_FUNC = re.compile(r"^async_(?=[a-z])")
 _QUOTED_NAME = re.compile(r"""^(["'])[A-Za-z_][A-Za-z0-9_]*\1$""")
+#: An identifier inside docstring text (``.`` separates the parts of a dotted path).
+_WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_])")
+#: ``async with`` / ``async for`` / ``await x`` inside docstring text: the keyword is dropped.
+_DOC_KEYWORD = re.compile(
+    r"(?<![A-Za-z0-9_])(?:async +(?=(?:with|for|def)\b)|await +(?=[A-Za-z_(\[]))"
+)
+#: Rule names of the pattern rules, as reported by ``--check`` when they match nothing.
+PATTERN_RULES = ("Async<Name> -> <Name>", "async_<name> -> <name>", "docstring async/await")
+
+#: Which rules matched something during this run (keys of RENAMES and PATTERN_RULES).
+_USED: set[str] = set()
 
 
 def rename(name: str) -> str:
     if name in RENAMES:
+        _USED.add(name)
         return RENAMES[name]
     if _ASYNC_CLASS.match(name):
+        _USED.add(PATTERN_RULES[0])
         return name[5:]
     if _ASYNC_FUNC.match(name):
+        _USED.add(PATTERN_RULES[1])
         return name[6:]
     return name
+
+
+def rename_text(text: str) -> str:
+    """Docstring or doc-comment text with its identifiers renamed and async keywords dropped."""
+
+    def drop(match: re.Match[str]) -> str:
+        _USED.add(PATTERN_RULES[2])
+        return ""
+
+    text = _DOC_KEYWORD.sub(drop, text)
+    return _WORD.sub(lambda m: rename(m.group(0)), text)
+
+
+_OPENERS = {tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.NL, tokenize.COMMENT}
+
+
+def _is_docstring(tokens: list[tokenize.TokenInfo], i: int) -> bool:
+    """A STRING token that is a statement of its own (module/class/function/attribute docstring)."""
+    j = i - 1
+    while j >= 0 and tokens[j].type in (tokenize.NL, tokenize.COMMENT):
+        j -= 1
+    if j >= 0 and tokens[j].type not in _OPENERS and tokens[j].type != tokenize.ENCODING:
+        return False
+    k = i + 1
+    while k < len(tokens) and tokens[k].type == tokenize.COMMENT:
+        k += 1
+    return k < len(tokens) and tokens[k].type in (tokenize.NEWLINE, tokenize.ENDMARKER)
 
 
 def transform(source: str) -> str:
     """Turn one async module's source into its sync twin."""
     lines = source.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def at(pos: tuple[int, int]) -> int:
+        return starts[pos[0] - 1] + pos[1]
+
     tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    # edits: (row, start_col, end_col, replacement); rows are 1-based
-    edits: list[tuple[int, int, int, str]] = []
+    # edits: (start offset, end offset, replacement)
+    edits: list[tuple[int, int, str]] = []
     for i, tok in enumerate(tokens):
         if tok.type == tokenize.STRING and _QUOTED_NAME.match(tok.string):
             # a string that is exactly one identifier (``__all__`` entries): rename it whole
             quote, name = tok.string[0], tok.string[1:-1]
             if rename(name) != name:
-                edits.append((tok.start[0], tok.start[1], tok.end[1], quote + rename(name) + quote))
+                edits.append((at(tok.start), at(tok.end), quote + rename(name) + quote))
+            continue
+        if (tok.type == tokenize.STRING and _is_docstring(tokens, i)) or (
+            tok.type == tokenize.COMMENT and tok.string.startswith("#:")
+        ):
+            new = rename_text(tok.string)
+            if new != tok.string:
+                edits.append((at(tok.start), at(tok.end), new))
             continue
         if tok.type != tokenize.NAME:
             continue
         if tok.string in ("async", "await"):
             nxt = tokens[i + 1]
-            if nxt.start[0] == tok.start[0]:
-                edits.append((tok.start[0], tok.start[1], nxt.start[1], ""))
-            else:
-                edits.append((tok.start[0], tok.start[1], tok.end[1], ""))
+            end = nxt.start if nxt.start[0] == tok.start[0] else tok.end
+            edits.append((at(tok.start), at(end), ""))
             continue
         new = rename(tok.string)
         if new != tok.string:
-            edits.append((tok.start[0], tok.start[1], tok.end[1], new))
-    for row, start, end, text in sorted(edits, reverse=True):
-        line = lines[row - 1]
-        lines[row - 1] = line[:start] + text + line[end:]
-    return "".join(lines)
+            edits.append((at(tok.start), at(tok.end), new))
+    out = source
+    for start, end, text in sorted(edits, reverse=True):
+        out = out[:start] + text + out[end:]
+    return out
 
 
 def generate(out_root: Path | None = None) -> dict[Path, str]:
-    """Every generated file's target path and content."""
+    """Every generated file's target path and content (records which rules matched)."""
+    _USED.clear()
     result: dict[Path, str] = {}
     for src_dir, dst_dir in TREES:
         if not src_dir.is_dir():
@@ -108,6 +159,55 @@ def generate(out_root: Path | None = None) -> dict[Path, str]:
     return result
 
 
+def stale_rules() -> list[str]:
+    """The rename rules that matched nothing in the last `generate` run."""
+    rules = [*RENAMES, *PATTERN_RULES]
+    return [rule for rule in rules if rule not in _USED]
+
+
+def _stale_rule_problems() -> list[str]:
+    return [
+        f"stale rule: {rule!r} matches nothing in the async sources; remove it from "
+        "scripts/unasync.py"
+        for rule in stale_rules()
+    ]
+
+
+def _compare(expected: dict[Path, str], tmp: Path) -> list[str]:
+    problems: list[str] = []
+    for _, dst_dir in TREES:
+        rel_dst = dst_dir.relative_to(ROOT)
+        want = {
+            p.relative_to(tmp / rel_dst): c
+            for p, c in expected.items()
+            if (tmp / rel_dst) in p.parents
+        }
+        have = (
+            {p.relative_to(dst_dir): p.read_text() for p in dst_dir.rglob("*.py")}
+            if dst_dir.is_dir()
+            else {}
+        )
+        for rel in sorted(set(want) | set(have)):
+            shown = (rel_dst / rel).as_posix()
+            if rel not in have:
+                problems.append(f"missing: {shown}")
+            elif rel not in want:
+                problems.append(f"not generated from any async source: {shown}")
+            elif want[rel] != have[rel]:
+                diff = list(
+                    difflib.unified_diff(
+                        have[rel].splitlines(),
+                        want[rel].splitlines(),
+                        shown,
+                        "expected",
+                        lineterm="",
+                    )
+                )
+                more = f"\n... {len(diff) - 40} more diff lines" if len(diff) > 40 else ""
+                problems.append(f"stale: {shown}\n" + "\n".join(diff[:40]) + more)
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the sync trees are stale")
@@ -115,50 +215,29 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
             expected = generate(Path(tmp))
-            problems: list[str] = []
-            for _, dst_dir in TREES:
-                rel_dst = dst_dir.relative_to(ROOT)
-                want = {
-                    p.relative_to(Path(tmp) / rel_dst): c
-                    for p, c in expected.items()
-                    if (Path(tmp) / rel_dst) in p.parents
-                }
-                have = (
-                    {p.relative_to(dst_dir): p.read_text() for p in dst_dir.rglob("*.py")}
-                    if dst_dir.is_dir()
-                    else {}
-                )
-                for rel in sorted(set(want) | set(have)):
-                    shown = (rel_dst / rel).as_posix()
-                    if rel not in have:
-                        problems.append(f"missing: {shown}")
-                    elif rel not in want:
-                        problems.append(f"not generated from any async source: {shown}")
-                    elif want[rel] != have[rel]:
-                        diff = difflib.unified_diff(
-                            have[rel].splitlines(),
-                            want[rel].splitlines(),
-                            shown,
-                            "expected",
-                            lineterm="",
-                        )
-                        problems.append(f"stale: {shown}\n" + "\n".join(list(diff)[:20]))
-            if problems:
-                print(
-                    "The generated sync code is stale; run `nox -s codegen` (or python scripts/unasync.py):"
-                )
-                print("\n".join(problems))
-                return 1
-            print("codegen check: the sync trees match their async sources")
-            return 0
+            problems = _compare(expected, Path(tmp)) + _stale_rule_problems()
+        if problems:
+            print(
+                f"codegen check failed ({len(problems)} problems); fix any stale rule, then run "
+                "`nox -s codegen-write` (or python scripts/unasync.py):"
+            )
+            print("\n".join(problems))
+            return 1
+        print("codegen check: the sync trees match their async sources")
+        return 0
+    generated = generate()
     for _, dst_dir in TREES:
         if dst_dir.is_dir():
             for old in dst_dir.rglob("*.py"):
                 old.unlink()
-    for target, content in generate().items():
+    for target, content in generated.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content)
-    print(f"generated {len(generate())} files")
+    print(f"generated {len(generated)} files")
+    problems = _stale_rule_problems()
+    if problems:
+        print("\n".join(problems))
+        return 1
     return 0
 
 

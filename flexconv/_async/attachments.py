@@ -181,7 +181,7 @@ class AsyncAttachments(AsyncResource):
     ) -> AttachmentsUpdate:
         """Allow attachments on a channel, optionally changing its other settings too.
 
-        Takes the same arguments as :meth:`update` (``enabled`` is implied).
+        Takes the same arguments as [`update()`][flexconv._async.attachments.AsyncAttachments.update] (``enabled`` is implied).
         """
         return await self.update(
             address_type,
@@ -225,7 +225,7 @@ class AsyncAttachments(AsyncResource):
         Args:
             changes: address type -> settings to change, as a mapping
                 (``{"web": {"enabled": False}, "sms": {"max_file_size": "1MB"}}``) or an
-                :class:`~flexconv.models.attachments.AttachmentChange`.
+                [`AttachmentChange`][flexconv.models.attachments.AttachmentChange].
             dry_run: compute and return the change without writing it.
             allow_unknown_channel: accept address types flexconv has no limits for.
             max_attempts: read-modify-write rounds allowed when another writer interferes.

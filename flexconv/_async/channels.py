@@ -34,7 +34,7 @@ class AsyncChannels(AsyncResource):
     """Conversations address configurations: one per phone number, WhatsApp sender, page…
 
     Every address is validated for its type before anything is sent (see
-    :data:`flexconv.models.channels.ADDRESS_FORMS`), and a type the client's region does not
+    `flexconv.models.channels.ADDRESS_FORMS`), and a type the client's region does not
     support (IE1: chat only) is refused.
     """
 
@@ -99,9 +99,9 @@ class AsyncChannels(AsyncResource):
         Args:
             address: ``+15551234567``, ``whatsapp:+15551234567``, ``messenger:<page id>``…
             type: The address type; inferred from the address when omitted.
-            auto_creation: :class:`~flexconv.models.channels.StudioTarget`,
-                :class:`~flexconv.models.channels.WebhookTarget` or
-                :class:`~flexconv.models.channels.DefaultTarget`; ``None`` leaves
+            auto_creation: [`StudioTarget`][flexconv.models.channels.StudioTarget],
+                [`WebhookTarget`][flexconv.models.channels.WebhookTarget] or
+                [`DefaultTarget`][flexconv.models.channels.DefaultTarget]; ``None`` leaves
                 auto-creation off.
             friendly_name: Up to 256 characters.
             conversation_service_sid: ``IS…`` service for auto-created conversations.

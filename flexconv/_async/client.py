@@ -60,7 +60,8 @@ class AsyncFlexConv:
     ``transport`` an in-process transport such as the emulator.  ``workspace_sid`` sets the
     TaskRouter workspace every routing and task-channel call defaults to; without it that is the
     Flex workspace named in the Flex Configuration, read on first need and cached.  Use it as a
-    context manager, or call ``aclose()``, to release connections.
+    context manager (``async with AsyncFlexConv() as client:``), or
+    call ``await client.aclose()``, to release connections.
     """
 
     def __init__(
@@ -352,7 +353,7 @@ class AsyncFlexConv:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> T:
-        """Build, send and parse one call; the result carries its :class:`ResponseInfo`."""
+        """Build, send and parse one call; the result carries its [`ResponseInfo`][flexconv._core.results.ResponseInfo]."""
         spec, raw = await self._exchange(op, path_params, values, json_body, headers)
         return _parse(parse, parse_json(raw, spec), ResponseInfo.of(raw, spec))
 
@@ -365,7 +366,7 @@ class AsyncFlexConv:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> APIResponse:
-        """Like :meth:`_call` but hands back the raw response (DELETE, or untyped bodies)."""
+        """Like `_call()` but hands back the raw response (DELETE, or untyped bodies)."""
         spec, raw = await self._exchange(op, path_params, values, json_body, headers)
         return APIResponse(ResponseInfo.of(raw, spec), raw.content)
 

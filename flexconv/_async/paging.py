@@ -45,6 +45,12 @@ class AsyncPage(Generic[T]):
     def __repr__(self) -> str:
         return f"Page({len(self.items)} items, next_page_url={self.next_page_url!r})"
 
+    def _repr_html_(self) -> str:
+        """Jupyter: a table of the page's first items."""
+        from flexconv.models._base import items_table_html
+
+        return items_table_html(self.items)
+
 
 class AsyncPager(Generic[T]):
     """Iterates items lazily across pages, following ``next_page_url`` verbatim.

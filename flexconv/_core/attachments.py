@@ -4,13 +4,13 @@ Twilio replaces JSON-valued configuration keys wholesale, so a change to one cha
 ``cbm_attachments`` must be made on the whole ``channel_configs`` array and the whole array
 written back.  This module holds everything about that which needs no network:
 
-- :data:`LIMITS`: Twilio's per-channel limits (count, sizes, accepted extensions);
-- :func:`parse_size` and :func:`format_size`: ``"16MB"`` <-> ``16777216`` (binary multiples);
-- :func:`normalize_extensions`: ``[".JPG", "png"]`` -> ``["jpg", "png"]``;
-- :func:`check_change`: validation of one channel's requested change against its limits;
-- :func:`apply_changes`: the lossless merge of changes into a ``channel_configs`` array;
-- :func:`diff_channel_configs`: a readable and a structured diff of two arrays;
-- :func:`compare_after_write`: what a read-back shows that the write did not intend.
+- [`LIMITS`][flexconv._core.attachments.LIMITS]: Twilio's per-channel limits (count, sizes, accepted extensions);
+- [`parse_size()`][flexconv._core.attachments.parse_size] and [`format_size()`][flexconv._core.attachments.format_size]: ``"16MB"`` <-> ``16777216`` (binary multiples);
+- [`normalize_extensions()`][flexconv._core.attachments.normalize_extensions]: ``[".JPG", "png"]`` -> ``["jpg", "png"]``;
+- `check_change()`: validation of one channel's requested change against its limits;
+- `apply_changes()`: the lossless merge of changes into a ``channel_configs`` array;
+- `diff_channel_configs()`: a readable and a structured diff of two arrays;
+- `compare_after_write()`: what a read-back shows that the write did not intend.
 """
 
 from __future__ import annotations
@@ -270,14 +270,19 @@ def normalize_extensions(
 class AttachmentChange:
     """The settings to change on one channel; ``None`` leaves a setting as it is.
 
-    Build it directly, or let :func:`check_change` build a validated one from user values.
+    Build it directly, or let `check_change()` build a validated one from user values.
     """
 
     enabled: bool | None = None
+    """Allow or forbid attachments on the channel."""
     number_of_attachments: int | None = None
+    """Most files one message may carry."""
     max_file_size: int | None = None
+    """Largest single file, in bytes."""
     max_total_file_size: int | None = None
+    """Largest combined size of one message's files, in bytes."""
     accepted_extensions: tuple[str, ...] | None = None
+    """File extensions to accept, lower case without the dot."""
 
     def values(self) -> dict[str, Any]:
         """The named settings in wire form (extensions as a list)."""
@@ -315,12 +320,12 @@ def check_change(
 
     Sizes may be ints or strings such as ``"16MB"``; extensions are normalised.  Each named
     value is checked against the channel's limit, and when both sizes are named the total must
-    be at least the single-file size (:func:`check_merged` repeats that check against the
+    be at least the single-file size (`check_merged()` repeats that check against the
     current settings once they are known).
 
     Args:
         address_type: the channel (``web``, ``sms`` ...).
-        change: an :class:`AttachmentChange` or a mapping of setting names to values.
+        change: an [`AttachmentChange`][flexconv._core.attachments.AttachmentChange] or a mapping of setting names to values.
         allow_unknown_channel: accept an address type flexconv has no limits for.
 
     Returns:
@@ -395,7 +400,7 @@ def check_changes(
     *,
     allow_unknown_channel: bool = False,
 ) -> dict[str, AttachmentChange]:
-    """Validate several channels' changes (see :func:`check_change`); keys are address types.
+    """Validate several channels' changes (see `check_change()`); keys are address types.
 
     Raises:
         ValidationError: no changes, the same channel named twice (``"SMS"`` and ``"sms"``), or
@@ -451,7 +456,7 @@ def apply_changes(
 
     Args:
         channel_configs: the array as read (``None`` counts as empty).
-        changes: validated changes (from :func:`check_changes`), keyed by address type.
+        changes: validated changes (from `check_changes()`), keyed by address type.
     """
     result = copy.deepcopy(list(channel_configs or []))
     for address_type, change in changes.items():

@@ -188,7 +188,7 @@ class WebhookTarget:
     Attributes:
         url: An http(s) URL.
         method: ``"POST"`` (default) or ``"GET"``; sent as Twilio's lowercase ``post``/``get``.
-        filters: Events to receive, from :data:`WEBHOOK_FILTERS`; empty means Twilio's default.
+        filters: Events to receive, from `WEBHOOK_FILTERS`; empty means Twilio's default.
     """
 
     url: str
@@ -390,7 +390,7 @@ class PlanItem:
         address: The address.
         type: Its type.
         sid: The ``IG…`` SID (``None`` for a create not yet applied).
-        changes: For updates, field name → :class:`FieldChange`.
+        changes: For updates, field name → [`FieldChange`][flexconv._core.channels.FieldChange].
         desired: The desired state (``None`` for deletes).
         result: After applying: the address configuration as Twilio returned it.
     """
@@ -663,7 +663,7 @@ def chat_task_attributes(
     Flex UI loads the conversation named by ``conversationSid`` and picks the chat task channel
     definition whose predicate matches; the predicate registered with
     ``Flex.DefaultTaskChannels.createChatTaskChannel`` keys on ``task.attributes.channelType``
-    or ``task.taskChannelUniqueName`` (see :func:`flex_ui_snippet`).
+    or ``task.taskChannelUniqueName`` (see [`flex_ui_snippet()`][flexconv._core.channels.flex_ui_snippet]).
 
     Args:
         conversation_sid: The conversation (``CH…``) the agent joins.

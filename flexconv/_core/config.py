@@ -59,7 +59,7 @@ def _check_sid(value: str, prefix: str, what: str, source: str) -> None:
 
 @dataclass(frozen=True, repr=False)
 class ClientConfig:
-    """Resolved client settings.  The secret is a :class:`Secret` and never printed."""
+    """Resolved client settings.  The secret is a [`Secret`][flexconv._core.config.Secret] and never printed."""
 
     account_sid: str
     username: str
@@ -135,7 +135,7 @@ def resolve_config(
     ``FLEXCONV_BASE_URL`` in ``env`` plays the part of ``base_url`` (point an unchanged app at
     `flexconv emulator serve`).
 
-    Raises :class:`ConfigurationError` naming what is missing and where it was looked for.
+    Raises [`ConfigurationError`][flexconv._core.errors.ConfigurationError] naming what is missing and where it was looked for.
     """
 
     def pick(arg: str | None, name: str) -> tuple[str | None, str]:

@@ -36,7 +36,7 @@ def _seconds(iso: str) -> int:
 def duration(value: timedelta | str | None, name: str, minimum: timedelta) -> str | None:
     """An ISO 8601 duration for ``Timers.*``, at least ``minimum``.
 
-    Takes a :class:`~datetime.timedelta` or an ISO 8601 string such as ``"PT5M"``.
+    Takes a `timedelta` or an ISO 8601 string such as ``"PT5M"``.
     """
     if value is None:
         return None
@@ -55,7 +55,7 @@ def duration(value: timedelta | str | None, name: str, minimum: timedelta) -> st
 
 
 def state_value(state: str | None) -> str | None:
-    """A known conversation state, or a :class:`ValidationError` listing them."""
+    """A known conversation state, or a [`ValidationError`][flexconv._core.errors.ValidationError] listing them."""
     if state is None:
         return None
     value = str(getattr(state, "value", state))

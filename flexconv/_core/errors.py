@@ -1,7 +1,8 @@
-"""The exception hierarchy.  Every error flexconv raises derives from :class:`FlexConvError`."""
+"""The exception hierarchy.  Every error flexconv raises derives from [`FlexConvError`][flexconv._core.errors.FlexConvError]."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 __all__ = [
@@ -20,6 +21,14 @@ __all__ = [
     "ServerError",
     "ValidationError",
 ]
+
+
+_USERINFO = re.compile(r"(?<=://)[^/@?#\s]*@")
+
+
+def _hide_userinfo(url: str) -> str:
+    """``url`` with any ``user:password@`` part replaced by ``***@`` (for reprs and messages)."""
+    return _USERINFO.sub("***@", url)
 
 
 class FlexConvError(Exception):
@@ -60,6 +69,18 @@ class APIConnectionError(FlexConvError):
     def __str__(self) -> str:
         where = f" ({self.method} {self.url})" if self.url else ""
         return f"{self.message}{where}"
+
+    def __repr__(self) -> str:
+        parts = [f"message={self.message!r}"]
+        phase = getattr(self, "phase", None)
+        if phase:
+            parts.append(f"phase={phase!r}")
+        if self.method:
+            parts.append(f"method={self.method}")
+        if self.url:
+            parts.append(f"url={_hide_userinfo(self.url)}")
+        parts.append(f"sent={self.sent}")
+        return f"{type(self).__name__}({', '.join(parts)})"
 
 
 class APITimeoutError(APIConnectionError):
@@ -115,6 +136,18 @@ class APIStatusError(FlexConvError):
         if self.request_id:
             parts.append(f"request id: {self.request_id}")
         return " | ".join(parts)
+
+    def __repr__(self) -> str:
+        """``NotFoundError(status=404, code=20404, message='…', method=GET, url=…)``: the
+        status and Twilio code first; never the headers or credentials."""
+        parts = [f"status={self.status}", f"code={self.code}", f"message={self.message!r}"]
+        if self.method:
+            parts.append(f"method={self.method}")
+        if self.url:
+            parts.append(f"url={_hide_userinfo(self.url)}")
+        if self.request_id:
+            parts.append(f"request_id={self.request_id}")
+        return f"{type(self).__name__}({', '.join(parts)})"
 
 
 class BadRequestError(APIStatusError):

@@ -1,7 +1,7 @@
 """Pure building blocks for the Interactions API: typed ``Channel`` and ``Routing`` values,
 the channel close rules, wait outcomes and the open-conversation check.
 
-Nothing here sends anything; :mod:`flexconv._async.interactions` calls these with plain values.
+Nothing here sends anything; `flexconv._async.interactions` calls these with plain values.
 """
 
 from __future__ import annotations
@@ -102,7 +102,9 @@ class CustomerAddress:
     ``whatsapp:+1555…``) and the ``proxy_address`` it talks to (your Twilio number)."""
 
     address: str
+    """The customer's address (`+1555…`, `whatsapp:+1555…`)."""
     proxy_address: str | None = None
+    """Your Twilio address the customer talks to."""
     #: Other keys of the participant entry, sent as given.
     extra: dict[str, Any] = attrs.field(factory=dict)
 
@@ -133,9 +135,13 @@ class ChannelSpec:
     """
 
     type: str
+    """Channel type of the interaction (`sms`, `whatsapp`, `chat`, `email`…)."""
     initiated_by: str = "customer"
+    """Who starts the interaction: `customer`, `agent` or `api`."""
     media_channel_sid: str | None = None
+    """SID (`CH…`) of an existing conversation to bind the interaction to."""
     participants: tuple[CustomerAddress, ...] = ()
+    """For an agent-initiated interaction without a conversation: the customers to reach."""
     #: Other keys of ``Channel.properties``.
     properties: dict[str, Any] = attrs.field(factory=dict)
     #: Other top-level keys of ``Channel``.
@@ -226,16 +232,27 @@ class RoutingSpec:
     """
 
     workspace_sid: str | None = None
+    """SID (`WS…`) of the TaskRouter workspace that gets the task."""
     workflow_sid: str | None = None
+    """SID (`WW…`) of the workflow that routes the task."""
     task_channel_unique_name: str | None = None
+    """Unique name of the task channel (`chat`, `sms`, a custom one…)."""
     task_channel_sid: str | None = None
+    """SID (`TC…`) of the task channel, instead of its unique name."""
     worker_sid: str | None = None
+    """SID (`WK…`) of the worker to invite directly (invites only)."""
     queue_sid: str | None = None
+    """SID (`WQ…`) of the queue to invite (invites only)."""
     attributes: dict[str, Any] | None = None
+    """Task attributes to set on the new task."""
     priority: int | None = None
+    """Priority of the new task; higher is assigned first."""
     timeout: int | None = None
+    """Seconds the task may wait for assignment."""
     properties: dict[str, Any] = attrs.field(factory=dict)
+    """Other keys of `Routing.properties`, sent as given."""
     extra: dict[str, Any] = attrs.field(factory=dict)
+    """Other top-level keys of `Routing`, sent as given."""
 
     def __attrs_post_init__(self) -> None:
         for key, prefix in _ROUTING_SIDS.items():

@@ -143,7 +143,7 @@ def build_request(
     extra_query: Iterable[tuple[str, str]] = (),
     headers: Mapping[str, str] | None = None,
 ) -> RequestSpec:
-    """Turn a call into a :class:`RequestSpec`, validating names and SIDs before anything is sent."""
+    """Turn a call into a `RequestSpec`, validating names and SIDs before anything is sent."""
     path = format_path(op, path_params or {})
     query: list[tuple[str, Any]] = []
     body: list[tuple[str, Any]] = []
@@ -191,7 +191,7 @@ def _spec(
     idempotent: bool,
     name: str,
 ) -> RequestSpec:
-    """Assemble a :class:`RequestSpec`: query string, form or JSON body, extra headers."""
+    """Assemble a `RequestSpec`: query string, form or JSON body, extra headers."""
     if query:
         url += ("&" if "?" in url else "?") + urllib.parse.urlencode(query)
     content: bytes | None = None

@@ -17,9 +17,13 @@ class ResponseInfo:
     """Status, headers and request id of the HTTP exchange behind a result."""
 
     status_code: int
+    """The HTTP status."""
     headers: Mapping[str, str]
+    """The response headers."""
     method: str
+    """HTTP method of the request."""
     url: str
+    """Full URL of the request."""
 
     @property
     def request_id(self) -> str | None:
@@ -36,10 +40,12 @@ class ResponseInfo:
 
 @dataclass(frozen=True)
 class APIResponse:
-    """What :meth:`FlexConv.request` returns: the raw exchange with a JSON helper."""
+    """What `FlexConv.request()` returns: the raw exchange with a JSON helper."""
 
     info: ResponseInfo
+    """Status, headers and request id of the exchange."""
     content: bytes
+    """The raw response body."""
 
     @property
     def status_code(self) -> int:

@@ -12,7 +12,7 @@ __all__ = ["Outcome", "RetryPolicy", "jitter_sample", "retry_delay"]
 
 
 def jitter_sample() -> float:
-    """A number in [0, 1) for :func:`retry_delay`'s jitter (``random`` loads on first failure)."""
+    """A number in [0, 1) for `retry_delay()`'s jitter (``random`` loads on first failure)."""
     import random
 
     return random.random()
@@ -33,9 +33,13 @@ class RetryPolicy:
     """
 
     max_retries: int = 2
+    """Retries after the first attempt (0 disables retrying)."""
     initial_delay: float = 0.5
+    """Seconds before the first retry; the delay doubles each time."""
     max_delay: float = 8.0
+    """Cap on the delay between retries, in seconds."""
     max_retry_after: float = 60.0
+    """Longest wait taken from a `Retry-After` header, in seconds; a longer hint is capped to it."""
     #: Fraction of the delay that is randomised (0 disables jitter).
     jitter: float = 0.25
 

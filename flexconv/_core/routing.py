@@ -94,14 +94,25 @@ class RoutingTarget:
     """
 
     queue: str
+    """SID (`WQ…`) of the queue the target routes to."""
     expression: str | None = None
+    """Worker expression narrowing the queue's workers (`worker.skills HAS "es"`)."""
     timeout: int | None = None
+    """Seconds this target is tried before the next one."""
     priority: int | None = None
+    """Priority given to the task while at this target."""
     known_worker_sid: str | None = None
+    """A task attribute (`task.last_agent_sid`) or literal SID naming the one worker to offer the
+    task to.
+    """
     known_worker_friendly_name: str | None = None
+    """Like `known_worker_sid`, by the worker's friendly name."""
     order_by: str | None = None
+    """Worker ordering expression (`worker.level DESC`)."""
     skip_if: str | None = None
+    """Expression that makes TaskRouter skip this target (`workers.available == 0`)."""
     extra: dict[str, Any] = attrs.field(factory=dict)
+    """Other keys of the target, kept on a round-trip."""
 
     def __attrs_post_init__(self) -> None:
         check_sid(self.queue, "WQ", "target queue")
@@ -152,9 +163,13 @@ class RoutingFilter:
     """A workflow filter: tasks whose attributes match ``expression`` try ``targets`` in turn."""
 
     expression: str
+    """TaskRouter expression on the task's attributes (`channelType == "sms"`)."""
     targets: tuple[RoutingTarget, ...]
+    """Targets tried in turn for a matching task."""
     friendly_name: str | None = None
+    """A readable name for the filter."""
     extra: dict[str, Any] = attrs.field(factory=dict)
+    """Other keys of the filter, kept on a round-trip."""
 
     def __attrs_post_init__(self) -> None:
         _text(self.expression, "filter expression")
@@ -196,11 +211,12 @@ class RoutingFilter:
 class WorkflowConfiguration:
     """A TaskRouter workflow configuration: filters tried top to bottom, then ``default_queue``.
 
-    :meth:`to_json` renders the JSON TaskRouter expects (``{"task_routing": {...}}``);
-    :meth:`from_json` parses it back, keeping keys flexconv does not model.
+    [`to_json()`][flexconv._core.routing.WorkflowConfiguration.to_json] renders the JSON TaskRouter expects (``{"task_routing": {...}}``);
+    [`from_json()`][flexconv._core.routing.WorkflowConfiguration.from_json] parses it back, keeping keys flexconv does not model.
     """
 
     filters: tuple[RoutingFilter, ...] = ()
+    """The filters, tried in order; the first whose expression matches routes the task."""
     #: The queue of ``default_filter``: where a task goes when no filter (or target) takes it.
     default_queue: str | None = None
     #: Other keys of ``default_filter``.
@@ -338,7 +354,7 @@ def conversation_task_attributes(
 
     ``conversationSid`` and ``conversations.media`` let Flex UI find the conversation;
     ``customerAddress``/``from``/``name`` name the customer; ``known_worker_sid`` is stored under
-    ``known_worker_attribute`` for a known-agent workflow (:func:`last_agent_then_queue`).
+    ``known_worker_attribute`` for a known-agent workflow ([`last_agent_then_queue()`][flexconv._core.routing.last_agent_then_queue]).
     """
     check_sid(conversation_sid, "CH", "conversation_sid")
     attrs_: dict[str, Any] = {
@@ -392,7 +408,7 @@ def check_assignment_statuses(value: str | Iterable[str] | None) -> list[str] | 
 
 
 def pick_one_worker(matches: Sequence[W], what: str) -> W:
-    """The single worker of a lookup; :class:`WorkerLookupError` for none or several."""
+    """The single worker of a lookup; [`WorkerLookupError`][flexconv._core.routing.WorkerLookupError] for none or several."""
     if not matches:
         raise WorkerLookupError(f"No worker matches {what}")
     if len(matches) > 1:

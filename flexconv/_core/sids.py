@@ -20,7 +20,7 @@ def is_sid(value: object, prefix: str) -> bool:
 
 
 def check_sid(value: object, prefix: str, name: str) -> str:
-    """Return ``value`` when it is a ``prefix`` SID; raise :class:`ValidationError` otherwise."""
+    """Return ``value`` when it is a ``prefix`` SID; raise [`ValidationError`][flexconv._core.errors.ValidationError] otherwise."""
     if is_sid(value, prefix):
         assert isinstance(value, str)
         return value

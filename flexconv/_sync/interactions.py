@@ -37,7 +37,7 @@ __all__ = [
     "Interactions",
 ]
 
-#: How often :meth:`AsyncInteractions.wait_for_channel` re-reads the channel by default.
+#: How often [`Interactions.wait_for_channel()`][flexconv._sync.interactions.Interactions.wait_for_channel] re-reads the channel by default.
 DEFAULT_POLL_INTERVAL = 0.5
 
 
@@ -90,8 +90,8 @@ class Interactions(Resource):
         """Create an interaction from typed ``Channel`` and ``Routing`` values.
 
         Twilio accepts the request (2xx) before the channel exists.  With ``wait=True`` this
-        waits (see :meth:`wait_for_channel`) until the channel is ``active`` and raises
-        :class:`ChannelFailedError` if it fails, :class:`ChannelWaitTimeoutError` after ``timeout``.
+        waits (see [`wait_for_channel()`][flexconv._sync.interactions.Interactions.wait_for_channel]) until the channel is ``active`` and raises
+        [`ChannelFailedError`][flexconv.ChannelFailedError] if it fails, [`ChannelWaitTimeoutError`][flexconv.ChannelWaitTimeoutError] after ``timeout``.
         """
         if not isinstance(channel, ChannelSpec):
             raise ValidationError(f"channel must be a ChannelSpec, got {type(channel).__name__}")
@@ -163,7 +163,7 @@ class Interactions(Resource):
 
         Before creating, the customer's address is looked up in ``ParticipantConversations``: if
         they are still in a non-closed conversation, ``on_existing="reuse"`` binds the interaction
-        to it (``media_channel_sid``) and ``"refuse"`` raises :class:`ExistingConversationError`
+        to it (``media_channel_sid``) and ``"refuse"`` raises [`ExistingConversationError`][flexconv.ExistingConversationError]
         naming it.  So the agent never gets an empty second conversation.  ``worker`` is a WK SID
         or a friendly name (resolved in ``workspace_sid``, by default the client's workspace).
         """
@@ -235,8 +235,8 @@ class Interactions(Resource):
         """Wait until an interaction's channel is ``active``; return it.
 
         Polls the channel every ``poll_interval`` seconds with the client's sleep.  A ``failed``
-        channel raises :class:`ChannelFailedError` (Twilio's ``error_code``/``error_message``);
-        still not active after ``timeout`` seconds raises :class:`ChannelWaitTimeoutError`.  ``timeout``
+        channel raises [`ChannelFailedError`][flexconv.ChannelFailedError] (Twilio's ``error_code``/``error_message``);
+        still not active after ``timeout`` seconds raises [`ChannelWaitTimeoutError`][flexconv.ChannelWaitTimeoutError].  ``timeout``
         counts both the time slept and the wall time, whichever is larger.  ``on_poll`` is
         called before each re-read.  The emulator activates channels when its virtual clock
         ticks: set ``emu.auto_tick = True`` (each request first runs what is due) or pass
@@ -306,7 +306,7 @@ class Interactions(Resource):
 
         An agent who declines a worker-targeted invite leaves the conversation without anyone.
         So this needs ``workflow_sid`` of a known-agent workflow (see
-        :func:`~flexconv.models.routing.last_agent_then_queue`): the worker's SID is also put in
+        [`last_agent_then_queue()`][flexconv.models.routing.last_agent_then_queue]): the worker's SID is also put in
         the task attribute ``known_worker_attribute``, so a decline or timeout falls back to the
         workflow's queue.  Pass ``allow_orphan=True`` to invite without that safety net.
         """
@@ -469,7 +469,7 @@ class InteractionParticipants(Resource):
 
 
 class InteractionInvites(Resource):
-    """A channel's invites (``client.interactions.invites``); see also `AsyncInteractions.invite_worker`."""
+    """A channel's invites (``client.interactions.invites``); see also `Interactions.invite_worker`."""
 
     _path = "interactions.invites"
 
@@ -487,7 +487,7 @@ class InteractionInvites(Resource):
     def create(
         self, interaction_sid: str, channel_sid: str, routing: RoutingSpec
     ) -> InteractionInvite:
-        """Invite with a full :class:`RoutingSpec` (needs ``worker_sid`` or ``queue_sid``)."""
+        """Invite with a full [`RoutingSpec`][flexconv._core.interactions.RoutingSpec] (needs ``worker_sid`` or ``queue_sid``)."""
         if not isinstance(routing, RoutingSpec):
             raise ValidationError(f"routing must be a RoutingSpec, got {type(routing).__name__}")
         if routing.worker_sid is None and routing.queue_sid is None:

@@ -46,11 +46,17 @@ class Page(Generic[T]):
     def __repr__(self) -> str:
         return f"Page({len(self.items)} items, next_page_url={self.next_page_url!r})"
 
+    def _repr_html_(self) -> str:
+        """Jupyter: a table of the page's first items."""
+        from flexconv.models._base import items_table_html
+
+        return items_table_html(self.items)
+
 
 class Pager(Generic[T]):
     """Iterates items lazily across pages, following ``next_page_url`` verbatim.
 
-    Each iteration (``async for``, `to_list`, `pages`) starts again from the first page, so a
+    Each iteration (``for``, `to_list`, `pages`) starts again from the first page, so a
     pager can be iterated as often as you like; a pager made by `resume` starts each time from
     the URL it was given.  Only one page is held in memory at a time.  ``limit`` caps the items
     of each iteration.  `next_page_url` is where the latest iteration stopped: keep it to

@@ -140,7 +140,7 @@ class TaskChannels(Resource):
 
         Pass the result as the attributes of the task you create on your custom task channel;
         register `build_flex_ui_snippet` in a Flex UI plugin.  See
-        :func:`flexconv._core.channels.chat_task_attributes` for the keys.
+        [`flexconv._core.channels.chat_task_attributes()`][flexconv._core.channels.chat_task_attributes] for the keys.
         """
         return core.chat_task_attributes(
             conversation_sid=conversation_sid,

@@ -39,7 +39,7 @@ _COMMANDS = ("demo", "emulator", "attachments", "channels", "interactions")
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose mistakes are one line (a :class:`CliError`), not usage + exit."""
+    """An argument parser whose mistakes are one line (a `CliError`), not usage + exit."""
 
     def error(self, message: str) -> NoReturn:
         raise CliError(f"{self.prog}: {message} (see '{self.prog} --help')", EXIT_USAGE)

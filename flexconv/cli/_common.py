@@ -128,7 +128,7 @@ def client_for(args: argparse.Namespace, *, auto_tick: bool = False) -> FlexConv
 
     ``auto_tick`` lets the emulator run what is due on its clock before each request (so an
     interaction channel leaves ``setup`` while a command polls it).  Missing or malformed
-    credentials become a :class:`CliError` naming the environment variables.
+    credentials become a `CliError` naming the environment variables.
     """
     from flexconv._core.errors import ConfigurationError
     from flexconv._sync.client import FlexConv
@@ -172,7 +172,7 @@ def load_document(path: str, what: str) -> Any:
 
     ``.json`` is read as JSON, ``.yaml``/``.yml`` as YAML (PyYAML, the ``yaml`` extra); other
     names as YAML when PyYAML is installed, else JSON.  Every problem is a one-line
-    :class:`CliError` naming the file and the line.
+    `CliError` naming the file and the line.
     """
     from pathlib import Path
 

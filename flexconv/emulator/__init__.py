@@ -1,7 +1,7 @@
 """A local, stateful Twilio Flex emulator: Flex, Conversations, TaskRouter, Studio, 2010 Messages.
 
 ``Emulator`` answers raw HTTP requests (``emu.handle(method, url, headers, body)``), in-process or
-through the loopback server (:mod:`flexconv.emulator.server`), holds state, enforces Twilio's
+through the loopback server (`flexconv.emulator.server`), holds state, enforces Twilio's
 invariants and runs on a virtual clock (``emu.advance(seconds)``).  See ``docs/emulator.md``.
 """
 

@@ -183,7 +183,7 @@ class EmuRequest:
 
 
 def split_url(method: str, url: str, headers: Mapping[str, str], body: bytes) -> EmuRequest:
-    """Turn a raw request into an :class:`EmuRequest`.
+    """Turn a raw request into an `EmuRequest`.
 
     The product comes from the Host (``flex-api.twilio.com``, also with edge and region labels)
     or, for any other host, from the first path segment (``http://127.0.0.1:8080/flex-api/v1/...``).
@@ -285,9 +285,9 @@ class _Timer:
 
 
 class Clock:
-    """A virtual clock: time moves only when :meth:`advance` is called.
+    """A virtual clock: time moves only when `advance()` is called.
 
-    Callbacks scheduled with :meth:`call_at` / :meth:`call_later` run in time order while
+    Callbacks scheduled with `call_at()` / `call_later()` run in time order while
     advancing, each with the clock set to its due time.
     """
 

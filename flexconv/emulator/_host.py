@@ -1,6 +1,6 @@
-"""What every product needs from the emulator's front object (:class:`Host`).
+"""What every product needs from the emulator's front object (`Host`).
 
-Each product types its ``emu`` with a protocol built on :class:`Host` (its ``host`` module) that
+Each product types its ``emu`` with a protocol built on `Host` (its ``host`` module) that
 names only the other products' methods it calls, so a product cannot reach into another's state.
 """
 

@@ -5,8 +5,8 @@
 
 ``handle`` splits the URL (product from a ``*.twilio.com`` host, or from the first path segment
 for any other host: ``http://127.0.0.1:8080/conversations/v1/...``), consults the injected faults,
-checks HTTP Basic auth (account SID + auth token, or an API key from :meth:`create_api_key`),
-routes, and turns :class:`ApiError` into Twilio's error body.  Anything not modelled answers 404
+checks HTTP Basic auth (account SID + auth token, or an API key from `create_api_key()`),
+routes, and turns `ApiError` into Twilio's error body.  Anything not modelled answers 404
 with Twilio's error body.  It is thread safe: one re-entrant lock guards all state, and webhooks
 raised while it is held are sent after it is released.
 """
@@ -90,7 +90,7 @@ class Emulator:
         self._rng = random.Random(f"{seed}:credentials")
         self.auth_token: str = self._fixed_auth_token or "%032x" % self._rng.getrandbits(128)
         self.api_keys: dict[str, ApiKey] = {}
-        #: The SIDs by name from the last :meth:`seed` / :meth:`from_scenario` (empty before).
+        #: The SIDs by name from the last `seed()` / `from_scenario()` (empty before).
         self.seeded = Seeded()
         self.clock = Clock()
         self.bus = EventBus()
@@ -154,7 +154,7 @@ class Emulator:
     def handle(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""
     ) -> EmuResponse:
-        """Answer one raw request as Twilio would (may raise :class:`DroppedConnection`)."""
+        """Answer one raw request as Twilio would (may raise `DroppedConnection`)."""
         with self.operation():
             req = split_url(method, url, headers, body)
             route_error: ApiError | None = None
@@ -248,9 +248,9 @@ class Emulator:
 
     # ------------------------------------------------------------------ seeding
     def seed(self, scenario: Mapping[str, Any]) -> Seeded:
-        """Build state from a declarative scenario (see :mod:`flexconv.emulator.scenario`).
+        """Build state from a declarative scenario (see `flexconv.emulator.scenario`).
 
-        Returns the SIDs by name, also kept on :attr:`seeded`.
+        Returns the SIDs by name, also kept on `seeded`.
         """
         with self.operation():
             self.seeded = apply_scenario(self, scenario)

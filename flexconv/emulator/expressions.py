@@ -17,9 +17,9 @@ false (never an error).  How keys resolve depends on where the expression lives:
 * a workflow *filter* expression and a queue's ``TargetWorkers`` see the bare keys of the object
   they test (``language == "es"`` on a task, ``skills HAS "sales"`` on a worker).
 
-:func:`parse` returns an :class:`Expression`; its :meth:`Expression.evaluate` takes the bare
+`parse()` returns an `Expression`; its `Expression.evaluate()` takes the bare
 attributes plus, optionally, the ``task`` and ``worker`` attributes for the prefixed forms.
-Malformed input raises :class:`ExpressionError` carrying the 0-based character position.
+Malformed input raises `ExpressionError` carrying the 0-based character position.
 """
 
 from __future__ import annotations
@@ -425,7 +425,7 @@ def _truth(node: _Node, scope: _Scope) -> bool:
 
 
 class Expression:
-    """A parsed TaskRouter expression; evaluate it with :meth:`evaluate`."""
+    """A parsed TaskRouter expression; evaluate it with `evaluate()`."""
 
     __slots__ = ("_tree", "source")
 
@@ -453,7 +453,7 @@ class Expression:
 
 @functools.lru_cache(maxsize=1024)
 def parse(source: str) -> Expression:
-    """Parse ``source``; raises :class:`ExpressionError` when it is malformed."""
+    """Parse ``source``; raises `ExpressionError` when it is malformed."""
     if not isinstance(source, str):
         raise TypeError("an expression must be a string")
     return Expression(source, _Parser(source).parse())

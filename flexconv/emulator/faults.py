@@ -1,7 +1,7 @@
 """Injected faults: rate limits, server errors, precondition failures, latency, dropped connections.
 
 A fault matches requests by method, product and path template (``/v1/Conversations/{Sid}``, as
-:meth:`Emulator.templates` lists them; a concrete path also works), or matches everything.  It fires
+`Emulator.templates()` lists them; a concrete path also works), or matches everything.  It fires
 for the next ``times`` matching requests, or with a seeded ``probability``, or both.  The same
 seed and the same request sequence give the same faults.
 
@@ -86,7 +86,7 @@ def _normalise(path: str) -> str:
 
 @dataclass
 class FaultDecision:
-    """What the faults say about one request (see :meth:`Faults.decide`)."""
+    """What the faults say about one request (see `Faults.decide()`)."""
 
     response: EmuResponse | None = None
     delay: float = 0.0

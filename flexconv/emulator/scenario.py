@@ -24,7 +24,7 @@ A scenario is a plain dict (it loads from JSON or YAML as is); names stand in fo
       "conversation_webhooks": {"post_webhook_url": ..., "filters": [...], "method": "POST"}
     }
 
-:func:`apply_scenario` returns a :class:`Seeded` with the SIDs by name.
+`apply_scenario()` returns a `Seeded` with the SIDs by name.
 """
 
 from __future__ import annotations

@@ -127,7 +127,7 @@ def serve(
 ) -> None:
     """Serve ``emu`` over HTTP until interrupted (blocking).
 
-    ``auto_tick`` sets :attr:`Emulator.auto_tick` (run due timers before each request), which
+    ``auto_tick`` sets `Emulator.auto_tick` (run due timers before each request), which
     code that polls an interaction channel usually wants.
     """
     uvicorn = _uvicorn()
@@ -164,7 +164,7 @@ def _nodelay_protocol() -> Any:
 class ServerThread:
     """The loopback server on 127.0.0.1 in a background thread; a context manager.
 
-    ``port=0`` lets the OS choose a free port; :attr:`url` tells which.  :meth:`stop` (or leaving
+    ``port=0`` lets the OS choose a free port; `url` tells which.  `stop()` (or leaving
     the ``with`` block) shuts uvicorn down and joins the thread.
     """
 

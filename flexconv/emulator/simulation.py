@@ -64,7 +64,7 @@ class Simulation:
 
         ``media`` items are ``{"content_type": ..., "filename": ..., "size": ...}``.  Webhooks
         and Studio run at once; Flex's interaction setup waits for the next clock tick
-        (``emu.advance(0)``).  Raises :class:`ApiError` (404) when no open conversation holds the
+        (``emu.advance(0)``).  Raises `ApiError` (404) when no open conversation holds the
         binding and the address has no auto-creation.
         """
         with self.emu.operation():

@@ -1,11 +1,11 @@
 """Outgoing webhooks: Conversations post-event webhooks and TaskRouter event callbacks.
 
 Every delivery is signed the way Twilio signs it (``X-Twilio-Signature``, computed with the
-``twilio`` package's :class:`~twilio.request_validator.RequestValidator` and the emulator's auth
-token), carries a fresh ``I-Twilio-Idempotency-Token`` and is recorded in :attr:`WebhookEmitter.log`.
+``twilio`` package's `RequestValidator` and the emulator's auth
+token), carries a fresh ``I-Twilio-Idempotency-Token`` and is recorded in `WebhookEmitter.log`.
 
-A target is either an HTTP(S) URL, posted with :mod:`urllib.request` (5 s timeout), or an
-in-process callable registered for a URL with :meth:`WebhookEmitter.register` (or passed directly).
+A target is either an HTTP(S) URL, posted with `urllib.request` (5 s timeout), or an
+in-process callable registered for a URL with `WebhookEmitter.register()` (or passed directly).
 A failed delivery is recorded, never raised.
 
 Deliveries requested while the emulator is busy with a request (it holds its lock) are queued and
@@ -56,7 +56,7 @@ Receiver = Callable[[WebhookRequest], "int | None"]
 
 @dataclass
 class Delivery:
-    """One delivery attempt, as recorded in :attr:`WebhookEmitter.log`."""
+    """One delivery attempt, as recorded in `WebhookEmitter.log`."""
 
     seq: int
     #: The URL actually requested (with ``bodySHA256`` or, for GET, the parameters).
@@ -136,7 +136,7 @@ class WebhookEmitter:
         self.duplicate_probability = 0.0
         #: When true, queued deliveries are sent in a seeded random order.
         self.out_of_order = False
-        #: When true, nothing is sent until :meth:`flush` (deliveries stay ``pending``).
+        #: When true, nothing is sent until `flush()` (deliveries stay ``pending``).
         self.paused = False
 
     def configure(
@@ -197,7 +197,7 @@ class WebhookEmitter:
         method: str = "POST",
         sync: bool = False,
     ) -> Delivery:
-        """Sign and send (or queue) one webhook; returns its :class:`Delivery` record.
+        """Sign and send (or queue) one webhook; returns its `Delivery` record.
 
         ``json_body`` sends JSON instead of a form (the URL then carries ``bodySHA256``).
         ``method="GET"`` puts the parameters in the query string.  ``sync=True`` sends at once
@@ -261,7 +261,7 @@ class WebhookEmitter:
         return list(self._queue)
 
     def flush(self) -> list[Delivery]:
-        """Send every queued delivery (shuffled when :attr:`out_of_order`); returns them."""
+        """Send every queued delivery (shuffled when `out_of_order`); returns them."""
         sent: list[Delivery] = []
         while self._queue:
             batch, self._queue = self._queue, []

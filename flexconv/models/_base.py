@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -15,6 +17,8 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
+from flexconv._core.errors import _hide_userinfo
+
 __all__ = [
     "Attributes",
     "Model",
@@ -25,8 +29,8 @@ __all__ = [
     "wire",
 ]
 
-#: A JSON object that Twilio sends as a JSON *string* (``attributes``); decoded to a dict.
 Attributes = NewType("Attributes", dict)  # type: ignore[type-arg]
+"""A JSON object that Twilio sends as a JSON *string* (``attributes``); decoded to a dict."""
 
 M = TypeVar("M", bound="Model")
 
@@ -67,12 +71,13 @@ class Model:
     """Base of every response model: frozen, keyword-only, typed.
 
     Keys Twilio sends that the model does not know are kept in ``extra`` and written back by
-    :meth:`to_dict`, so nothing is lost when a model round-trips.
+    [`to_dict()`][flexconv.models._base.Model.to_dict], so nothing is lost when a model round-trips.
     """
 
-    #: Response keys this version of flexconv does not model, kept verbatim.
     extra: dict[str, Any] = attrs.field(factory=dict)
-    #: The HTTP exchange this model came from (see :func:`flexconv.response_of`).
+    """Response keys this version of flexconv does not model, kept verbatim (and sent back by
+    `to_dict`)."""
+    #: The HTTP exchange this model came from (see [`flexconv.response_of()`][flexconv.response_of]).
     _response: Any = attrs.field(default=None, init=False, eq=False, repr=False)
 
     #: Fields shown by ``repr``; the rest are summarised as a count.
@@ -120,6 +125,109 @@ class Model:
                 printer.text(f"{f.name}=")
                 printer.pretty(value)
                 printer.text(",")
+
+    def _repr_html_(self) -> str:
+        """Jupyter: a small field/value table of the fields that have a value.
+
+        Values are HTML-escaped and long ones truncated; keys that look like secrets (tokens,
+        passwords…) and the password part of URLs are never shown.
+        """
+        return _model_table(self, depth=0)
+
+
+#: Longest value shown in a model's HTML table; longer ones end with "…".
+HTML_VALUE_LIMIT = 120
+_SECRET_KEY = re.compile(r"token|secret|passw|authorization|credential|signature|apikey")
+
+
+def _is_secret_key(key: str) -> bool:
+    return bool(_SECRET_KEY.search(key.lower().replace("_", "").replace("-", "")))
+
+
+def _hide_secrets(value: Any) -> Any:
+    """A copy of JSON-like data with secret-looking keys masked and URL userinfo removed."""
+    if isinstance(value, Mapping):
+        return {
+            k: "***" if isinstance(k, str) and _is_secret_key(k) else _hide_secrets(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_hide_secrets(v) for v in value]
+    if isinstance(value, str):
+        return _hide_userinfo(value)
+    return value
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, Enum):
+        text = str(value.value)
+    elif isinstance(value, datetime):
+        text = value.isoformat()
+    elif isinstance(value, Mapping | list | tuple):
+        text = json.dumps(_hide_secrets(value), ensure_ascii=False, default=str)
+    elif isinstance(value, str):
+        text = _hide_secrets(value)
+    else:
+        text = repr(value)
+    if len(text) > HTML_VALUE_LIMIT:
+        text = text[: HTML_VALUE_LIMIT - 1] + "…"
+    return html.escape(text)
+
+
+def _model_table(model: Model, *, depth: int) -> str:
+    rows: list[str] = []
+    # the model's own fields first, the unmodelled ``extra`` keys last
+    fields = sorted(attrs.fields(type(model)), key=lambda f: f.name == "extra")
+    for f in fields:
+        if f.name == "_response":
+            continue
+        value = getattr(model, f.name)
+        if value is None or (f.name == "extra" and not value):
+            continue
+        if _is_secret_key(f.name):
+            cell = "<i>hidden</i>"
+        elif isinstance(value, Model) and depth < 2:
+            cell = _model_table(value, depth=depth + 1)
+        else:
+            cell = f"<code>{_cell_text(value)}</code>"
+        rows.append(
+            f'<tr><th style="text-align:left">{html.escape(f.name)}</th>'
+            f'<td style="text-align:left">{cell}</td></tr>'
+        )
+    name = html.escape(type(model).__name__)
+    body = "".join(rows) or '<tr><td colspan="2"><i>no fields set</i></td></tr>'
+    return f'<table class="flexconv-model"><caption>{name}</caption>{body}</table>'
+
+
+def items_table_html(items: list[Any], *, limit: int = 10) -> str:
+    """An HTML table of the first ``limit`` items of a page or list (one row per item, the
+    columns of the items' short ``repr``); items that are not models are shown escaped."""
+    shown = items[:limit]
+    models = [item for item in shown if isinstance(item, Model)]
+    if len(models) != len(shown) or not shown:
+        cells = "".join(f"<li><code>{_cell_text(item)}</code></li>" for item in shown)
+        listing = f"<ul>{cells}</ul>" if shown else "<p><i>no items</i></p>"
+    else:
+        columns = list(type(models[0])._repr_fields)
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+        rows = "".join(
+            "<tr>"
+            + "".join(
+                "<td>"
+                + (
+                    ""
+                    if getattr(m, c, None) is None
+                    else f"<code>{_cell_text(getattr(m, c))}</code>"
+                )
+                + "</td>"
+                for c in columns
+            )
+            + "</tr>"
+            for m in models
+        )
+        listing = f'<table class="flexconv-items"><tr>{head}</tr>{rows}</table>'
+    more = f"<p>… {len(items) - limit} more</p>" if len(items) > limit else ""
+    return listing + more
 
 
 def parse_datetime(value: Any, _: Any = None) -> datetime:
@@ -343,7 +451,7 @@ def converter() -> cattrs.Converter:
 
 
 def response_of(obj: object) -> Any:
-    """The :class:`~flexconv.ResponseInfo` (status, headers, request id) behind a model or page."""
+    """The [`ResponseInfo`][flexconv.ResponseInfo] (status, headers, request id) behind a model or page."""
     return getattr(obj, "_response", None)
 
 

@@ -39,16 +39,16 @@ class AttachmentSettings(Model):
         "accepted_extensions",
     )
 
-    #: Whether attachments are allowed on this channel.
     enabled: bool | None = None
-    #: Most attachments one message may carry.
+    """Whether customers may send attachments on this channel."""
     number_of_attachments: int | None = None
-    #: Largest single file, in bytes.
+    """Most files one message may carry."""
     max_file_size: int | None = None
-    #: Largest total of one message's files, in bytes.
+    """Largest single file accepted, in bytes."""
     max_total_file_size: int | None = None
-    #: Accepted file extensions, lower case without a dot.
+    """Largest combined size of one message's files, in bytes."""
     accepted_extensions: list[str] | None = None
+    """File extensions customers may send, lower case and without the dot."""
 
 
 @attrs.define(frozen=True, kw_only=True)
@@ -58,20 +58,22 @@ class AttachmentsUpdate:
     ``str(result)`` is the unified diff of the changed ``channel_configs`` entries.
     """
 
-    #: The change as a diff: ``diff.text`` (unified-diff-like) and ``diff.changes`` (structured).
     diff: ConfigDiff
-    #: Each changed channel's settings after the change, by address type.
+    """The change as a diff: `diff.text` (readable, unified-diff-like) and `diff.changes`
+    (structured).
+    """
     settings: dict[str, AttachmentSettings]
-    #: The whole ``channel_configs`` array before the change (as read).
+    """Each changed channel's settings after the change, keyed by address type."""
     before: list[Any]
-    #: The whole ``channel_configs`` array after the change (as written, or as it would be).
+    """The whole `channel_configs` array as read before the change."""
     after: list[Any]
-    #: True when nothing was written because of ``dry_run=True``.
+    """The whole `channel_configs` array as written (or, for a dry run, as it would be)."""
     dry_run: bool = False
-    #: True when a configuration update was sent (False for a dry run or when nothing changed).
+    """True when nothing was written because `dry_run=True` was passed."""
     written: bool = False
-    #: How many read-modify-write rounds it took (1 unless another writer interfered).
+    """True when a configuration update was sent (false for a dry run or a no-op)."""
     attempts: int = 1
+    """Read-modify-write rounds it took; more than 1 when another writer interfered."""
 
     @property
     def changed(self) -> bool:

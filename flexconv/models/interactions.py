@@ -92,17 +92,28 @@ class TransferStatus(OpenStrEnum):
 @attrs.define(frozen=True, kw_only=True, repr=False)
 class Interaction(Model):
     """An interaction (``KD…``).  ``channel`` echoes the Channel sent (with the new channel's
-    ``sid`` once known); :attr:`channel_sid` reads it."""
+    ``sid`` once known); [`channel_sid`][flexconv.models.interactions.Interaction.channel_sid] reads it."""
 
     _repr_fields = ("sid", "channel_sid")
 
     sid: str | None = None
+    """The interaction's SID (`KD…`)."""
     channel: dict[str, Any] | None = None
+    """The channel the interaction was created with (type, initiator, properties), with the new
+    channel's `sid` once known.
+    """
     routing: dict[str, Any] | None = None
+    """How the interaction's task is routed (TaskRouter properties such as workspace, workflow and
+    task attributes).
+    """
     url: str | None = None
+    """Absolute API URL of this interaction."""
     links: dict[str, Any] | None = None
+    """Absolute API URLs of its channels."""
     interaction_context_sid: str | None = None
+    """SID of the interaction's context, when Twilio reports one."""
     webhook_ttid: str | None = None
+    """Identifier of the webhook that created the interaction, when Twilio reports one."""
 
     @property
     def channel_sid(self) -> str | None:
@@ -118,13 +129,23 @@ class InteractionChannel(Model):
     _repr_fields = ("sid", "type", "status")
 
     sid: str | None = None
+    """The interaction channel's SID (`UO…`)."""
     interaction_sid: str | None = None
+    """SID (`KD…`) of the interaction this resource belongs to."""
     type: ChannelType | None = None
+    """Channel type: `voice`, `sms`, `email`, `web`, `whatsapp`, `chat`, `messenger`, `gbm`."""
     status: ChannelStatus | None = None
+    """`setup` while being created, then `active`, `failed` or `closed` (also `inactive`, `pause`,
+    `transfer`).
+    """
     error_code: int | None = None
+    """Twilio's error code when the channel `failed`."""
     error_message: str | None = None
+    """Twilio's explanation when the channel `failed`."""
     url: str | None = None
+    """Absolute API URL of this channel."""
     links: dict[str, Any] | None = None
+    """Absolute API URLs of its participants, invites and transfers."""
 
 
 @attrs.define(frozen=True, kw_only=True, repr=False)
@@ -134,11 +155,17 @@ class InteractionParticipant(Model):
     _repr_fields = ("sid", "type")
 
     sid: str | None = None
+    """The participant's SID (`UT…`)."""
     type: ParticipantType | None = None
+    """Who the participant is: `supervisor`, `customer`, `external`, `agent` or `unknown`."""
     interaction_sid: str | None = None
+    """SID (`KD…`) of the interaction this resource belongs to."""
     channel_sid: str | None = None
+    """SID (`UO…`) of the interaction channel this resource belongs to."""
     url: str | None = None
+    """Absolute API URL of this participant."""
     routing_properties: dict[str, Any] | None = None
+    """Routing details of the participant (for an agent, the task and reservation behind it)."""
 
 
 @attrs.define(frozen=True, kw_only=True, repr=False)
@@ -148,10 +175,15 @@ class InteractionInvite(Model):
     _repr_fields = ("sid", "channel_sid")
 
     sid: str | None = None
+    """The invite's SID (`KG…`)."""
     interaction_sid: str | None = None
+    """SID (`KD…`) of the interaction this resource belongs to."""
     channel_sid: str | None = None
+    """SID (`UO…`) of the interaction channel this resource belongs to."""
     routing: dict[str, Any] | None = None
+    """The routing used for the invite (the task and its TaskRouter properties)."""
     url: str | None = None
+    """Absolute API URL of this invite."""
 
 
 @attrs.define(frozen=True, kw_only=True, repr=False)
@@ -161,17 +193,32 @@ class InteractionTransfer(Model):
     _repr_fields = ("sid", "type", "status", "to")
 
     sid: str | None = None
+    """The transfer's SID (`UX…`)."""
     instance_sid: str | None = None
+    """SID of the Flex instance the transfer happens in."""
     account_sid: str | None = None
+    """SID (`AC…`) of the Twilio account that owns this resource."""
     interaction_sid: str | None = None
+    """SID (`KD…`) of the interaction this resource belongs to."""
     channel_sid: str | None = None
+    """SID (`UO…`) of the interaction channel this resource belongs to."""
     execution_sid: str | None = None
+    """SID of the execution that carries out the transfer."""
     type: TransferType | None = None
+    """`warm`, `cold` or `external`."""
     status: TransferStatus | None = None
+    """Where the transfer stands: `active`, `completed` or `failed`."""
     from_: str | None = attrs.field(default=None, metadata=wire("from"))
+    """SID of the participant handing over (wire name `from`)."""
     to: str | None = None
+    """SID of the participant receiving the transfer."""
     note_sid: str | None = None
+    """SID of the note attached to the transfer."""
     summary_sid: str | None = None
+    """SID of the summary attached to the transfer."""
     date_created: datetime | None = None
+    """When the resource was created (timezone-aware, UTC)."""
     date_updated: datetime | None = None
+    """When the resource last changed (timezone-aware, UTC)."""
     url: str | None = None
+    """Absolute API URL of this transfer."""

@@ -2,9 +2,9 @@
 """The client over HTTP (respx) and over in-process handlers, written once as async tests.
 
 ``scripts/unasync.py`` generates ``tests/_sync/test_client.py`` from this file, so every test
-here runs against both ``AsyncFlexConv`` and ``FlexConv``.  Names that differ between the two
-colours (``async_sleep``/``sleep``, ``aclose``/``close``) are only ever used as Python names,
-never inside strings, so that the codegen renames them.
+here runs against both clients.  Names that differ between the two colours (the sleep function,
+the close method) are only ever used as Python names or in docstrings, never inside other
+strings, so that the codegen renames them.
 """
 
 from __future__ import annotations

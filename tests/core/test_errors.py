@@ -253,6 +253,42 @@ def test_every_public_error_derives_from_flexconv_error() -> None:
         assert issubclass(getattr(flexconv, name), FlexConvError), name
 
 
+def test_status_error_repr_shows_status_code_and_request_without_secrets() -> None:
+    from flexconv._core.errors import NotFoundError
+
+    err = NotFoundError(
+        "The requested resource was not found",
+        status=404,
+        code=20404,
+        method="GET",
+        url="https://user:s3cr3t@conversations.twilio.com/v1/Conversations/CH" + "0" * 32,
+        request_id="RQ" + "1" * 32,
+        headers={"authorization": "Basic dXNlcjpzM2NyM3Q="},
+    )
+    text = repr(err)
+    assert text.startswith(
+        "NotFoundError(status=404, code=20404, message='The requested resource was not found', "
+        "method=GET, url=https://"
+    )
+    assert "conversations.twilio.com/v1/Conversations/CH" in text
+    assert "request_id=RQ" in text
+    assert "s3cr3t" not in text
+    assert "Basic" not in text
+    assert "dXNlcjpzM2NyM3Q" not in text
+
+
+def test_connection_error_repr_names_the_request() -> None:
+    from flexconv._core.errors import APITimeoutError
+
+    text = repr(
+        APITimeoutError("read timed out", phase="read", method="POST", url="http://127.0.0.1:9/x")
+    )
+    assert text == (
+        "APITimeoutError(message='read timed out', phase='read', method=POST, "
+        "url=http://127.0.0.1:9/x, sent=False)"
+    )
+
+
 def test_every_library_exception_is_exported_from_flexconv() -> None:
     """An exception a client call can raise is importable from ``flexconv`` itself."""
     import importlib

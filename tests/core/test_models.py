@@ -207,3 +207,72 @@ def test_response_is_attached_and_ignored_by_equality() -> None:
     assert response_of(a) == "info"
     assert a == b
     assert "_response" not in a.to_dict()
+
+
+def test_repr_html_is_a_small_escaped_table_without_secrets() -> None:
+    from flexconv.models.channels import Address
+
+    address = Address.from_dict(
+        {
+            "sid": "IG" + "0" * 32,
+            "type": "sms",
+            "address": "+15551234567",
+            "friendly_name": "<script>alert(1)</script>" + "x" * 500,
+            "auto_creation": {
+                "enabled": True,
+                "type": "webhook",
+                "webhook_url": "https://user:hunter2@hooks.example.com/in",
+            },
+            "auth_token": "tok-should-not-show",
+            "url": None,
+        }
+    )
+    table = address._repr_html_()
+    assert table.startswith('<table class="flexconv-model"><caption>Address</caption>')
+    assert "<th" in table
+    assert ">sid<" in table
+    assert "IG" + "0" * 32 in table
+    assert ">address<" in table
+    assert "+15551234567" in table
+    # escaped, truncated
+    assert "<script>" not in table
+    assert "&lt;script&gt;" in table
+    assert "x" * 200 not in table
+    assert "…" in table
+    # nested model as its own table; secrets never shown
+    assert "<caption>AutoCreation</caption>" in table
+    assert "hunter2" not in table
+    assert "tok-should-not-show" not in table
+    assert "hooks.example.com/in" in table
+    # fields without a value are left out
+    assert ">url<" not in table
+    # unknown keys come last
+    assert table.index(">extra<") > table.index(">auto_creation<")
+
+
+def test_items_table_html_shows_the_first_items() -> None:
+    from flexconv.models._base import items_table_html
+    from flexconv.models.channels import Address
+
+    items = [Address(sid=f"IG{i:032d}", address=f"+1555000{i:04d}") for i in range(12)]
+    table = items_table_html(items, limit=3)
+    assert table.count("<tr>") == 4  # header + 3 rows
+    assert "+15550000002" in table
+    assert "+15550000003" not in table
+    assert "9 more" in table
+
+
+def test_pages_render_their_first_items_as_a_table() -> None:
+    from flexconv._async.paging import AsyncPage
+    from flexconv._core.results import ResponseInfo
+    from flexconv._sync.paging import Page
+    from flexconv.models.channels import Address
+
+    info = ResponseInfo(
+        200, {}, "GET", "https://conversations.twilio.com/v1/Configuration/Addresses"
+    )
+    items = [Address(sid=f"IG{i:032d}", address=f"+1555000{i:04d}") for i in range(3)]
+    for page_class in (Page, AsyncPage):
+        table = page_class(items, None, info)._repr_html_()
+        assert '<table class="flexconv-items">' in table
+        assert "+15550000002" in table

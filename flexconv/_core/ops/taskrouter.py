@@ -2,7 +2,7 @@
 workers, tasks and reservations.  Task channels live in ``ops/task_channels.py``.
 
 Updates of tasks, workers and reservations accept an ``If-Match`` header carrying the resource's
-``ETag``; a mismatch answers 412 (:class:`~flexconv.ConflictError`).
+``ETag``; a mismatch answers 412 ([`ConflictError`][flexconv.ConflictError]).
 """
 
 from __future__ import annotations

@@ -13,14 +13,14 @@ Invariants modelled (the ones that bite in production):
   or the change comes from simulation (an inbound customer message, a Flex action);
 * ``attributes`` are JSON strings; page sizes are clamped to Twilio's maxima.
 
-Layout (each module holds one part; :class:`Conversations` stacks them, lowest first):
+Layout (each module holds one part; `Conversations` stacks them, lowest first):
 
 - ``entities``: the resource objects, constants and value parsers; ``params``: request parsing;
 - ``state``: the dictionaries, lookups and the inspection snapshot;
 - ``events``: post-event webhooks; ``timers``: the inactive/closed timers;
 - ``lifecycle`` / ``messaging``: the Python API (conversations; participants and messages);
 - ``routes_messages`` / ``routes``: the HTTP handlers and the route table;
-- ``api``: :class:`Conversations` itself and the names other products may use.
+- ``api``: `Conversations` itself and the names other products may use.
 """
 
 from flexconv.emulator.conversations.api import (

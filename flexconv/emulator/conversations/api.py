@@ -1,4 +1,4 @@
-"""Conversations' Python API: :class:`Conversations` (the object behind ``emu.conversations``)
+"""Conversations' Python API: `Conversations` (the object behind ``emu.conversations``)
 and the entity types it hands out.  Other products import Conversations names from this module
 only."""
 

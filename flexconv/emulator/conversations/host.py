@@ -33,7 +33,7 @@ class StudioForConversations(Protocol):
 
 
 class ConversationsHost(Host, Protocol):
-    """What :class:`~flexconv.emulator.conversations.api.Conversations` needs from the emulator."""
+    """What `Conversations` needs from the emulator."""
 
     @property
     def messages(self) -> MessagesForConversations: ...

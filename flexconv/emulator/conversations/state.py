@@ -121,7 +121,7 @@ class ConversationsState:
         return None
 
     def snapshot(self) -> dict[str, Any]:
-        """Plain-value state for :meth:`Emulator.inspect`."""
+        """Plain-value state for `Emulator.inspect()`."""
         acc = self.account_sid
         return {
             "addresses": [a.to_json(acc) for a in self.addresses.values()],

@@ -12,7 +12,7 @@ When a worker accepts a reservation for such a task, Flex adds the agent to the 
 the ``agent`` role and as an interaction channel participant.  When the task completes, Flex
 removes the agent and closes the conversation and the channel (Flex's default clean-up).
 
-Layout (each module holds one part; :class:`Flex` stacks them, lowest first):
+Layout (each module holds one part; `Flex` stacks them, lowest first):
 
 - ``entities``: the resource objects, defaults and constants;
 - ``state``: the configuration, interactions and channels, lookups and the inspection snapshot;
@@ -20,7 +20,7 @@ Layout (each module holds one part; :class:`Flex` stacks them, lowest first):
 - ``channels``: the Python API on a channel (close, participants, invites, transfers);
 - ``reactions``: what Flex does on TaskRouter and Conversations events;
 - ``routes``: the HTTP handlers and the route table;
-- ``api``: :class:`Flex` itself (wiring routes and bus subscriptions) and the names other
+- ``api``: `Flex` itself (wiring routes and bus subscriptions) and the names other
   products may use.
 """
 

@@ -1,4 +1,4 @@
-"""Flex's Python API: :class:`Flex` (the object behind ``emu.flex``) and the entity types it
+"""Flex's Python API: `Flex` (the object behind ``emu.flex``) and the entity types it
 hands out.  Other products import Flex names from this module only."""
 
 from __future__ import annotations

@@ -126,7 +126,7 @@ class TaskRouterForFlex(Protocol):
 
 
 class FlexHost(Host, Protocol):
-    """What :class:`~flexconv.emulator.flex.api.Flex` needs from the emulator."""
+    """What `Flex` needs from the emulator."""
 
     @property
     def conversations(self) -> ConversationsForFlex: ...

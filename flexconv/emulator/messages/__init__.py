@@ -4,8 +4,8 @@ Fed by simulation (a customer's inbound SMS/WhatsApp message) and by Conversatio
 to messaging-binding participants.  List and fetch only; dates are RFC 2822, pages carry
 ``next_page_uri`` (relative) and no ``meta``, as the 2010 API does.
 
-Layout: ``entities`` (:class:`LoggedMessage`), ``state`` (the log and ``record``), ``routes``
-(HTTP) and ``api`` (:class:`MessageLog`, the names other products may use).
+Layout: ``entities`` (`LoggedMessage`), ``state`` (the log and ``record``), ``routes``
+(HTTP) and ``api`` (`MessageLog`, the names other products may use).
 """
 
 from flexconv.emulator.messages.api import PRODUCT, LoggedMessage, MessageLog

@@ -1,4 +1,4 @@
-"""The 2010 Messages log's Python API: :class:`MessageLog` (the object behind ``emu.messages``).
+"""The 2010 Messages log's Python API: `MessageLog` (the object behind ``emu.messages``).
 Other products import Messages names from this module only."""
 
 from __future__ import annotations

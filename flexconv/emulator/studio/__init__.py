@@ -9,9 +9,9 @@ the Flex Configuration; transitions ``callComplete`` / ``failedToEnqueue``) and 
 widget is recorded as a step and ends the execution.  ``{{a.b.c}}`` placeholders in widget
 properties are filled from the execution context (``trigger.conversation.*``, ``flow.*``).
 
-Layout (each module holds one part; :class:`Studio` stacks them, lowest first):
+Layout (each module holds one part; `Studio` stacks them, lowest first):
 ``entities`` (flows, executions, steps, placeholders), ``state`` (dictionaries, flow creation,
-lookups, snapshot), ``runner`` (the flow runner), ``routes`` (HTTP) and ``api`` (:class:`Studio`
+lookups, snapshot), ``runner`` (the flow runner), ``routes`` (HTTP) and ``api`` (`Studio`
 and the names other products may use).
 """
 

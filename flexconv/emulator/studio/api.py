@@ -1,4 +1,4 @@
-"""Studio's Python API: :class:`Studio` (the object behind ``emu.studio``) and the entity types
+"""Studio's Python API: `Studio` (the object behind ``emu.studio``) and the entity types
 it hands out.  Other products import Studio names from this module only."""
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ class FlexForStudio(Protocol):
 
 
 class StudioHost(Host, Protocol):
-    """What :class:`~flexconv.emulator.studio.api.Studio` needs from the emulator."""
+    """What `Studio` needs from the emulator."""
 
     @property
     def conversations(self) -> ConversationsForStudio: ...

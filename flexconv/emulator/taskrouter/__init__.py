@@ -1,7 +1,7 @@
 """The emulator's TaskRouter product: workspaces, workers, queues, workflows, tasks, reservations.
 
-State lives in plain objects (:class:`Workspace`, :class:`Task`, ...) reachable through the
-Python API of :class:`TaskRouter` and through the HTTP routes it registers under the product
+State lives in plain objects (`Workspace`, `Task`, ...) reachable through the
+Python API of `TaskRouter` and through the HTTP routes it registers under the product
 ``taskrouter`` (``/v1/Workspaces/...``, as in Twilio's ``twilio_taskrouter_v1`` spec).
 
 Routing is simulated on the emulator's virtual clock.  A task entering a workflow is matched
@@ -15,7 +15,7 @@ and move the worker to the workspace's timeout activity.  After the last target'
 task falls through to ``default_filter``.  Canceled tasks are deleted 5 minutes after the cancel,
 completed tasks 10 minutes after completion.
 
-Capacity: every worker has one :class:`WorkerChannel` per task channel, capacity 1 unless changed
+Capacity: every worker has one `WorkerChannel` per task channel, capacity 1 unless changed
 through ``/Workers/{WorkerSid}/Channels/{Sid}``; pending, accepted and wrapping reservations use
 it.  With ``MultiTaskEnabled=false`` a worker holds one task at a time across all channels.
 
@@ -24,7 +24,7 @@ Bus events (keyword arguments): ``taskrouter.task.created(task)``,
 ``taskrouter.reservation.<status>(task, reservation, worker)`` for ``created``, ``accepted``,
 ``rejected``, ``timeout``, ``canceled``, ``rescinded``, ``wrapping`` and ``completed``.
 
-Layout (each module holds one part; :class:`TaskRouter` stacks them, lowest first):
+Layout (each module holds one part; `TaskRouter` stacks them, lowest first):
 
 - ``entities`` / ``task_entities``: the resource objects and the product's constants;
 - ``params``: parsing and checking of request values;
@@ -33,7 +33,7 @@ Layout (each module holds one part; :class:`TaskRouter` stacks them, lowest firs
 - ``routing``: the routing engine (workflow steps, timers, dispatch, reservations);
 - ``lifecycle`` / ``creation`` / ``seeding``: the Python API (updates, creation, seeding);
 - ``routes_tasks`` / ``routes``: the HTTP handlers and the route table;
-- ``api``: :class:`TaskRouter` itself and the names other products may use.
+- ``api``: `TaskRouter` itself and the names other products may use.
 """
 
 from flexconv.emulator.taskrouter.api import (

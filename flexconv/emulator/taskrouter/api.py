@@ -1,4 +1,4 @@
-"""TaskRouter's Python API: :class:`TaskRouter` (the object behind ``emu.taskrouter``) and the
+"""TaskRouter's Python API: `TaskRouter` (the object behind ``emu.taskrouter``) and the
 entity types it hands out.  Other products import TaskRouter names from this module only."""
 
 from __future__ import annotations

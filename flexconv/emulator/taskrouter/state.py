@@ -22,7 +22,7 @@ class _Webhooks(Protocol):
 
 
 class EmulatorLike(Protocol):
-    """What :class:`TaskRouter` needs from the emulator facade."""
+    """What `TaskRouter` needs from the emulator facade."""
 
     @property
     def clock(self) -> Clock: ...
