@@ -19,7 +19,8 @@ from flexconv.emulator.conversations.entities import (
     json_string,
     parse_duration,
 )
-from flexconv.emulator.conversations.services import ConversationsServiceRoutes
+from flexconv.emulator.conversations.routes import ConversationsRoutes
+from flexconv.emulator.conversations.services import register_services
 
 __all__ = [
     "AGENT_PERMISSIONS",
@@ -39,10 +40,14 @@ __all__ = [
 ]
 
 
-class Conversations(ConversationsServiceRoutes):
+class Conversations(ConversationsRoutes):
     """The Conversations product: state, Python API and REST handlers.
 
     The public methods come from the layers it stacks: lookups (`get`, `get_address`, ...) and
     `snapshot` from `state`, conversations (`create`, `update`, `set_state`, `close`, `delete`)
     from `lifecycle`, participants, messages, scoped webhooks and `inbound` from `messaging`.
     """
+
+    def _register(self) -> None:
+        super()._register()
+        register_services(self)

@@ -3,17 +3,20 @@
 A Flex account has one Conversations service, the *Flex Chat Service*: the account's default
 conversation service (``default_chat_service_sid`` in ``/v1/Configuration``), which holds every
 conversation the emulator models. Creating or deleting services, and the per-service sub-resources
-under ``/v1/Services/{Sid}/...``, are not modelled.
+under ``/v1/Services/{Sid}/...``, are not modelled here.
 """
 
 from __future__ import annotations
 
+import weakref
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flexconv.emulator._base import EmuRequest, EmuResponse, iso, not_found, paginate
 from flexconv.emulator.conversations.entities import PRODUCT
-from flexconv.emulator.conversations.routes import ConversationsRoutes
+
+if TYPE_CHECKING:
+    from flexconv.emulator.conversations.state import ConversationsState
 
 #: The friendly name Flex gives the account's default Conversations service.
 FLEX_SERVICE_NAME = "Flex Chat Service"
@@ -25,42 +28,38 @@ _LINKS = (
     "configuration",
     "participant_conversations",
 )
+# when each Conversations product first showed its service (its creation date from then on)
+_CREATED: weakref.WeakKeyDictionary[ConversationsState, datetime] = weakref.WeakKeyDictionary()
 
 
-class ConversationsServiceRoutes(ConversationsRoutes):
-    """Adds the services routes to Conversations' route table."""
+def register_services(conv: ConversationsState) -> None:
+    """Add the ``/v1/Services`` list and fetch routes of ``conv``'s one service."""
 
-    _service_created: datetime | None = None
+    def list_services(req: EmuRequest) -> EmuResponse:
+        return paginate(req, [service_json(conv, req.base_url)], "services", 100)
 
-    def _register(self) -> None:
-        super()._register()
-        add = self.emu.router.add
-        add("GET", PRODUCT, "/v1/Services", self._h_list_services)
-        add("GET", PRODUCT, "/v1/Services/{Sid}", self._h_fetch_service)
-
-    def service_json(self, base: str) -> dict[str, Any]:
-        """The account's one service (the Flex Chat Service) as the API shows it."""
-        if self._service_created is None:
-            self._service_created = self.emu.clock.now()
-        sid = self.chat_service_sid
-        url = f"{base}/v1/Services/{sid}"
-        return {
-            "account_sid": self.account_sid,
-            "sid": sid,
-            "friendly_name": FLEX_SERVICE_NAME,
-            "date_created": iso(self._service_created),
-            "date_updated": iso(self._service_created),
-            "url": url,
-            "links": {name: f"{url}/{_link_path(name)}" for name in _LINKS},
-        }
-
-    def _h_list_services(self, req: EmuRequest) -> EmuResponse:
-        return paginate(req, [self.service_json(req.base_url)], "services", 100)
-
-    def _h_fetch_service(self, req: EmuRequest) -> EmuResponse:
-        if req.params["Sid"] != self.chat_service_sid:
+    def fetch_service(req: EmuRequest) -> EmuResponse:
+        if req.params["Sid"] != conv.chat_service_sid:
             raise not_found(req.path)
-        return EmuResponse.json(200, self.service_json(req.base_url))
+        return EmuResponse.json(200, service_json(conv, req.base_url))
+
+    conv.emu.router.add("GET", PRODUCT, "/v1/Services", list_services)
+    conv.emu.router.add("GET", PRODUCT, "/v1/Services/{Sid}", fetch_service)
+
+
+def service_json(conv: ConversationsState, base: str) -> dict[str, Any]:
+    """The account's one service (the Flex Chat Service) as the API shows it."""
+    created = _CREATED.setdefault(conv, conv.emu.clock.now())
+    url = f"{base}/v1/Services/{conv.chat_service_sid}"
+    return {
+        "account_sid": conv.account_sid,
+        "sid": conv.chat_service_sid,
+        "friendly_name": FLEX_SERVICE_NAME,
+        "date_created": iso(created),
+        "date_updated": iso(created),
+        "url": url,
+        "links": {name: f"{url}/{_link_path(name)}" for name in _LINKS},
+    }
 
 
 def _link_path(name: str) -> str:
