@@ -1,8 +1,8 @@
 """Find the Python examples in README.md and docs/, and run them the way a reader would.
 
 A page's fenced ``python`` blocks run in order in one namespace, as if pasted into one script.
-Blocks inside mkdocs-material content tabs (``=== "Sync"`` / ``=== "Async"``, indented by four
-spaces) make variants: the page runs once per tab label, each run taking the untabbed blocks and
+Blocks inside mkdocs-material content tabs (``=== "Sync"`` / ``=== "Async"``, their content
+indented by four spaces; a tab group may itself be indented, e.g. inside a list item) make variants: the page runs once per tab label, each run taking the untabbed blocks and
 the blocks of that tab. A block followed directly by a fenced ``output`` block must print exactly
 that (doctest's rules: ``...`` matches anything, runs of white space are equal). An HTML comment
 ``<!-- docs-test: skip REASON -->`` on the line before a block leaves it out, with the reason.
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-_TAB = re.compile(r'^=== "([^"]+)"\s*$')
+_TAB = re.compile(r'^(\s*)=== "([^"]+)"\s*$')
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]*)")
 _SKIP = re.compile(r"<!--\s*docs-test:\s*skip\b\s*(.*?)\s*-->")
 _PYTHON = frozenset({"python", "py", "python3"})
@@ -68,16 +68,19 @@ def doc_files() -> list[Path]:
 
 def _fences(lines: list[str]) -> Iterator[Fence]:
     tab: str | None = None
+    tab_indent = 0
     i = 0
     while i < len(lines):
         line = lines[i]
         tab_match = _TAB.match(line)
         if tab_match:
-            tab = tab_match.group(1).strip().lower()
+            tab = tab_match.group(2).strip().lower()
+            tab_indent = len(tab_match.group(1).expandtabs())
             i += 1
             continue
-        if tab is not None and line.strip() and not line.startswith((" ", "\t")):
-            tab = None  # a line at column 0 ends the tab group
+        indent_width = len(line) - len(line.lstrip())
+        if tab is not None and line.strip() and indent_width <= tab_indent:
+            tab = None  # a line no deeper than the tab marker ends the tab group
         fence = _FENCE.match(line)
         if not fence:
             i += 1
@@ -94,7 +97,7 @@ def _fences(lines: list[str]) -> Iterator[Fence]:
             raw[len(indent) :] if raw.startswith(indent) else raw.lstrip()
             for raw in lines[i + 1 : end]
         ]
-        yield Fence(i, end, lang, body, tab if indent else None)
+        yield Fence(i, end, lang, body, tab)
         i = end + 1
 
 

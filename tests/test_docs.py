@@ -146,3 +146,20 @@ def test_a_page_runs_without_the_runners_future_imports(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     run_blocks(blocks_for(page, "page"))
+
+
+def test_tabs_inside_a_list_item_are_tabs(tmp_path: Path) -> None:
+    page = tmp_path / "nested.md"
+    page.write_text(
+        "1. A step:\n\n"
+        '    === "Sync"\n\n'
+        "        ```python\n        print('sync')\n        ```\n\n"
+        '    === "Async"\n\n'
+        "        ```python\n        print('async')\n        ```\n\n"
+        "2. Next step.\n\n"
+        "```python\nprint('both')\n```\n",
+        encoding="utf-8",
+    )
+    assert variants(page) == ["async", "sync"]
+    assert [b.tab for b in page_blocks(page)] == ["sync", "async", None]
+    assert [b.code for b in blocks_for(page, "sync")] == ["print('sync')\n", "print('both')\n"]

@@ -11,7 +11,9 @@ from typing import Any, Literal
 
 import attrs
 
+from flexconv._core.checks import check_seconds
 from flexconv._core.errors import FlexConvError, ValidationError
+from flexconv._core.routing import check_task_timeout
 from flexconv._core.sids import check_sid, is_sid
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "ExistingConversationError",
     "RoutingSpec",
     "channel_outcome",
+    "check_wait",
     "closing_values",
     "transfer_body",
 ]
@@ -267,6 +270,8 @@ class RoutingSpec:
                 not isinstance(value, int) or isinstance(value, bool) or value < 0
             ):
                 raise ValidationError(f"{key} must be a non-negative integer, got {value!r}")
+        if self.timeout is not None:
+            check_task_timeout(self.timeout)
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON object sent as ``Routing``."""
@@ -291,6 +296,17 @@ class RoutingSpec:
             properties=props,
             extra={k: v for k, v in data.items() if k != "properties"},
         )
+
+
+def check_wait(timeout: object, poll_interval: object) -> None:
+    """A wait's ``timeout`` and ``poll_interval``: finite seconds, at most a day.
+
+    Raises:
+        TypeError: not numbers.
+        ValidationError: NaN, infinite, negative or absurdly long values.
+    """
+    check_seconds(timeout, "timeout")
+    check_seconds(poll_interval, "poll_interval")
 
 
 def closing_values(status: Literal["closed", "inactive"]) -> dict[str, Any]:

@@ -122,7 +122,7 @@ LIST_TASKS = Operation(
     product="taskrouter",
     path=_WS + "/Tasks",
     params={
-        "assignment_status": Param("AssignmentStatus"),
+        "assignment_status": Param("AssignmentStatus", multi=True),
         "evaluate_task_attributes": Param("EvaluateTaskAttributes"),
         "workflow_sid": Param("WorkflowSid"),
         "workflow_name": Param("WorkflowName"),
