@@ -4,7 +4,7 @@ Installing flexconv registers them with pytest (a ``pytest11`` entry point): req
 test, with no ``conftest.py`` line.  ``-p no:flexconv.testing`` turns them off.
 
 - ``flex_emulator``: a fresh [`Emulator`][flexconv.emulator.Emulator] per test, seeded with the
-  default small contact centre (the account [`FlexConv.emulated`][flexconv.FlexConv.emulated]
+  default small contact centre (the account [`FlexConv.emulated()`][flexconv._sync.client.FlexConv.emulated]
   and the CLI's ``--emulator`` give).
 - ``flex_client``: a [`flexconv.FlexConv`][flexconv.FlexConv] wired to it in-process.
 - ``async_flex_client``: an [`flexconv.AsyncFlexConv`][flexconv.AsyncFlexConv] wired to it

@@ -240,7 +240,7 @@ class AsyncInteractions(AsyncResource):
         still not active after ``timeout`` seconds raises [`ChannelWaitTimeoutError`][flexconv.ChannelWaitTimeoutError].  ``timeout``
         counts both the time slept and the wall time, whichever is larger.  ``on_poll`` is
         called before each re-read.  A client for an in-process emulator
-        ([`emulated`][flexconv.AsyncFlexConv.emulated]) waits on the emulator's virtual clock:
+        ([`emulated()`][flexconv._async.client.AsyncFlexConv.emulated]) waits on the emulator's virtual clock:
         each pause advances it by the poll interval, so the channel's set-up runs and no real
         time passes.  A served emulator runs what is due before each request (``auto_tick``).
         """

@@ -241,7 +241,7 @@ class Interactions(Resource):
         still not active after ``timeout`` seconds raises [`ChannelWaitTimeoutError`][flexconv.ChannelWaitTimeoutError].  ``timeout``
         counts both the time slept and the wall time, whichever is larger.  ``on_poll`` is
         called before each re-read.  A client for an in-process emulator
-        ([`emulated`][flexconv.FlexConv.emulated]) waits on the emulator's virtual clock:
+        ([`emulated()`][flexconv._sync.client.FlexConv.emulated]) waits on the emulator's virtual clock:
         each pause advances it by the poll interval, so the channel's set-up runs and no real
         time passes.  A served emulator runs what is due before each request (``auto_tick``).
         """
