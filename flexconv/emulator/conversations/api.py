@@ -20,6 +20,7 @@ from flexconv.emulator.conversations.entities import (
     parse_duration,
 )
 from flexconv.emulator.conversations.routes import ConversationsRoutes
+from flexconv.emulator.conversations.service_roles import register_service_roles
 from flexconv.emulator.conversations.services import register_services
 
 __all__ = [
@@ -50,4 +51,5 @@ class Conversations(ConversationsRoutes):
 
     def _register(self) -> None:
         super()._register()
+        register_service_roles(self)
         register_services(self)
