@@ -22,6 +22,8 @@ TEST_DEPS = [
     "hypothesis>=6.100",
     "jsonschema>=4.20",
     "openapi-schema-validator>=0.6",
+    # the events guide's ASGI example mounts the receiver in a Starlette app
+    "starlette>=0.37",
     # the FastAPI backend in docs/testing.md, which the docs run executes (forms need multipart)
     "fastapi>=0.115",
     "python-multipart>=0.0.9",
