@@ -164,8 +164,9 @@ def _failing_line(exc: BaseException, block: Block) -> int:
     return line
 
 
-def run_blocks(blocks: list[Block]) -> None:
-    """Execute blocks in order in one namespace; raise DocExampleError naming the failing block."""
+def run_blocks(blocks: list[Block]) -> dict[str, object]:
+    """Execute blocks in order in one namespace and return it; raise DocExampleError naming the
+    failing block."""
     namespace: dict[str, object] = {"__name__": "__main__"}
     for block in blocks:
         if block.skip is not None:
@@ -194,3 +195,4 @@ def run_blocks(blocks: list[Block]) -> None:
                     doctest.Example("", block.output), printed.getvalue(), _FLAGS
                 )
             )
+    return namespace
