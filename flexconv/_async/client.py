@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from flexconv._async.channels import AsyncChannels
     from flexconv._async.configuration import AsyncConfiguration
     from flexconv._async.conversations import AsyncConversations
+    from flexconv._async.doctor import AsyncDoctor
     from flexconv._async.interactions import AsyncInteractions
     from flexconv._async.routing import AsyncRouting
     from flexconv._async.task_channels import AsyncTaskChannels
@@ -250,6 +251,13 @@ class AsyncFlexConv:
         from flexconv._async.conversations import AsyncConversations
 
         return AsyncConversations(self)
+
+    @cached_property
+    def doctor(self) -> AsyncDoctor:
+        """Trace one inbound flow, scan the account, rescue orphans, tell legacy from Conversations."""
+        from flexconv._async.doctor import AsyncDoctor
+
+        return AsyncDoctor(self)
 
     # ------------------------------------------------------------------------- escape hatch
 

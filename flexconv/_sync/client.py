@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from flexconv._sync.channels import Channels
     from flexconv._sync.configuration import Configuration
     from flexconv._sync.conversations import Conversations
+    from flexconv._sync.doctor import Doctor
     from flexconv._sync.interactions import Interactions
     from flexconv._sync.routing import Routing
     from flexconv._sync.task_channels import TaskChannels
@@ -251,6 +252,13 @@ class FlexConv:
         from flexconv._sync.conversations import Conversations
 
         return Conversations(self)
+
+    @cached_property
+    def doctor(self) -> Doctor:
+        """Trace one inbound flow, scan the account, rescue orphans, tell legacy from Conversations."""
+        from flexconv._sync.doctor import Doctor
+
+        return Doctor(self)
 
     # ------------------------------------------------------------------------- escape hatch
 
