@@ -509,6 +509,16 @@ class _Walk:
                     path_params={"FlowSid": flow_sid, "ExecutionSid": str(execution.get("sid"))},
                 ).to_list()
                 steps.sort(key=lambda s: str(s.get("date_created") or ""))
+                for step in steps:  # a list leaves the context out: read each step's
+                    ctx = self.d._read(
+                        ops.FETCH_STEP_CONTEXT,
+                        path_params={
+                            "FlowSid": flow_sid,
+                            "ExecutionSid": str(execution.get("sid")),
+                            "StepSid": str(step.get("sid")),
+                        },
+                    )
+                    step["context"] = ctx.get("context") or {}
             c = check_studio(flow_sid, execution, steps)
         else:
             c = skipped("studio", "the address does not use Studio")

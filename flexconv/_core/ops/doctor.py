@@ -102,3 +102,10 @@ FETCH_ROLE = Operation(
 FETCH_CONVERSATIONS_CONFIGURATION = Operation(
     "conversations.configuration.fetch", "GET", "conversations", "/v1/Configuration"
 )
+FETCH_STEP_CONTEXT = Operation(
+    "studio.executions.steps.context.fetch",
+    "GET",
+    "studio",
+    _EXECUTIONS + "/{ExecutionSid}/Steps/{StepSid}/Context",
+    path_sids={"FlowSid": "FW", "ExecutionSid": "FN", "StepSid": "FT"},
+)
