@@ -635,14 +635,19 @@ class AsyncScan:
                 else:
                     found = await async_map_bounded(self._classify, items, self._concurrency)
                     self._seen += len(items)
-                for f in found:
-                    if f is not None and self._count(f):
-                        yield f
+                shown = [f for f in found if f is not None and self._count(f)]
+                for f in shown[:-1]:
+                    yield f
+                # the cursor moves on before the page's last finding is handed out: a caller
+                # that stops after it resumes at the next page
+                if page.next_page_url is None:
+                    self._advance(order[order.index(phase) + 1], None)
+                else:
+                    self._advance(phase, page.next_page_url)
+                if shown:
+                    yield shown[-1]
                 if page.next_page_url is None:
                     break
-                self._advance(phase, page.next_page_url)
-            nxt = order[order.index(phase) + 1]
-            self._advance(nxt, None)
 
     async def _classify(self, conv: Any) -> Finding:
         sid = str(conv.sid)
