@@ -194,8 +194,7 @@ class AsyncDoctor(AsyncResource):
                     break
             if address is None:
                 raise ValidationError(
-                    f"{conversation} has no messaging participant: trace needs a customer "
-                    "address"
+                    f"{conversation} has no messaging participant: trace needs a customer address"
                 )
             created = parse_time(conv.get("date_created"))
             if since is None and created is not None:
@@ -299,9 +298,7 @@ class AsyncDoctor(AsyncResource):
             decision = rescue.decide_rescue(conv, await self._tasks_of(sid))
             if not apply or decision.action != "create_interaction":
                 return decision
-            return await self._rescue_one(
-                conv, workflow_sid, queue_sid, task_channel, channel_type
-            )
+            return await self._rescue_one(conv, workflow_sid, queue_sid, task_channel, channel_type)
 
         actions = await async_map_bounded(one, targets, concurrency)
         return RescuePlan(
@@ -332,9 +329,7 @@ class AsyncDoctor(AsyncResource):
         when = datetime.now(timezone.utc).isoformat()
         await self._client.conversations.update(
             sid,
-            attributes=rescue.marked_attributes(
-                conv, interaction_sid=str(inter.sid), when=when
-            ),
+            attributes=rescue.marked_attributes(conv, interaction_sid=str(inter.sid), when=when),
         )
         return RescueAction(
             conversation_sid=sid,
@@ -415,7 +410,7 @@ class _Walk:
 
     async def run(self, conv: dict[str, Any] | None) -> builtins.list[Check]:
         checks: builtins.list[Check] = []
-        for key, found in await self._steps(conv):
+        for _key, found in await self._steps(conv):
             checks.append(found)
             if found.status == "failed":
                 break
@@ -454,9 +449,7 @@ class _Walk:
         flow_sid = ac.get("studio_flow_sid") if ac.get("type") == "studio" else None
         executions: builtins.list[dict[str, Any]] | None = []
         if flow_sid:
-            window_from = self.since or (
-                (conv and parse_time(conv.get("date_created"))) or None
-            )
+            window_from = self.since or ((conv and parse_time(conv.get("date_created"))) or None)
             executions = await self.d._flow_executions(flow_sid, window_from, self.until)
         c = check_address(
             config,
@@ -555,9 +548,7 @@ class _Walk:
             role_sid = (participant or {}).get("role_sid")
             if role_sid:
                 role = await self.d._read(ops.FETCH_ROLE, path_params={"Sid": str(role_sid)})
-        c = check_agent(
-            task, reservations, identity=identity, participant=participant, role=role
-        )
+        c = check_agent(task, reservations, identity=identity, participant=participant, role=role)
         out.append(("agent", c))
         if c.status == "failed":
             return out

@@ -195,8 +195,7 @@ class Doctor(Resource):
                     break
             if address is None:
                 raise ValidationError(
-                    f"{conversation} has no messaging participant: trace needs a customer "
-                    "address"
+                    f"{conversation} has no messaging participant: trace needs a customer address"
                 )
             created = parse_time(conv.get("date_created"))
             if since is None and created is not None:
@@ -300,9 +299,7 @@ class Doctor(Resource):
             decision = rescue.decide_rescue(conv, self._tasks_of(sid))
             if not apply or decision.action != "create_interaction":
                 return decision
-            return self._rescue_one(
-                conv, workflow_sid, queue_sid, task_channel, channel_type
-            )
+            return self._rescue_one(conv, workflow_sid, queue_sid, task_channel, channel_type)
 
         actions = map_bounded(one, targets, concurrency)
         return RescuePlan(
@@ -333,9 +330,7 @@ class Doctor(Resource):
         when = datetime.now(timezone.utc).isoformat()
         self._client.conversations.update(
             sid,
-            attributes=rescue.marked_attributes(
-                conv, interaction_sid=str(inter.sid), when=when
-            ),
+            attributes=rescue.marked_attributes(conv, interaction_sid=str(inter.sid), when=when),
         )
         return RescueAction(
             conversation_sid=sid,
@@ -416,7 +411,7 @@ class _Walk:
 
     def run(self, conv: dict[str, Any] | None) -> builtins.list[Check]:
         checks: builtins.list[Check] = []
-        for key, found in self._steps(conv):
+        for _key, found in self._steps(conv):
             checks.append(found)
             if found.status == "failed":
                 break
@@ -455,9 +450,7 @@ class _Walk:
         flow_sid = ac.get("studio_flow_sid") if ac.get("type") == "studio" else None
         executions: builtins.list[dict[str, Any]] | None = []
         if flow_sid:
-            window_from = self.since or (
-                (conv and parse_time(conv.get("date_created"))) or None
-            )
+            window_from = self.since or ((conv and parse_time(conv.get("date_created"))) or None)
             executions = self.d._flow_executions(flow_sid, window_from, self.until)
         c = check_address(
             config,
@@ -556,9 +549,7 @@ class _Walk:
             role_sid = (participant or {}).get("role_sid")
             if role_sid:
                 role = self.d._read(ops.FETCH_ROLE, path_params={"Sid": str(role_sid)})
-        c = check_agent(
-            task, reservations, identity=identity, participant=participant, role=role
-        )
+        c = check_agent(task, reservations, identity=identity, participant=participant, role=role)
         out.append(("agent", c))
         if c.status == "failed":
             return out

@@ -53,7 +53,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p_scan.set_defaults(handler=_scan)
 
     p_rescue = sub.add_parser(
-        "rescue", parents=[parent], help="send orphaned conversations to Flex (dry run unless --apply)"
+        "rescue",
+        parents=[parent],
+        help="send orphaned conversations to Flex (dry run unless --apply)",
     )
     _scenario_option(p_rescue)
     p_rescue.add_argument("--apply", action="store_true", help="create the interactions")
@@ -78,8 +80,7 @@ def _row(c: Check) -> str:
 def _trace(args: argparse.Namespace) -> int:
     if not args.address and not args.conversation:
         raise CliError(
-            "doctor: pass --address +1… or --conversation CH… (or an action: scan, rescue, "
-            "setup)",
+            "doctor: pass --address +1… or --conversation CH… (or an action: scan, rescue, setup)",
             2,
         )
     with client_for(args, auto_tick=True) as client:
@@ -106,9 +107,7 @@ def _progress(p: ScanProgress) -> None:
 
 def _scan(args: argparse.Namespace) -> int:
     with client_for(args) as client:
-        scan = client.doctor.scan(
-            rate=args.rate, include_healthy=args.all, on_progress=_progress
-        )
+        scan = client.doctor.scan(rate=args.rate, include_healthy=args.all, on_progress=_progress)
         found: list[Finding] = []
         for f in scan:
             if args.json:

@@ -384,7 +384,7 @@ def _orphans(emu: Emulator, healthy: int = 20, orphans: int = 5) -> None:
 
 
 #: scenario name -> what it adds to the default contact centre.
-SCENARIOS: dict[str, Callable[..., None]] = {
+SCENARIOS: dict[str, Callable[..., object]] = {
     "default": lambda emu: None,
     "conversations": _conversations_account,
     "legacy": _legacy_account,

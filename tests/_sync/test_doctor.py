@@ -31,7 +31,10 @@ def test_trace_marks_exactly_the_planted_step(name: str) -> None:
         return
     assert failed == [planted.step]
     bad = report.check(planted.step)
-    assert bad.evidence and bad.problem and bad.fix and bad.docs
+    assert bad.evidence
+    assert bad.problem
+    assert bad.fix
+    assert bad.docs
     keys = [c.key for c in report.checks]
     after = keys[keys.index(planted.step) + 1 :]
     assert all(report.check(k).status == "skipped" for k in after)
@@ -60,9 +63,7 @@ def test_trace_by_conversation_sid() -> None:
         report = client.doctor.trace(conversation=planted.conversation_sid)
     assert report.address == planted.customer
     assert [c.key for c in report.checks if c.status == "failed"] == ["agent"]
-    assert report.check("agent").evidence["missing_permissions"] == [
-        "editConversationAttributes"
-    ]
+    assert report.check("agent").evidence["missing_permissions"] == ["editConversationAttributes"]
 
 
 def test_trace_refuses_bad_arguments_before_sending() -> None:
@@ -83,7 +84,8 @@ def test_scan_reports_exactly_the_orphans_and_rescue_is_idempotent() -> None:
         assert kinds.count("healthy") == 23
         assert len(kinds) == 30
         plan = client.doctor.rescue()
-        assert not plan.applied and plan.created == 0
+        assert not plan.applied
+        assert plan.created == 0
         assert sorted(a.conversation_sid for a in plan.actions) == sorted(orphans)
         before = len(emu.flex.interactions)
         first = client.doctor.rescue(apply=True)
@@ -109,7 +111,8 @@ def test_scan_resumes_from_its_cursor() -> None:
             if len(seen) == 100:
                 break
         saved = scan.cursor.to_dict()
-        assert saved["phase"] == "active" and saved["next_page_url"]
+        assert saved["phase"] == "active"
+        assert saved["next_page_url"]
         rest = [
             f.sid
             for f in client.doctor.scan(resume=ScanCursor.from_dict(saved))

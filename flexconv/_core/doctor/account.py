@@ -69,7 +69,9 @@ def check_flex_config(
         title="Is Flex on UI 2.x with its workspace and workflow?",
         problem="; ".join(problems).capitalize() + "." if problems else None,
         fix="Upgrade to Flex UI 2.x; point taskrouter_workspace_sid/"
-        "taskrouter_target_workflow_sid at existing resources." if problems else None,
+        "taskrouter_target_workflow_sid at existing resources."
+        if problems
+        else None,
         step=0,
     )
 
@@ -105,6 +107,8 @@ def check_conversations_config(config: Mapping[str, Any]) -> Check:
         title="Does Conversations have a default service and sane timers?",
         problem="; ".join(problems).capitalize() + "." if problems else None,
         fix="Set DefaultClosedTimer (e.g. P1D) and DefaultInactiveTimer (≥ PT1M) on the "
-        "Conversations Configuration." if problems else None,
+        "Conversations Configuration."
+        if problems
+        else None,
         step=0,
     )

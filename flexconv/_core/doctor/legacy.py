@@ -63,8 +63,7 @@ def _advice(kind: str) -> str:
     )
     if kind == "conversations":
         return (
-            f"This account runs Flex Conversations. {eol}: repair the failing step below "
-            "instead."
+            f"This account runs Flex Conversations. {eol}: repair the failing step below instead."
         )
     if kind == "legacy":
         return (

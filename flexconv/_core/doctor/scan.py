@@ -84,11 +84,7 @@ def classify_conversation(
             problem="The task ended but the conversation is still open.",
             fix="Close it: client.conversations.close(sid), or set a closed timer.",
         )
-    if (
-        any(s in ("assigned", "wrapping") for s in open_tasks)
-        and not agents
-        and customers
-    ):
+    if any(s in ("assigned", "wrapping") for s in open_tasks) and not agents and customers:
         return Finding(
             kind="customer_alone",
             sid=sid,
@@ -117,8 +113,11 @@ def stale_reservation(
         kind="stale_reservation",
         sid=str(reservation.get("sid")),
         task_sid=reservation.get("task_sid"),
-        evidence={"age_seconds": age, "timeout_seconds": timeout_seconds,
-                  "worker_sid": reservation.get("worker_sid")},  # fmt: skip
+        evidence={
+            "age_seconds": age,
+            "timeout_seconds": timeout_seconds,
+            "worker_sid": reservation.get("worker_sid"),
+        },
         problem=f"Reservation pending for {age} s (timeout {timeout_seconds} s).",
         fix="Check the assignment callback answers and the Flex UI is connected for the worker.",
     )

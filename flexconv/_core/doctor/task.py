@@ -61,8 +61,7 @@ def check_task(
             "task_sid": task.get("sid"),
             "assignment_status": task.get("assignment_status"),
             "reason": task.get("reason"),
-            "interaction_sid": evidence.get("interaction_sid")
-            or attrs.get("flexInteractionSid"),
+            "interaction_sid": evidence.get("interaction_sid") or attrs.get("flexInteractionSid"),
         }
     )
     return check("task", "ok", evidence)

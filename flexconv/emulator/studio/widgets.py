@@ -29,9 +29,7 @@ def run_callout(emu: StudioHost, kind: str, props: dict[str, Any]) -> tuple[str,
         return failed, {"status_code": None, "error": f"{kind} widget has no url"}
     params = props.get("parameters") or []
     pairs = [
-        (str(p.get("key", "")), str(p.get("value", "")))
-        for p in params
-        if isinstance(p, dict)
+        (str(p.get("key", "")), str(p.get("value", ""))) for p in params if isinstance(p, dict)
     ]
     method = str(props.get("method") or "POST").upper()
     delivery = emu.webhooks.deliver(url, pairs, kind="studio", method=method, sync=True)
