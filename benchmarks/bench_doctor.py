@@ -1,0 +1,175 @@
+"""The doctor's scan against a sequential loop with the official twilio client, same reads.
+
+A loopback emulator (in a child process, seeded through its Python API with N conversations of
+which 5% are orphans) adds 50 ms of latency to every request.  Both sides read the open
+conversations page by page and, for each conversation, its scoped webhooks, its participants and
+the tasks whose attributes name it.  Printed: conversations per second for each and the ratio;
+the client process's peak RSS after the 1,000 scan and after the 10,000 one; and the most
+requests any endpoint saw in one second (sliding window) against the configured rate.
+
+    python benchmarks/bench_doctor.py            # 1,000 then 10,000 conversations
+    python benchmarks/bench_doctor.py --quick    # 200 then 1,000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import os
+import re
+import resource
+import sys
+import time
+import urllib.parse
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from _server import LoopbackServer  # noqa: E402
+
+ACCOUNT_SID = "AC" + "d0c" * 10 + "ab"
+AUTH_TOKEN = "b" * 32
+LATENCY = 0.05
+_SID = re.compile(r"/[A-Z]{2}[0-9a-f]{32}")
+
+
+def app_factory() -> Any:
+    """The ASGI app of the loopback child: the default contact centre plus N conversations."""
+    from flexconv.emulator import Emulator
+    from flexconv.emulator.doctor_scenarios import seed_conversations
+    from flexconv.emulator.server import create_app
+
+    total = int(os.environ["BENCH_DOCTOR_N"])
+    emu = Emulator.from_scenario(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN)
+    seed_conversations(emu, healthy=total - total // 20, orphans=total // 20)
+    emu.faults.latency(LATENCY)
+    return create_app(emu)
+
+
+class RateProbe:
+    """The most requests one endpoint (path with SIDs folded) started within one second."""
+
+    def __init__(self) -> None:
+        self.windows: dict[str, collections.deque[float]] = collections.defaultdict(
+            collections.deque
+        )
+        self.peak: dict[str, int] = collections.defaultdict(int)
+
+    def hit(self, url: str) -> None:
+        key = _SID.sub("/{Sid}", urllib.parse.urlsplit(url).path)
+        now = time.monotonic()
+        window = self.windows[key]
+        window.append(now)
+        while window and now - window[0] > 1.0:
+            window.popleft()
+        self.peak[key] = max(self.peak[key], len(window))
+
+
+async def doctor_scan(url: str, rate: float, concurrency: int, probe: RateProbe) -> tuple[int, float, int]:
+    import httpx
+
+    from flexconv import AsyncFlexConv
+
+    async def on_request(request: httpx.Request) -> None:
+        probe.hit(str(request.url))
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(event_hooks={"request": [on_request]}, limits=limits) as http:
+        client = AsyncFlexConv(
+            ACCOUNT_SID, AUTH_TOKEN, base_url=url, env={}, http_client=http
+        )
+        start = time.perf_counter()
+        scan = client.doctor.scan(rate=rate, concurrency=concurrency)
+        orphans = 0
+        async for f in scan:
+            orphans += f.kind == "orphaned"
+        elapsed = time.perf_counter() - start
+        return scan.summary.seen, elapsed, orphans
+
+
+def twilio_loop(url: str, limit: int) -> tuple[int, float]:
+    """The same reads with the official client, one after another, for ``limit`` conversations."""
+    from twilio.http.http_client import TwilioHttpClient
+    from twilio.rest import Client
+
+    class ToLoopback(TwilioHttpClient):  # type: ignore[misc]
+        def request(self, method: str, target: str, *args: Any, **kwargs: Any) -> Any:
+            parts = urllib.parse.urlsplit(target)
+            product = parts.netloc.split(".")[0]
+            return super().request(method, f"{url}/{product}{parts.path}", *args, **kwargs)
+
+    tw = Client(ACCOUNT_SID, AUTH_TOKEN, http_client=ToLoopback())
+    ws = tw.flex_api.v1.configuration().fetch().taskrouter_workspace_sid
+    start = time.perf_counter()
+    done = 0
+    for conv in tw.conversations.v1.conversations.stream(state="active", page_size=100):
+        tw.conversations.v1.conversations(conv.sid).webhooks.list()
+        tw.conversations.v1.conversations(conv.sid).participants.list()
+        tw.taskrouter.v1.workspaces(ws).tasks.list(
+            evaluate_task_attributes=f'conversationSid == "{conv.sid}"'
+        )
+        done += 1
+        if done >= limit:
+            break
+    return done, time.perf_counter() - start
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="200 then 1,000 conversations")
+    parser.add_argument("--rate", type=float, default=100, help="requests/s per endpoint")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--baseline", type=int, default=150, help="conversations for twilio")
+    args = parser.parse_args()
+    small, big = (200, 1000) if args.quick else (1000, 10000)
+
+    results = {}
+    probe = RateProbe()
+    baseline = None
+    for total in (small, big):
+        os.environ["BENCH_DOCTOR_N"] = str(total)
+        seed_start = time.perf_counter()
+        with LoopbackServer.asgi("bench_doctor:app_factory") as server:
+            seeded = time.perf_counter() - seed_start
+            seen, elapsed, orphans = asyncio.run(
+                doctor_scan(server.url, args.rate, args.concurrency, probe)
+            )
+            results[total] = (seen, elapsed, orphans, peak_rss_mb())
+            print(
+                f"doctor scan  {total:>6} conversations (server seeded in {seeded:.0f} s): "
+                f"{seen} classified, {orphans} orphans, {elapsed:.1f} s, "
+                f"{seen / elapsed:.1f} conv/s, peak RSS {results[total][3]:.1f} MB",
+                flush=True,
+            )
+            if baseline is None:
+                baseline = twilio_loop(server.url, min(args.baseline, total))
+                print(
+                    f"twilio loop  {baseline[0]:>6} conversations: {baseline[1]:.1f} s, "
+                    f"{baseline[0] / baseline[1]:.2f} conv/s (sequential; the rate is constant, "
+                    "so a sample gives it)",
+                    flush=True,
+                )
+    assert baseline is not None
+    ours = results[big][0] / results[big][1]
+    theirs = baseline[0] / baseline[1]
+    print(f"throughput ratio (doctor at {big} / twilio loop): {ours / theirs:.1f}x (goal >= 10x)")
+    growth = results[big][3] / results[small][3] - 1
+    print(
+        f"peak RSS {results[small][3]:.1f} MB at {small} -> {results[big][3]:.1f} MB at {big}: "
+        f"{growth * 100:+.1f}% (goal within 10%)"
+    )
+    worst = max(probe.peak.values())
+    print(
+        f"max requests/s on one endpoint: {worst} (configured {args.rate:g}/s per endpoint); "
+        + ", ".join(f"{k} {v}" for k, v in sorted(probe.peak.items(), key=lambda kv: -kv[1])[:4])
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
