@@ -134,7 +134,7 @@ def main() -> int:
     for total in (small, big):
         os.environ["BENCH_DOCTOR_N"] = str(total)
         seed_start = time.perf_counter()
-        with LoopbackServer.asgi("bench_doctor:app_factory") as server:
+        with LoopbackServer.asgi("bench_doctor:app_factory").start(timeout=600) as server:
             seeded = time.perf_counter() - seed_start
             seen, elapsed, orphans = asyncio.run(
                 doctor_scan(server.url, args.rate, args.concurrency, probe)

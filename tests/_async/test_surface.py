@@ -27,6 +27,7 @@ GROUPS = (
     "interactions",
     "routing",
     "conversations",
+    "doctor",
 )
 
 

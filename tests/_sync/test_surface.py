@@ -28,6 +28,7 @@ GROUPS = (
     "interactions",
     "routing",
     "conversations",
+    "doctor",
 )
 
 
