@@ -1,7 +1,8 @@
 """The doctor's scan against a sequential loop with the official twilio client, same reads.
 
 A loopback emulator (in a child process, seeded through its Python API with N conversations of
-which 5% are orphans) adds 50 ms of latency to every request.  Both sides read the open
+which 5% are orphans; the healthy ones carry a Studio webhook and 200 of them a waiting task)
+adds 50 ms of latency to every request.  Both sides read the open
 conversations page by page and, for each conversation, its scoped webhooks, its participants and
 the tasks whose attributes name it.  Printed: conversations per second for each and the ratio;
 the client process's peak RSS after the 1,000 scan and after the 10,000 one; and the most
@@ -42,7 +43,7 @@ def app_factory() -> Any:
 
     total = int(os.environ["BENCH_DOCTOR_N"])
     emu = Emulator.from_scenario(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN)
-    seed_conversations(emu, healthy=total - total // 20, orphans=total // 20)
+    seed_conversations(emu, healthy=total - total // 20, orphans=total // 20, with_tasks=200)
     emu.faults.latency(LATENCY)
     return create_app(emu)
 

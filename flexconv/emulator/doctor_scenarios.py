@@ -323,15 +323,29 @@ def _free_agents(emu: Emulator) -> None:
         emu.flex.orchestration = previous
 
 
-def seed_conversations(emu: Emulator, *, healthy: int, orphans: int) -> list[str]:
-    """``healthy`` conversations handed to Flex (a task each) and ``orphans`` with neither a
-    scoped webhook nor a task, created through the Python API (fast enough for thousands);
-    returns the orphans' SIDs."""
+def seed_conversations(
+    emu: Emulator, *, healthy: int, orphans: int, with_tasks: int | None = None
+) -> list[str]:
+    """``healthy`` conversations and ``orphans`` with neither a scoped webhook nor a task,
+    created through the Python API (fast enough for thousands); returns the orphans' SIDs.
+
+    Each healthy conversation carries the Messaging Flow's Studio webhook (a customer still in
+    the flow); the first ``with_tasks`` of them (all by default) were also handed to Flex: a
+    TaskRouter task waiting in the queue names them.  Tasks are made while the agents are
+    offline, so routing does not run for each (it costs the emulator O(tasks) per task).
+    """
     convs = emu.conversations
     tr = emu.taskrouter
     ws = emu.seeded.workspace_sid
+    flow = emu.seeded.flows.get("Messaging Flow")
+    tasks_left = healthy if with_tasks is None else with_tasks
     orphan_sids: list[str] = []
     with emu.operation():
+        workers = {sid: tr.get_worker(ws, sid).activity_sid for sid in emu.seeded.workers.values()}
+        offline = emu.seeded.activities.get("Offline")
+        if offline:
+            for sid in workers:
+                tr.update_worker(ws, sid, activity_sid=offline)
         for i in range(healthy + orphans):
             customer = f"+1555{i:07d}"
             conv = convs.create(friendly_name=None)
@@ -339,11 +353,19 @@ def seed_conversations(emu: Emulator, *, healthy: int, orphans: int) -> list[str
             if i < orphans:
                 orphan_sids.append(conv.sid)
                 continue
-            tr.create_task(
-                ws,
-                attributes={"conversationSid": conv.sid, "from": customer},
-                task_channel="chat",
-            )
+            if flow:
+                convs.add_webhook(conv, "studio", flow_sid=flow, filters=["onMessageAdded"])
+            if tasks_left > 0:
+                tasks_left -= 1
+                tr.create_task(
+                    ws,
+                    attributes={"conversationSid": conv.sid, "from": customer},
+                    task_channel="chat",
+                )
+        if offline:
+            for sid, activity in workers.items():
+                if activity:
+                    tr.update_worker(ws, sid, activity_sid=activity)
     return orphan_sids
 
 
@@ -380,7 +402,7 @@ def _planted(emu: Emulator) -> None:
 
 
 def _orphans(emu: Emulator, healthy: int = 20, orphans: int = 5) -> None:
-    seed_conversations(emu, healthy=healthy, orphans=orphans)
+    seed_conversations(emu, healthy=healthy, orphans=orphans, with_tasks=healthy // 2)
 
 
 #: scenario name -> what it adds to the default contact centre.
