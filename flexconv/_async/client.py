@@ -41,7 +41,9 @@ if TYPE_CHECKING:
     from flexconv._async.conversations import AsyncConversations
     from flexconv._async.doctor import AsyncDoctor
     from flexconv._async.interactions import AsyncInteractions
+    from flexconv._async.phone_numbers import AsyncPhoneNumbers
     from flexconv._async.routing import AsyncRouting
+    from flexconv._async.studio import AsyncStudio
     from flexconv._async.task_channels import AsyncTaskChannels
 
 __all__ = ["AsyncFlexConv"]
@@ -251,6 +253,20 @@ class AsyncFlexConv:
         from flexconv._async.conversations import AsyncConversations
 
         return AsyncConversations(self)
+
+    @cached_property
+    def studio(self) -> AsyncStudio:
+        """Studio flows (Flex's Messaging Flow and your own)."""
+        from flexconv._async.studio import AsyncStudio
+
+        return AsyncStudio(self)
+
+    @cached_property
+    def phone_numbers(self) -> AsyncPhoneNumbers:
+        """The account's phone numbers (2010 API ``IncomingPhoneNumbers``)."""
+        from flexconv._async.phone_numbers import AsyncPhoneNumbers
+
+        return AsyncPhoneNumbers(self)
 
     @cached_property
     def doctor(self) -> AsyncDoctor:

@@ -8,7 +8,9 @@ from functools import cached_property
 from typing import Any
 
 from flexconv._async._base import AsyncResource
+from flexconv._async.conversations_account import AsyncAccountConfiguration, AsyncRoles
 from flexconv._async.paging import AsyncPager
+from flexconv._core.agents import AGENT_ROLE
 from flexconv._core.conversations import (
     duration,
     open_conversations,
@@ -16,7 +18,7 @@ from flexconv._core.conversations import (
     webhook_method,
     webhooks_header,
 )
-from flexconv._core.errors import ValidationError
+from flexconv._core.errors import ConfigurationError, ValidationError
 from flexconv._core.ops import conversations as ops
 from flexconv._core.sids import check_sid
 from flexconv.models.conversations import (
@@ -26,6 +28,7 @@ from flexconv.models.conversations import (
     ParticipantConversation,
     ScopedWebhook,
 )
+from flexconv.models.routing import Worker
 
 __all__ = [
     "AsyncConversations",
@@ -49,7 +52,8 @@ class AsyncConversations(AsyncResource):
 
     @cached_property
     def participants(self) -> AsyncParticipants:
-        """Participants of a conversation: ``create``, ``fetch``, ``update``, ``delete``, ``list``."""
+        """Participants of a conversation: ``create``, ``create_for_worker``, ``fetch``,
+        ``update``, ``delete``, ``list``."""
         return self._group(AsyncParticipants)
 
     @cached_property
@@ -61,6 +65,16 @@ class AsyncConversations(AsyncResource):
     def webhooks(self) -> AsyncScopedWebhooks:
         """Conversation-scoped webhooks: ``create``, ``list``, ``delete``."""
         return self._group(AsyncScopedWebhooks)
+
+    @cached_property
+    def configuration(self) -> AsyncAccountConfiguration:
+        """The account's configuration (``fetch``, ``update``) and its ``webhooks``."""
+        return self._group(AsyncAccountConfiguration)
+
+    @cached_property
+    def roles(self) -> AsyncRoles:
+        """Roles: ``list``, ``find``, ``create``, ``fetch``, ``update``, ``delete``."""
+        return self._group(AsyncRoles)
 
     async def create(
         self,
@@ -230,6 +244,43 @@ class AsyncParticipants(AsyncResource):
             },
         )
 
+    async def create_for_worker(
+        self,
+        conversation: str,
+        worker: str | Worker,
+        *,
+        role: str = AGENT_ROLE,
+        attributes: dict[str, Any] | None = None,
+        webhooks: bool = False,
+        workspace_sid: str | None = None,
+    ) -> Participant:
+        """Add a TaskRouter worker to a conversation as Flex does when an agent accepts: as a
+        chat participant with the worker's identity (``contact_uri`` ``client:<identity>``) and
+        the Conversations role ``role`` (Flex's ``agent``), looked up by name.
+
+        ``worker`` is a ``WK…`` SID or a fetched `Worker`.  Raises `ConfigurationError` when the
+        account has no role of that name.
+        """
+        if isinstance(worker, str):
+            identity = await self._client.routing.workers.fetch_identity(
+                worker, workspace_sid=workspace_sid
+            )
+        else:
+            identity = self._client.routing.workers.build_identity(worker)
+        found = await self._client.conversations.roles.find(role)
+        if found is None or found.sid is None:
+            raise ConfigurationError(
+                f"The account has no Conversations role {role!r} (Flex creates 'agent'; "
+                "client.conversations.roles.create(...) makes one)"
+            )
+        return await self.create(
+            conversation,
+            identity=identity,
+            attributes=attributes,
+            role_sid=found.sid,
+            webhooks=webhooks,
+        )
+
     async def fetch(self, conversation: str, participant: str) -> Participant:
         """Fetch a participant by ``MB…`` SID or identity."""
         return await self._call(
@@ -246,11 +297,20 @@ class AsyncParticipants(AsyncResource):
         attributes: dict[str, Any] | None = None,
         role_sid: str | None = None,
         last_read_message_index: int | None = None,
+        identity: str | None = None,
+        proxy_address: str | None = None,
+        projected_address: str | None = None,
         webhooks: bool = False,
     ) -> Participant:
-        """Change a participant's attributes, role or read horizon."""
+        """Change a participant's attributes, role, read horizon, chat ``identity`` (at most
+        256 characters) or messaging binding (``proxy_address``, ``projected_address``)."""
         if role_sid is not None:
             check_sid(role_sid, "RL", "role_sid")
+        if identity is not None and (not isinstance(identity, str) or not 0 < len(identity) <= 256):
+            raise ValidationError(
+                "identity must be 1 to 256 characters (the Conversation Participant docs), "
+                f"got {identity!r}"
+            )
         return await self._call(
             ops.UPDATE_PARTICIPANT,
             Participant,
@@ -259,6 +319,9 @@ class AsyncParticipants(AsyncResource):
                 "attributes": attributes,
                 "role_sid": role_sid,
                 "last_read_message_index": last_read_message_index,
+                "identity": identity,
+                "proxy_address": proxy_address,
+                "projected_address": projected_address,
                 "webhooks": webhooks_header(webhooks),
             },
         )
@@ -299,9 +362,15 @@ class AsyncMessages(AsyncResource):
         media_sid: str | None = None,
         content_sid: str | None = None,
         content_variables: dict[str, Any] | None = None,
+        subject: str | None = None,
         webhooks: bool = False,
     ) -> Message:
-        """Send a message: a ``body``, a ``media_sid`` (``ME…``) or a ``content_sid`` (``HX…``)."""
+        """Send a message: a ``body``, a ``media_sid`` (``ME…``) or a ``content_sid`` (``HX…``);
+        ``subject`` (at most 256 characters) titles it on channels that have subjects (email)."""
+        if subject is not None and (not isinstance(subject, str) or len(subject) > 256):
+            raise ValidationError(
+                f"subject must be a string of at most 256 characters (the Message docs), got {subject!r}"
+            )
         if body is None and media_sid is None and content_sid is None:
             raise ValidationError("A message needs body=, media_sid= or content_sid=")
         if media_sid is not None:
@@ -319,6 +388,7 @@ class AsyncMessages(AsyncResource):
                 "media_sid": media_sid,
                 "content_sid": content_sid,
                 "content_variables": content_variables,
+                "subject": subject,
                 "webhooks": webhooks_header(webhooks),
             },
         )
@@ -359,8 +429,19 @@ class AsyncScopedWebhooks(AsyncResource):
         filters: list[str] | None = None,
         triggers: list[str] | None = None,
         flow_sid: str | None = None,
+        replay_after: int | None = None,
     ) -> ScopedWebhook:
-        """Attach a ``webhook`` (url), ``studio`` (flow_sid) or ``trigger`` (url + triggers)."""
+        """Attach a ``webhook`` (url), ``studio`` (flow_sid) or ``trigger`` (url + triggers).
+
+        ``replay_after`` (a message index) replays the messages after it to the new webhook:
+        a Studio flow attached to a running conversation sees the message that started it.
+        """
+        if replay_after is not None and (
+            not isinstance(replay_after, int) or isinstance(replay_after, bool) or replay_after < 0
+        ):
+            raise ValidationError(
+                f"replay_after must be a message index (0 or more), got {replay_after!r}"
+            )
         if target not in ("webhook", "studio", "trigger"):
             raise ValidationError(f"target must be webhook, studio or trigger, got {target!r}")
         if target == "studio":
@@ -378,6 +459,7 @@ class AsyncScopedWebhooks(AsyncResource):
                 "filters": filters,
                 "triggers": triggers,
                 "flow_sid": flow_sid,
+                "replay_after": replay_after,
             },
         )
 

@@ -9,11 +9,20 @@ default workspace is used: the Flex workspace named in the Flex Configuration
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from flexconv._async._base import AsyncResource
+from flexconv._async.routing_setup import (
+    AsyncActivities,
+    AsyncTaskQueues,
+    AsyncWorkerChannels,
+    AsyncWorkspaces,
+)
 from flexconv._core import routing as core
+from flexconv._core import routing_checks as checks
+from flexconv._core.agents import agent_identity
 from flexconv._core.errors import ConflictError, ValidationError
 from flexconv._core.ops import taskrouter as ops
 from flexconv._core.sids import check_sid, is_sid
@@ -32,18 +41,34 @@ __all__ = [
 
 
 class AsyncRouting(AsyncResource):
-    """TaskRouter (``client.routing``): ``workflows``, ``workers``, ``tasks``, ``reservations``."""
+    """TaskRouter (``client.routing``): ``workspaces``, ``activities``, ``task_queues``,
+    ``workflows``, ``workers`` (and their ``channels``), ``tasks``, ``reservations``."""
 
     _path = "routing"
 
     @cached_property
+    def workspaces(self) -> AsyncWorkspaces:
+        """Workspaces: ``list``, ``fetch``, ``update`` (the event callback, ...)."""
+        return self._group(AsyncWorkspaces)
+
+    @cached_property
+    def activities(self) -> AsyncActivities:
+        """Worker activities: ``list``, ``create``, ``fetch``, ``update``, ``delete``."""
+        return self._group(AsyncActivities)
+
+    @cached_property
+    def task_queues(self) -> AsyncTaskQueues:
+        """Task queues: ``list``, ``create``, ``fetch``, ``update``, ``delete``."""
+        return self._group(AsyncTaskQueues)
+
+    @cached_property
     def workflows(self) -> AsyncWorkflows:
-        """Workflows: ``list``, ``fetch``, ``create``, ``update``."""
+        """Workflows: ``list``, ``fetch``, ``create``, ``update``, ``delete``."""
         return self._group(AsyncWorkflows)
 
     @cached_property
     def workers(self) -> AsyncWorkers:
-        """Workers: ``list``, ``fetch``, ``resolve``."""
+        """Workers: ``list``, ``fetch``, ``update``, ``resolve``; their ``channels``."""
         return self._group(AsyncWorkers)
 
     @cached_property
@@ -53,7 +78,8 @@ class AsyncRouting(AsyncResource):
 
     @cached_property
     def reservations(self) -> AsyncReservations:
-        """Reservations of a task or a worker: ``list``, ``fetch``, ``accept``, ``reject``."""
+        """Reservations of a task or a worker: ``list``, ``fetch``, ``update``, ``accept``,
+        ``reject``."""
         return self._group(AsyncReservations)
 
 
@@ -135,11 +161,23 @@ class AsyncWorkflows(AsyncResource):
             },
         )
 
+    async def delete(self, workflow_sid: str, *, workspace_sid: str | None = None) -> None:
+        """Delete a workflow (refused while it has pending tasks)."""
+        ws = await self._workspace(workspace_sid)
+        await self._call_raw(
+            ops.DELETE_WORKFLOW, path_params={"WorkspaceSid": ws, "Sid": workflow_sid}
+        )
+
 
 class AsyncWorkers(AsyncResource):
     """The workspace's workers (``client.routing.workers``)."""
 
     _path = "routing.workers"
+
+    @cached_property
+    def channels(self) -> AsyncWorkerChannels:
+        """A worker's channels (capacity per task channel): ``list``, ``fetch``, ``update``."""
+        return self._group(AsyncWorkerChannels)
 
     def list(
         self,
@@ -182,6 +220,65 @@ class AsyncWorkers(AsyncResource):
         return await self._call(
             ops.FETCH_WORKER, Worker, path_params={"WorkspaceSid": ws, "Sid": worker_sid}
         )
+
+    async def update(
+        self,
+        worker_sid: str,
+        *,
+        activity_sid: str | None = None,
+        attributes: Mapping[str, Any] | None = None,
+        friendly_name: str | None = None,
+        reject_pending_reservations: bool | None = None,
+        if_match: str | None = None,
+        workspace_sid: str | None = None,
+    ) -> Worker:
+        """Change a worker's activity, attributes or name.
+
+        ``attributes`` replaces them all; ``if_match`` (the worker's ``ETag``) makes the change
+        conditional.  Moving a worker with pending reservations to an unavailable activity
+        needs ``reject_pending_reservations=True``.
+        """
+        if activity_sid is not None:
+            check_sid(activity_sid, "WA", "activity_sid")
+        if attributes is not None and not isinstance(attributes, Mapping):
+            raise ValidationError("attributes must be a mapping (sent as a JSON string)")
+        if reject_pending_reservations is not None and activity_sid is None:
+            raise ValidationError(
+                "reject_pending_reservations only applies with activity_sid= "
+                "(TaskRouter's Worker resource docs, RejectPendingReservations)"
+            )
+        values = {
+            "activity_sid": activity_sid,
+            "attributes": dict(attributes) if attributes is not None else None,
+            "friendly_name": friendly_name,
+            "reject_pending_reservations": reject_pending_reservations,
+        }
+        if all(v is None for v in values.values()):
+            raise ValidationError("update needs at least one field to change")
+        ws = await self._workspace(workspace_sid)
+        return await self._call(
+            ops.UPDATE_WORKER,
+            Worker,
+            path_params={"WorkspaceSid": ws, "Sid": worker_sid},
+            values={**values, "if_match": if_match},
+        )
+
+    def build_identity(self, worker: Worker) -> str:
+        """The chat identity Flex gives ``worker`` in Conversations (its ``contact_uri``
+        ``client:<identity>``, else its friendly name); sends nothing.  Listed workers carry no
+        attributes: pass a fetched one, or use `fetch_identity`."""
+        if not isinstance(worker, Worker):
+            raise ValidationError(f"worker must be a Worker, got {type(worker).__name__}")
+        if worker.attributes is None:
+            raise ValidationError(
+                f"Worker {worker.sid} came from a list, without attributes: fetch it first "
+                "(or use fetch_identity)"
+            )
+        return agent_identity(worker.attributes, worker.friendly_name)
+
+    async def fetch_identity(self, worker_sid: str, *, workspace_sid: str | None = None) -> str:
+        """Fetch a worker and return its chat identity (see `build_identity`)."""
+        return self.build_identity(await self.fetch(worker_sid, workspace_sid=workspace_sid))
 
     async def resolve(
         self,
@@ -228,11 +325,25 @@ class AsyncTasks(AsyncResource):
         task_channel: str | None = None,
         priority: int | None = None,
         timeout: int | None = None,
+        task_queue_sid: str | None = None,
+        routing_target: str | None = None,
+        ignore_capacity: bool | None = None,
+        virtual_start_time: datetime | None = None,
         workspace_sid: str | None = None,
     ) -> Task:
-        """Create a task (the custom-orchestration path; see `create_for_conversation`)."""
+        """Create a task (the custom-orchestration path; see `create_for_conversation`).
+
+        ``routing_target`` (a worker, queue or workflow SID) routes it there directly, and with
+        a worker ``ignore_capacity`` decides whether the worker's capacity counts;
+        ``task_queue_sid`` puts it in a queue without a workflow; ``virtual_start_time`` backdates
+        its age (a task moved from elsewhere keeps its place).
+        """
         if workflow_sid is not None:
             check_sid(workflow_sid, "WW", "workflow_sid")
+        if task_queue_sid is not None:
+            check_sid(task_queue_sid, "WQ", "task_queue_sid")
+        checks.routing_target(routing_target, ignore_capacity)
+        checks.virtual_start_time(virtual_start_time)
         if not isinstance(attributes, Mapping):
             raise ValidationError("attributes must be a mapping")
         ws = await self._workspace(workspace_sid)
@@ -246,6 +357,10 @@ class AsyncTasks(AsyncResource):
                 "task_channel": task_channel,
                 "priority": priority,
                 "timeout": timeout,
+                "task_queue_sid": task_queue_sid,
+                "routing_target": routing_target,
+                "ignore_capacity": ignore_capacity,
+                "virtual_start_time": virtual_start_time,
             },
         )
 
@@ -253,28 +368,38 @@ class AsyncTasks(AsyncResource):
         self,
         conversation_sid: str,
         *,
-        workflow_sid: str,
+        workflow_sid: str | None = None,
         task_channel: str = "chat",
-        customer_address: str | None = None,
         channel_type: str | None = None,
+        customer_address: str | None = None,
+        name: str | None = None,
+        direction: Literal["inbound", "outbound"] = "inbound",
         known_worker_sid: str | None = None,
         known_worker_attribute: str = "last_agent_sid",
         attributes: Mapping[str, Any] | None = None,
+        task_queue_sid: str | None = None,
         priority: int | None = None,
         timeout: int | None = None,
         workspace_sid: str | None = None,
     ) -> Task:
-        """Create a task for a conversation: Twilio's prescribed path for your own orchestration.
+        """Create a task for a conversation: the one way, for your own orchestration, to hand a
+        conversation to an agent (Flex's ``chat`` task channel or a custom one).
 
-        The attributes link it to the conversation (``conversationSid``, ``conversations.media``)
-        and the customer (``customerAddress``, ``from``); ``known_worker_sid`` is stored under
-        ``known_worker_attribute`` for a known-agent workflow.  You then handle wrapup and
-        completion yourself (complete the task, remove the agent, close the conversation).
+        The attributes (see `conversation_task_attributes`) link the task to the conversation
+        (``conversationSid``, ``conversations.media``) and the customer (``customerAddress``,
+        ``from``, ``name``); ``channel_type`` names the channel for the Flex UI (``sms``, or
+        your custom channel's name); ``known_worker_sid`` is stored under
+        ``known_worker_attribute`` for a known-agent workflow; ``attributes`` adds your routing
+        data.  Without ``workflow_sid`` or ``task_queue_sid`` the workspace's only workflow
+        routes it.  You then handle wrapup and completion yourself (complete the reservation,
+        remove the agent, close the conversation).
         """
         attrs = core.conversation_task_attributes(
             conversation_sid,
-            customer_address=customer_address,
             channel_type=channel_type,
+            customer_address=customer_address,
+            name=name,
+            direction=direction,
             known_worker_sid=known_worker_sid,
             known_worker_attribute=known_worker_attribute,
             extra=attributes,
@@ -283,6 +408,7 @@ class AsyncTasks(AsyncResource):
             attributes=attrs,
             workflow_sid=workflow_sid,
             task_channel=task_channel,
+            task_queue_sid=task_queue_sid,
             priority=priority,
             timeout=timeout,
             workspace_sid=workspace_sid,
@@ -388,23 +514,32 @@ class AsyncTasks(AsyncResource):
         task_sid: str,
         *,
         reason: str,
+        attributes: Mapping[str, Any] | None = None,
         if_match: str | None = None,
         workspace_sid: str | None = None,
     ) -> Task:
-        """Cancel a task, unless it belongs to a Flex interaction.
+        """Cancel a task, unless it belongs to a Flex interaction; ``attributes`` replaces the
+        task's attributes in the same request (record why, or where it went).
 
         Raises `InteractionTaskError` for interaction tasks (close the interaction channel
         instead); the task is fetched first to check.
         """
         if not isinstance(reason, str) or not reason.strip():
             raise ValidationError("Canceling a task needs a reason")
+        if attributes is not None and not isinstance(attributes, Mapping):
+            raise ValidationError("attributes must be a mapping (sent as a JSON string)")
         ws = await self._workspace(workspace_sid)
         await self._refuse_interaction_task(ws, task_sid)
         return await self._call(
             ops.UPDATE_TASK,
             Task,
             path_params={"WorkspaceSid": ws, "Sid": task_sid},
-            values={"assignment_status": "canceled", "reason": reason, "if_match": if_match},
+            values={
+                "assignment_status": "canceled",
+                "reason": reason,
+                "attributes": dict(attributes) if attributes is not None else None,
+                "if_match": if_match,
+            },
         )
 
     async def delete(
@@ -476,6 +611,56 @@ class AsyncReservations(AsyncResource):
             path_params={"WorkspaceSid": ws, "TaskSid": task_sid, "Sid": reservation_sid},
         )
 
+    async def update(
+        self,
+        task_sid: str,
+        reservation_sid: str,
+        *,
+        reservation_status: Literal["accepted", "rejected", "wrapping", "completed"] | None = None,
+        worker_activity_sid: str | None = None,
+        instruction: str | None = None,
+        post_work_activity_sid: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+        if_match: str | None = None,
+        workspace_sid: str | None = None,
+    ) -> Reservation:
+        """Change a reservation: its status (``"wrapping"``, then ``"completed"``: how a backend
+        finishes a messaging task it accepted), the worker's activity, or an ``instruction``.
+
+        The API's other parameters (the voice instructions' ``conference``, ``dequeue``,
+        ``call`` and ``redirect`` options) go in ``extra`` under their API names
+        (``{"ConferenceRecord": "true"}``); a name the API does not take is refused before
+        anything is sent.  ``if_match`` (the reservation's ``ETag``) makes the change conditional.
+        """
+        if reservation_status is not None and reservation_status not in _RESERVATION_UPDATES:
+            raise ValidationError(
+                f"reservation_status must be one of {', '.join(_RESERVATION_UPDATES)}, "
+                f"got {reservation_status!r}"
+            )
+        for name, sid in (
+            ("worker_activity_sid", worker_activity_sid),
+            ("post_work_activity_sid", post_work_activity_sid),
+        ):
+            if sid is not None:
+                check_sid(sid, "WA", name)
+        values: dict[str, Any] = checks.instruction_values(extra, _EXTRA_INSTRUCTION_PARAMS)
+        typed = {
+            "reservation_status": reservation_status,
+            "worker_activity_sid": worker_activity_sid,
+            "instruction": instruction,
+            "post_work_activity_sid": post_work_activity_sid,
+        }
+        values.update({k: v for k, v in typed.items() if v is not None})
+        if not values:
+            raise ValidationError("update needs at least one field to change")
+        ws = await self._workspace(workspace_sid)
+        return await self._call(
+            ops.UPDATE_RESERVATION,
+            Reservation,
+            path_params={"WorkspaceSid": ws, "TaskSid": task_sid, "Sid": reservation_sid},
+            values={**values, "if_match": if_match},
+        )
+
     async def accept(
         self, task_sid: str, reservation_sid: str, *, workspace_sid: str | None = None
     ) -> Reservation:
@@ -512,6 +697,16 @@ class AsyncReservations(AsyncResource):
             path_params={"WorkspaceSid": ws, "TaskSid": task_sid, "Sid": reservation_sid},
             values={"reservation_status": status, "worker_activity_sid": activity_sid},
         )
+
+
+_RESERVATION_UPDATES = ("accepted", "rejected", "wrapping", "completed")
+
+#: The reservation update's parameters ``extra`` may name (the typed ones are keywords).
+_EXTRA_INSTRUCTION_PARAMS = {
+    wire: ops.snake(wire)
+    for wire in ops.INSTRUCTION_PARAMS
+    if wire not in ("Instruction", "PostWorkActivitySid")
+}
 
 
 def _check_config(configuration: object) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
 from flexconv._async._base import AsyncResource
 from flexconv._core import channels as core
@@ -123,31 +122,6 @@ class AsyncTaskChannels(AsyncResource):
         ws = await self._workspace(workspace_sid)
         await self._call_raw(
             ops.DELETE_TASK_CHANNEL, path_params={"WorkspaceSid": ws, "Sid": sid_or_unique_name}
-        )
-
-    def build_chat_task_attributes(
-        self,
-        *,
-        conversation_sid: str,
-        channel_type: str,
-        from_: str | None = None,
-        name: str | None = None,
-        direction: Literal["inbound", "outbound"] = "inbound",
-        extra: Mapping[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        """Task attributes that make the Flex UI render a custom channel's task as chat.
-
-        Pass the result as the attributes of the task you create on your custom task channel;
-        register `build_flex_ui_snippet` in a Flex UI plugin.  See
-        [`flexconv._core.channels.chat_task_attributes()`][flexconv._core.channels.chat_task_attributes] for the keys.
-        """
-        return core.chat_task_attributes(
-            conversation_sid=conversation_sid,
-            channel_type=channel_type,
-            from_=from_,
-            name=name,
-            direction=direction,
-            extra=extra,
         )
 
     def build_flex_ui_snippet(self, unique_name: str, *, channel_type: str | None = None) -> str:

@@ -7,7 +7,6 @@ UI render a custom channel's tasks as chat.  No I/O: everything here works on pl
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +34,6 @@ __all__ = [
     "StudioTarget",
     "WebhookTarget",
     "auto_creation_values",
-    "chat_task_attributes",
     "check_region",
     "desired_from_mapping",
     "flex_ui_snippet",
@@ -647,61 +645,6 @@ def check_unique_name(value: object, what: str = "unique_name") -> str:
             f"{what} must be 1-64 letters, digits, '_', '.' or '-' (like 'chat' or 'custom1'), got {value!r}"
         )
     return value
-
-
-def chat_task_attributes(
-    *,
-    conversation_sid: str,
-    channel_type: str,
-    from_: str | None = None,
-    name: str | None = None,
-    direction: Literal["inbound", "outbound"] = "inbound",
-    extra: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The attributes a custom channel's task carries so the Flex UI treats it as chat.
-
-    Flex UI loads the conversation named by ``conversationSid`` and picks the chat task channel
-    definition whose predicate matches; the predicate registered with
-    ``Flex.DefaultTaskChannels.createChatTaskChannel`` keys on ``task.attributes.channelType``
-    or ``task.taskChannelUniqueName`` (see [`flex_ui_snippet()`][flexconv._core.channels.flex_ui_snippet]).
-
-    Args:
-        conversation_sid: The conversation (``CH…``) the agent joins.
-        channel_type: The ``channelType`` attribute (e.g. ``"custom"`` or your channel's name).
-        from_: The customer's address or name shown in the task list.
-        name: The customer's display name (defaults to ``from_``).
-        direction: ``"inbound"`` (default) or ``"outbound"``.
-        extra: More attributes (routing data); they may not replace the keys above.
-
-    Returns:
-        A JSON-ready dict to pass as the task's attributes.
-
-    Raises:
-        ValidationError: a bad SID, channel type or direction, or ``extra`` overriding a key.
-    """
-    check_sid(conversation_sid, "CH", "conversation_sid")
-    check_unique_name(channel_type, "channel_type")
-    if direction not in ("inbound", "outbound"):
-        raise ValidationError(f"direction must be inbound or outbound, got {direction!r}")
-    attrs: dict[str, Any] = {
-        "channelType": channel_type,
-        "conversationSid": conversation_sid,
-        "direction": direction,
-    }
-    if from_ is not None:
-        attrs["from"] = from_
-    if name is not None or from_ is not None:
-        attrs["name"] = name if name is not None else from_
-    if extra:
-        clash = sorted(set(extra) & set(attrs))
-        if clash:
-            raise ValidationError(f"extra may not replace {', '.join(clash)}")
-        attrs.update(extra)
-    try:
-        json.dumps(attrs)
-    except (TypeError, ValueError):
-        raise ValidationError("task attributes must be JSON-serialisable") from None
-    return attrs
 
 
 def flex_ui_snippet(task_channel_unique_name: str, *, channel_type: str | None = None) -> str:

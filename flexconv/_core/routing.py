@@ -6,8 +6,9 @@ and the checks that keep interaction tasks out of TaskRouter's cancel/delete.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 
@@ -344,37 +345,68 @@ def last_agent_then_queue(
 def conversation_task_attributes(
     conversation_sid: str,
     *,
-    customer_address: str | None = None,
     channel_type: str | None = None,
+    customer_address: str | None = None,
+    name: str | None = None,
+    direction: Literal["inbound", "outbound"] = "inbound",
     known_worker_sid: str | None = None,
     known_worker_attribute: str = "last_agent_sid",
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Task attributes linking a custom-orchestration task to its conversation and customer.
+    """The attributes of a task for a conversation: the one builder for custom orchestration,
+    on Flex's ``chat`` task channel or a custom one.
 
-    ``conversationSid`` and ``conversations.media`` let Flex UI find the conversation;
-    ``customerAddress``/``from``/``name`` name the customer; ``known_worker_sid`` is stored under
-    ``known_worker_attribute`` for a known-agent workflow ([`last_agent_then_queue()`][flexconv._core.routing.last_agent_then_queue]).
+    ``conversationSid`` and ``conversations.media`` let the Flex UI load the conversation;
+    ``channelType`` (``sms``, ``whatsapp``, or a custom channel's name) picks the Flex UI task
+    channel definition that renders it as chat; ``direction`` is ``inbound`` or ``outbound``;
+    ``customer_address`` is shown as ``from``/``customerAddress`` and ``name`` (which defaults
+    to it); ``known_worker_sid`` is stored under ``known_worker_attribute`` for a known-agent
+    workflow ([`last_agent_then_queue()`][flexconv._core.routing.last_agent_then_queue]).
+    ``extra`` adds your routing data; it may not
+    replace the keys above.
     """
     check_sid(conversation_sid, "CH", "conversation_sid")
+    if direction not in ("inbound", "outbound"):
+        raise ValidationError(f"direction must be inbound or outbound, got {direction!r}")
     attrs_: dict[str, Any] = {
         "conversationSid": conversation_sid,
         "conversations": {
             "media": [{"type": "ChatTranscript", "conversation_sid": conversation_sid}]
         },
+        "direction": direction,
     }
+    if channel_type is not None:
+        attrs_["channelType"] = _channel_type(channel_type)
     if customer_address is not None:
         _text(customer_address, "customer_address")
-        attrs_.update(customerAddress=customer_address, name=customer_address)
+        attrs_["customerAddress"] = customer_address
         attrs_["from"] = customer_address
-    if channel_type is not None:
-        attrs_["channelType"] = _text(channel_type, "channel_type")
+    if name is not None or customer_address is not None:
+        attrs_["name"] = _text(name, "name") if name is not None else customer_address
     if known_worker_sid is not None:
         check_sid(known_worker_sid, "WK", "known_worker_sid")
         attrs_[_attribute_name(known_worker_attribute)] = known_worker_sid
-    for key, value in (extra or {}).items():
-        attrs_[key] = value
+    if extra:
+        if not isinstance(extra, Mapping):
+            raise ValidationError("extra must be a mapping of more task attributes")
+        clash = sorted(set(extra) & set(attrs_))
+        if clash:
+            raise ValidationError(f"extra may not replace {', '.join(clash)}")
+        attrs_.update(extra)
+    try:
+        json.dumps(attrs_)
+    except (TypeError, ValueError):
+        raise ValidationError("task attributes must be JSON-serialisable") from None
     return attrs_
+
+
+def _channel_type(value: object) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", value):
+        raise ValidationError(
+            "channel_type must be 1-64 letters, digits, '_', '.' or '-' (like 'sms' or "
+            f"'custom1'), got {value!r}"
+        )
+    return value
 
 
 def interaction_of_task(attributes: Any) -> tuple[str | None, str | None] | None:

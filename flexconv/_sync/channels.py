@@ -284,7 +284,7 @@ class Channels(Resource):
 
         Auto-creation with a webhook target: no Studio flow, no Send to Flex.  Your backend
         receives the conversation events (``onMessageAdded`` by default) and creates tasks
-        itself (TaskRouter API, see ``client.task_channels.build_chat_task_attributes``).
+        itself (TaskRouter API, see ``client.routing.tasks.create_for_conversation``).
         Idempotent.
 
         Returns:

@@ -42,7 +42,9 @@ if TYPE_CHECKING:
     from flexconv._sync.conversations import Conversations
     from flexconv._sync.doctor import Doctor
     from flexconv._sync.interactions import Interactions
+    from flexconv._sync.phone_numbers import PhoneNumbers
     from flexconv._sync.routing import Routing
+    from flexconv._sync.studio import Studio
     from flexconv._sync.task_channels import TaskChannels
 
 __all__ = ["FlexConv"]
@@ -252,6 +254,20 @@ class FlexConv:
         from flexconv._sync.conversations import Conversations
 
         return Conversations(self)
+
+    @cached_property
+    def studio(self) -> Studio:
+        """Studio flows (Flex's Messaging Flow and your own)."""
+        from flexconv._sync.studio import Studio
+
+        return Studio(self)
+
+    @cached_property
+    def phone_numbers(self) -> PhoneNumbers:
+        """The account's phone numbers (2010 API ``IncomingPhoneNumbers``)."""
+        from flexconv._sync.phone_numbers import PhoneNumbers
+
+        return PhoneNumbers(self)
 
     @cached_property
     def doctor(self) -> Doctor:

@@ -37,6 +37,7 @@ from .conversations.api import Conversations
 from .faults import Faults
 from .flex.api import Flex
 from .messages import MessageLog
+from .numbers import PhoneNumbers
 from .scenario import Seeded, apply_scenario, default_scenario
 from .studio.api import Studio
 from .taskrouter.api import TaskRouter
@@ -98,6 +99,7 @@ class Emulator:
         self.webhooks = WebhookEmitter(self.auth_token, self.clock, seed=seed)
         self.faults = Faults(seed)
         self.messages = MessageLog(self)
+        self.phone_numbers = PhoneNumbers(self)
         self.conversations = Conversations(self)
         self.studio = Studio(self)
         self.taskrouter = TaskRouter(self)

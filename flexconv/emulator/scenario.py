@@ -21,7 +21,9 @@ A scenario is a plain dict (it loads from JSON or YAML as is); names stand in fo
                      "auto_creation": {"type": "studio", "flow": "Messaging Flow"}}],
                      # or {"type": "webhook", "webhook_url": ..., "webhook_method": "post",
                      #     "webhook_filters": ["onMessageAdded"]}
-      "conversation_webhooks": {"post_webhook_url": ..., "filters": [...], "method": "POST"}
+      "conversation_webhooks": {"post_webhook_url": ..., "filters": [...], "method": "POST"},
+      "phone_numbers": [{"phone_number": "+15005550007", "sms_url": ...}]   # 2010 API numbers
+                     # (every sms address that is a phone number is one too)
     }
 
 `apply_scenario()` returns a `Seeded` with the SIDs by name.
@@ -55,6 +57,7 @@ class Seeded:
     workflows: dict[str, str] = field(default_factory=dict)
     flows: dict[str, str] = field(default_factory=dict)
     addresses: dict[str, str] = field(default_factory=dict)
+    phone_numbers: dict[str, str] = field(default_factory=dict)
 
     def worker(self, name: str) -> str:
         """A worker's SID by friendly name."""
@@ -179,6 +182,8 @@ def apply_scenario(emu: Emulator, spec: Mapping[str, Any]) -> Seeded:
             address_country=addr.get("address_country"),
         )
         out.addresses[cfg.address] = cfg.sid
+
+    out.phone_numbers = emu.phone_numbers.seed(spec)
 
     hooks = spec.get("conversation_webhooks")
     if hooks:

@@ -27,6 +27,8 @@ GROUPS = (
     "interactions",
     "routing",
     "conversations",
+    "studio",
+    "phone_numbers",
     "doctor",
 )
 
@@ -67,6 +69,11 @@ def test_every_public_method_is_named_by_a_documented_verb() -> None:
         "routing.workers",
         "routing.tasks",
         "routing.reservations",
+        "routing.workspaces",
+        "routing.activities",
+        "routing.task_queues",
+        "routing.workers.channels",
+        "studio.flows",
         "interactions.channels",
         "interactions.participants",
         "interactions.invites",

@@ -95,23 +95,24 @@ def test_custom_channel_tasks_carry_chat_attributes(
     client: FlexConv, setup: FlexSetup
 ) -> None:
     client.task_channels.create("custom1")
-    attrs = client.task_channels.build_chat_task_attributes(
-        conversation_sid=CONV, channel_type="custom1", from_="Ada", extra={"topic": "billing"}
+    task = client.routing.tasks.create_for_conversation(
+        CONV,
+        workflow_sid=setup.workflow_sid,
+        task_channel="custom1",
+        channel_type="custom1",
+        customer_address="Ada",
+        attributes={"topic": "billing"},
     )
-    assert attrs == {
+    assert task.attributes == {
         "channelType": "custom1",
         "conversationSid": CONV,
+        "conversations": {"media": [{"type": "ChatTranscript", "conversation_sid": CONV}]},
+        "customerAddress": "Ada",
         "direction": "inbound",
         "from": "Ada",
         "name": "Ada",
         "topic": "billing",
     }
-    task = setup.emu.taskrouter.create_task(
-        setup.workspace_sid,
-        attributes=attrs,
-        workflow_sid=setup.workflow_sid,
-        task_channel="custom1",
-    )
     assert task.task_channel_unique_name == "custom1"
     snippet = client.task_channels.build_flex_ui_snippet("custom1", channel_type="custom1")
     assert "createChatTaskChannel" in snippet

@@ -285,21 +285,6 @@ def test_desired_from_mapping_errors(doc: object, match: str) -> None:
         core.desired_from_mapping(doc)
 
 
-def test_chat_task_attributes() -> None:
-    attrs = core.chat_task_attributes(conversation_sid=CONV, channel_type="custom1")
-    assert attrs == {"channelType": "custom1", "conversationSid": CONV, "direction": "inbound"}
-    with pytest.raises(ValidationError, match="CH SID"):
-        core.chat_task_attributes(conversation_sid="CH1", channel_type="x")
-    with pytest.raises(ValidationError, match="may not replace channelType"):
-        core.chat_task_attributes(
-            conversation_sid=CONV, channel_type="x", extra={"channelType": "y"}
-        )
-    with pytest.raises(ValidationError, match="direction"):
-        core.chat_task_attributes(conversation_sid=CONV, channel_type="x", direction="sideways")  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match="JSON"):
-        core.chat_task_attributes(conversation_sid=CONV, channel_type="x", extra={"when": object()})
-
-
 def test_flex_ui_snippet() -> None:
     js = core.flex_ui_snippet("custom1")
     assert 'createChatTaskChannel(\n  "custom1"' in js

@@ -169,8 +169,33 @@ def test_conversation_task_attributes() -> None:
     assert attrs["customerAddress"] == attrs["from"] == "+15551230000"
     assert attrs["last_agent_sid"] == WK
     assert attrs["vip"] is True
+    assert attrs["channelType"] == "sms"
+    assert attrs["direction"] == "inbound"
     with pytest.raises(ValidationError):
         conversation_task_attributes("IS" + "0" * 32)
+
+
+def test_conversation_task_attributes_for_a_custom_channel() -> None:
+    attrs = conversation_task_attributes(CH, channel_type="custom1", direction="outbound")
+    assert attrs == {
+        "conversationSid": CH,
+        "conversations": {"media": [{"type": "ChatTranscript", "conversation_sid": CH}]},
+        "direction": "outbound",
+        "channelType": "custom1",
+    }
+    named = conversation_task_attributes(CH, customer_address="+15551230000", name="Ada")
+    assert named["name"] == "Ada"
+    assert named["from"] == "+15551230000"
+    with pytest.raises(ValidationError, match="CH SID"):
+        conversation_task_attributes("CH1", channel_type="x")
+    with pytest.raises(ValidationError, match="channel_type"):
+        conversation_task_attributes(CH, channel_type="two words")
+    with pytest.raises(ValidationError, match="may not replace channelType"):
+        conversation_task_attributes(CH, channel_type="x", extra={"channelType": "y"})
+    with pytest.raises(ValidationError, match="direction"):
+        conversation_task_attributes(CH, direction="sideways")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="JSON"):
+        conversation_task_attributes(CH, extra={"when": object()})
 
 
 def test_interaction_of_task() -> None:

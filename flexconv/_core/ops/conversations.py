@@ -95,6 +95,10 @@ UPDATE_PARTICIPANT = Operation(
         "attributes": Param("Attributes", json=True),
         "role_sid": Param("RoleSid"),
         "last_read_message_index": Param("LastReadMessageIndex"),
+        "last_read_timestamp": Param("LastReadTimestamp"),
+        "identity": Param("Identity"),
+        "proxy_address": Param("MessagingBinding.ProxyAddress"),
+        "projected_address": Param("MessagingBinding.ProjectedAddress"),
         **_HOOK,
     },
     path_sids={"ConversationSid": "CH?", "Sid": "MB?"},
@@ -179,4 +183,102 @@ DELETE_SCOPED_WEBHOOK = Operation(
     _P,
     _WEBHOOKS + "/{Sid}",
     path_sids={"ConversationSid": "CH?", "Sid": "WH"},
+)
+
+FETCH_CONFIGURATION = Operation("conversations.configuration.fetch", "GET", _P, "/v1/Configuration")
+UPDATE_CONFIGURATION = Operation(
+    "conversations.configuration.update",
+    "POST",
+    _P,
+    "/v1/Configuration",
+    params={
+        "default_chat_service_sid": Param("DefaultChatServiceSid"),
+        "default_messaging_service_sid": Param("DefaultMessagingServiceSid"),
+        "default_inactive_timer": Param("DefaultInactiveTimer"),
+        "default_closed_timer": Param("DefaultClosedTimer"),
+    },
+)
+FETCH_CONFIGURATION_WEBHOOKS = Operation(
+    "conversations.configuration.webhooks.fetch", "GET", _P, "/v1/Configuration/Webhooks"
+)
+UPDATE_CONFIGURATION_WEBHOOKS = Operation(
+    "conversations.configuration.webhooks.update",
+    "POST",
+    _P,
+    "/v1/Configuration/Webhooks",
+    params={
+        "method": Param("Method"),
+        "filters": Param("Filters"),
+        "pre_webhook_url": Param("PreWebhookUrl"),
+        "post_webhook_url": Param("PostWebhookUrl"),
+        "target": Param("Target"),
+    },
+)
+
+#: Account roles (the default Conversation Service's) and one service's roles.
+_ROLES = "/v1/Roles"
+_SERVICE_ROLES = "/v1/Services/{ChatServiceSid}/Roles"
+_ROLE_CREATE = {
+    "friendly_name": Param("FriendlyName", required=True),
+    "type": Param("Type", required=True),
+    "permission": Param("Permission", required=True),
+}
+_ROLE_UPDATE = {"permission": Param("Permission", required=True)}
+LIST_ROLES = Operation(
+    "conversations.roles.list", "GET", _P, _ROLES, list_key="roles", max_page_size=50
+)
+CREATE_ROLE = Operation("conversations.roles.create", "POST", _P, _ROLES, params=_ROLE_CREATE)
+FETCH_ROLE = Operation(
+    "conversations.roles.fetch", "GET", _P, _ROLES + "/{Sid}", path_sids={"Sid": "RL"}
+)
+UPDATE_ROLE = Operation(
+    "conversations.roles.update",
+    "POST",
+    _P,
+    _ROLES + "/{Sid}",
+    params=_ROLE_UPDATE,
+    path_sids={"Sid": "RL"},
+)
+DELETE_ROLE = Operation(
+    "conversations.roles.delete", "DELETE", _P, _ROLES + "/{Sid}", path_sids={"Sid": "RL"}
+)
+_IS = {"ChatServiceSid": "IS"}
+LIST_SERVICE_ROLES = Operation(
+    "conversations.service_roles.list",
+    "GET",
+    _P,
+    _SERVICE_ROLES,
+    list_key="roles",
+    max_page_size=50,
+    path_sids=_IS,
+)
+CREATE_SERVICE_ROLE = Operation(
+    "conversations.service_roles.create",
+    "POST",
+    _P,
+    _SERVICE_ROLES,
+    params=_ROLE_CREATE,
+    path_sids=_IS,
+)
+FETCH_SERVICE_ROLE = Operation(
+    "conversations.service_roles.fetch",
+    "GET",
+    _P,
+    _SERVICE_ROLES + "/{Sid}",
+    path_sids={**_IS, "Sid": "RL"},
+)
+UPDATE_SERVICE_ROLE = Operation(
+    "conversations.service_roles.update",
+    "POST",
+    _P,
+    _SERVICE_ROLES + "/{Sid}",
+    params=_ROLE_UPDATE,
+    path_sids={**_IS, "Sid": "RL"},
+)
+DELETE_SERVICE_ROLE = Operation(
+    "conversations.service_roles.delete",
+    "DELETE",
+    _P,
+    _SERVICE_ROLES + "/{Sid}",
+    path_sids={**_IS, "Sid": "RL"},
 )

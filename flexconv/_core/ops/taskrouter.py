@@ -1,11 +1,14 @@
-"""TaskRouter operations (``taskrouter.twilio.com/v1/Workspaces/{WorkspaceSid}/...``): workflows,
-workers, tasks and reservations.  Task channels live in ``ops/task_channels.py``.
+"""TaskRouter operations (``taskrouter.twilio.com/v1/Workspaces/{WorkspaceSid}/...``): workspaces,
+activities, task queues, workflows, workers and their channels, tasks and reservations.  Task
+channels live in ``ops/task_channels.py``.
 
 Updates of tasks, workers and reservations accept an ``If-Match`` header carrying the resource's
 ``ETag``; a mismatch answers 412 ([`ConflictError`][flexconv.ConflictError]).
 """
 
 from __future__ import annotations
+
+import re
 
 from flexconv._core.operation import Operation, Param
 
@@ -104,6 +107,7 @@ CREATE_TASK = Operation(
         "task_queue_sid": Param("TaskQueueSid"),
         "routing_target": Param("RoutingTarget"),
         "ignore_capacity": Param("IgnoreCapacity"),
+        "virtual_start_time": Param("VirtualStartTime"),
     },
     path_sids={"WorkspaceSid": "WS"},
 )
@@ -148,6 +152,7 @@ UPDATE_TASK = Operation(
         "reason": Param("Reason"),
         "priority": Param("Priority"),
         "task_channel": Param("TaskChannel"),
+        "virtual_start_time": Param("VirtualStartTime"),
         "if_match": _IF_MATCH,
     },
     path_sids={"WorkspaceSid": "WS", "Sid": "WT"},
@@ -192,6 +197,29 @@ FETCH_RESERVATION = Operation(
     path_sids={"WorkspaceSid": "WS", "TaskSid": "WT", "Sid": "WR"},
 )
 
+#: The reservation update's parameters beyond status and activity, in the spec's order: the
+#: ``Instruction`` and what each instruction (conference, dequeue, call, redirect) takes.
+INSTRUCTION_PARAMS: tuple[str, ...] = (
+    "Instruction", "DequeuePostWorkActivitySid", "DequeueFrom", "DequeueRecord",
+    "DequeueTimeout", "DequeueTo", "DequeueStatusCallbackUrl", "CallFrom", "CallRecord",
+    "CallTimeout", "CallTo", "CallUrl", "CallStatusCallbackUrl", "CallAccept", "RedirectCallSid",
+    "RedirectAccept", "RedirectUrl", "To", "From", "StatusCallback", "StatusCallbackMethod",
+    "StatusCallbackEvent", "Timeout", "Record", "Muted", "Beep", "StartConferenceOnEnter",
+    "EndConferenceOnExit", "WaitUrl", "WaitMethod", "EarlyMedia", "MaxParticipants",
+    "ConferenceStatusCallback", "ConferenceStatusCallbackMethod", "ConferenceStatusCallbackEvent",
+    "ConferenceRecord", "ConferenceTrim", "RecordingChannels", "RecordingStatusCallback",
+    "RecordingStatusCallbackMethod", "ConferenceRecordingStatusCallback",
+    "ConferenceRecordingStatusCallbackMethod", "Region", "SipAuthUsername", "SipAuthPassword",
+    "DequeueStatusCallbackEvent", "PostWorkActivitySid", "SupervisorMode", "Supervisor",
+    "EndConferenceOnCustomerExit", "BeepOnCustomerEntrance", "JitterBufferSize",
+)  # fmt: skip
+
+
+def snake(wire: str) -> str:
+    """``ConferenceStatusCallback`` -> ``conference_status_callback``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", wire).lower()
+
+
 UPDATE_RESERVATION = Operation(
     name="taskrouter.reservations.update",
     method="POST",
@@ -201,6 +229,201 @@ UPDATE_RESERVATION = Operation(
         "reservation_status": Param("ReservationStatus"),
         "worker_activity_sid": Param("WorkerActivitySid"),
         "if_match": _IF_MATCH,
+        **{snake(wire): Param(wire) for wire in INSTRUCTION_PARAMS},
     },
     path_sids={"WorkspaceSid": "WS", "TaskSid": "WT", "Sid": "WR"},
+)
+
+DELETE_WORKFLOW = Operation(
+    name="taskrouter.workflows.delete",
+    method="DELETE",
+    product="taskrouter",
+    path=_WS + "/Workflows/{Sid}",
+    path_sids={"WorkspaceSid": "WS", "Sid": "WW"},
+)
+
+UPDATE_WORKER = Operation(
+    name="taskrouter.workers.update",
+    method="POST",
+    product="taskrouter",
+    path=_WS + "/Workers/{Sid}",
+    params={
+        "activity_sid": Param("ActivitySid"),
+        "attributes": Param("Attributes", json=True),
+        "friendly_name": Param("FriendlyName"),
+        "reject_pending_reservations": Param("RejectPendingReservations"),
+        "if_match": _IF_MATCH,
+    },
+    path_sids={"WorkspaceSid": "WS", "Sid": "WK"},
+)
+
+_CHANNELS = _WS + "/Workers/{WorkerSid}/Channels"
+
+LIST_WORKER_CHANNELS = Operation(
+    name="taskrouter.worker_channels.list",
+    method="GET",
+    product="taskrouter",
+    path=_CHANNELS,
+    list_key="channels",
+    max_page_size=1000,
+    path_sids={"WorkspaceSid": "WS", "WorkerSid": "WK"},
+)
+
+FETCH_WORKER_CHANNEL = Operation(
+    name="taskrouter.worker_channels.fetch",
+    method="GET",
+    product="taskrouter",
+    path=_CHANNELS + "/{Sid}",
+    path_sids={"WorkspaceSid": "WS", "WorkerSid": "WK", "Sid": "WC?"},
+)
+
+UPDATE_WORKER_CHANNEL = Operation(
+    name="taskrouter.worker_channels.update",
+    method="POST",
+    product="taskrouter",
+    path=_CHANNELS + "/{Sid}",
+    params={"capacity": Param("Capacity"), "available": Param("Available")},
+    path_sids={"WorkspaceSid": "WS", "WorkerSid": "WK", "Sid": "WC?"},
+)
+
+LIST_WORKSPACES = Operation(
+    name="taskrouter.workspaces.list",
+    method="GET",
+    product="taskrouter",
+    path="/v1/Workspaces",
+    params={"friendly_name": Param("FriendlyName")},
+    list_key="workspaces",
+    max_page_size=1000,
+)
+
+FETCH_WORKSPACE = Operation(
+    name="taskrouter.workspaces.fetch",
+    method="GET",
+    product="taskrouter",
+    path="/v1/Workspaces/{Sid}",
+    path_sids={"Sid": "WS"},
+)
+
+UPDATE_WORKSPACE = Operation(
+    name="taskrouter.workspaces.update",
+    method="POST",
+    product="taskrouter",
+    path="/v1/Workspaces/{Sid}",
+    params={
+        "default_activity_sid": Param("DefaultActivitySid"),
+        "event_callback_url": Param("EventCallbackUrl"),
+        "events_filter": Param("EventsFilter"),
+        "friendly_name": Param("FriendlyName"),
+        "multi_task_enabled": Param("MultiTaskEnabled"),
+        "timeout_activity_sid": Param("TimeoutActivitySid"),
+        "prioritize_queue_order": Param("PrioritizeQueueOrder"),
+    },
+    path_sids={"Sid": "WS"},
+)
+
+LIST_ACTIVITIES = Operation(
+    name="taskrouter.activities.list",
+    method="GET",
+    product="taskrouter",
+    path=_WS + "/Activities",
+    params={"friendly_name": Param("FriendlyName"), "available": Param("Available")},
+    list_key="activities",
+    max_page_size=1000,
+    path_sids={"WorkspaceSid": "WS"},
+)
+
+CREATE_ACTIVITY = Operation(
+    name="taskrouter.activities.create",
+    method="POST",
+    product="taskrouter",
+    path=_WS + "/Activities",
+    params={
+        "friendly_name": Param("FriendlyName", required=True),
+        "available": Param("Available"),
+    },
+    path_sids={"WorkspaceSid": "WS"},
+)
+
+FETCH_ACTIVITY = Operation(
+    name="taskrouter.activities.fetch",
+    method="GET",
+    product="taskrouter",
+    path=_WS + "/Activities/{Sid}",
+    path_sids={"WorkspaceSid": "WS", "Sid": "WA"},
+)
+
+UPDATE_ACTIVITY = Operation(
+    name="taskrouter.activities.update",
+    method="POST",
+    product="taskrouter",
+    path=_WS + "/Activities/{Sid}",
+    params={"friendly_name": Param("FriendlyName")},
+    path_sids={"WorkspaceSid": "WS", "Sid": "WA"},
+)
+
+DELETE_ACTIVITY = Operation(
+    name="taskrouter.activities.delete",
+    method="DELETE",
+    product="taskrouter",
+    path=_WS + "/Activities/{Sid}",
+    path_sids={"WorkspaceSid": "WS", "Sid": "WA"},
+)
+
+_QUEUE_FIELDS = {
+    "friendly_name": Param("FriendlyName"),
+    "target_workers": Param("TargetWorkers"),
+    "max_reserved_workers": Param("MaxReservedWorkers"),
+    "task_order": Param("TaskOrder"),
+    "reservation_activity_sid": Param("ReservationActivitySid"),
+    "assignment_activity_sid": Param("AssignmentActivitySid"),
+}
+
+LIST_TASK_QUEUES = Operation(
+    name="taskrouter.task_queues.list",
+    method="GET",
+    product="taskrouter",
+    path=_WS + "/TaskQueues",
+    params={
+        "friendly_name": Param("FriendlyName"),
+        "evaluate_worker_attributes": Param("EvaluateWorkerAttributes"),
+        "worker_sid": Param("WorkerSid"),
+        "ordering": Param("Ordering"),
+    },
+    list_key="task_queues",
+    max_page_size=1000,
+    path_sids={"WorkspaceSid": "WS"},
+)
+
+CREATE_TASK_QUEUE = Operation(
+    name="taskrouter.task_queues.create",
+    method="POST",
+    product="taskrouter",
+    path=_WS + "/TaskQueues",
+    params={**_QUEUE_FIELDS, "friendly_name": Param("FriendlyName", required=True)},
+    path_sids={"WorkspaceSid": "WS"},
+)
+
+FETCH_TASK_QUEUE = Operation(
+    name="taskrouter.task_queues.fetch",
+    method="GET",
+    product="taskrouter",
+    path=_WS + "/TaskQueues/{Sid}",
+    path_sids={"WorkspaceSid": "WS", "Sid": "WQ"},
+)
+
+UPDATE_TASK_QUEUE = Operation(
+    name="taskrouter.task_queues.update",
+    method="POST",
+    product="taskrouter",
+    path=_WS + "/TaskQueues/{Sid}",
+    params=_QUEUE_FIELDS,
+    path_sids={"WorkspaceSid": "WS", "Sid": "WQ"},
+)
+
+DELETE_TASK_QUEUE = Operation(
+    name="taskrouter.task_queues.delete",
+    method="DELETE",
+    product="taskrouter",
+    path=_WS + "/TaskQueues/{Sid}",
+    path_sids={"WorkspaceSid": "WS", "Sid": "WQ"},
 )

@@ -20,6 +20,7 @@ from flexconv.emulator.conversations.entities import (
     parse_duration,
 )
 from flexconv.emulator.conversations.routes import ConversationsRoutes
+from flexconv.emulator.conversations.service_roles import register_service_roles
 
 __all__ = [
     "AGENT_PERMISSIONS",
@@ -46,3 +47,7 @@ class Conversations(ConversationsRoutes):
     `snapshot` from `state`, conversations (`create`, `update`, `set_state`, `close`, `delete`)
     from `lifecycle`, participants, messages, scoped webhooks and `inbound` from `messaging`.
     """
+
+    def _register(self) -> None:
+        super()._register()
+        register_service_roles(self)
