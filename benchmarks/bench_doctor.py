@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from _server import LoopbackServer  # noqa: E402
+from _server import LoopbackServer
 
 ACCOUNT_SID = "AC" + "d0c" * 10 + "ab"
 AUTH_TOKEN = "b" * 32
@@ -67,7 +67,9 @@ class RateProbe:
         self.peak[key] = max(self.peak[key], len(window))
 
 
-async def doctor_scan(url: str, rate: float, concurrency: int, probe: RateProbe) -> tuple[int, float, int]:
+async def doctor_scan(
+    url: str, rate: float, concurrency: int, probe: RateProbe
+) -> tuple[int, float, int]:
     import httpx
 
     from flexconv import AsyncFlexConv
@@ -77,9 +79,7 @@ async def doctor_scan(url: str, rate: float, concurrency: int, probe: RateProbe)
 
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(event_hooks={"request": [on_request]}, limits=limits) as http:
-        client = AsyncFlexConv(
-            ACCOUNT_SID, AUTH_TOKEN, base_url=url, env={}, http_client=http
-        )
+        client = AsyncFlexConv(ACCOUNT_SID, AUTH_TOKEN, base_url=url, env={}, http_client=http)
         start = time.perf_counter()
         scan = client.doctor.scan(rate=rate, concurrency=concurrency)
         orphans = 0

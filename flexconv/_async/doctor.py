@@ -123,7 +123,7 @@ class AsyncDoctor(AsyncResource):
         addresses = [_wire(a) for a in await self._client.channels.list().to_list()]
         flows = await self._pages(ops.LIST_FLEX_FLOWS).to_list()
         flex = _wire(await self._client.configuration.fetch())
-        conv_config = await self._read(ops.FETCH_CONVERSATIONS_CONFIGURATION)
+        conv_config = _wire(await self._client.conversations.configuration.fetch())
         setup = legacy.detect_setup(
             addresses,
             flows,
@@ -408,6 +408,15 @@ class _Walk:
         self.addresses = addresses
         self.conversation_sid: str | None = None
 
+    async def _flow_published(self, flow_sid: str) -> bool:
+        try:
+            flow = await self.client.studio.flows.fetch(flow_sid)
+        except APIStatusError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return str(flow.status) == "published"
+
     async def run(self, conv: dict[str, Any] | None) -> builtins.list[Check]:
         checks: builtins.list[Check] = []
         for _key, found in await self._steps(conv):
@@ -451,10 +460,15 @@ class _Walk:
         if flow_sid:
             window_from = self.since or ((conv and parse_time(conv.get("date_created"))) or None)
             executions = await self.d._flow_executions(flow_sid, window_from, self.until)
+        flow_exists: bool | None = None
+        if flow_sid:
+            flow_exists = await self._flow_published(flow_sid)
+        number = None
+        if str(self.flex_number).startswith("+"):
+            found = await client.phone_numbers.find(str(self.flex_number))
+            number = _wire(found) if found is not None else None
         c = check_address(
-            config,
-            address=str(self.flex_number),
-            flow_exists=None if not flow_sid else executions is not None,
+            config, address=str(self.flex_number), flow_exists=flow_exists, number=number
         )
         out.append(("address", c))
         if c.status == "failed":
@@ -547,7 +561,7 @@ class _Walk:
             participant = next((p for p in people if p.get("identity") == identity), None)
             role_sid = (participant or {}).get("role_sid")
             if role_sid:
-                role = await self.d._read(ops.FETCH_ROLE, path_params={"Sid": str(role_sid)})
+                role = _wire(await client.conversations.roles.fetch(str(role_sid)))
         c = check_agent(task, reservations, identity=identity, participant=participant, role=role)
         out.append(("agent", c))
         if c.status == "failed":

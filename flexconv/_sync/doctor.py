@@ -124,7 +124,7 @@ class Doctor(Resource):
         addresses = [_wire(a) for a in self._client.channels.list().to_list()]
         flows = self._pages(ops.LIST_FLEX_FLOWS).to_list()
         flex = _wire(self._client.configuration.fetch())
-        conv_config = self._read(ops.FETCH_CONVERSATIONS_CONFIGURATION)
+        conv_config = _wire(self._client.conversations.configuration.fetch())
         setup = legacy.detect_setup(
             addresses,
             flows,
@@ -409,6 +409,15 @@ class _Walk:
         self.addresses = addresses
         self.conversation_sid: str | None = None
 
+    def _flow_published(self, flow_sid: str) -> bool:
+        try:
+            flow = self.client.studio.flows.fetch(flow_sid)
+        except APIStatusError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return str(flow.status) == "published"
+
     def run(self, conv: dict[str, Any] | None) -> builtins.list[Check]:
         checks: builtins.list[Check] = []
         for _key, found in self._steps(conv):
@@ -452,10 +461,15 @@ class _Walk:
         if flow_sid:
             window_from = self.since or ((conv and parse_time(conv.get("date_created"))) or None)
             executions = self.d._flow_executions(flow_sid, window_from, self.until)
+        flow_exists: bool | None = None
+        if flow_sid:
+            flow_exists = self._flow_published(flow_sid)
+        number = None
+        if str(self.flex_number).startswith("+"):
+            found = client.phone_numbers.find(str(self.flex_number))
+            number = _wire(found) if found is not None else None
         c = check_address(
-            config,
-            address=str(self.flex_number),
-            flow_exists=None if not flow_sid else executions is not None,
+            config, address=str(self.flex_number), flow_exists=flow_exists, number=number
         )
         out.append(("address", c))
         if c.status == "failed":
@@ -548,7 +562,7 @@ class _Walk:
             participant = next((p for p in people if p.get("identity") == identity), None)
             role_sid = (participant or {}).get("role_sid")
             if role_sid:
-                role = self.d._read(ops.FETCH_ROLE, path_params={"Sid": str(role_sid)})
+                role = _wire(client.conversations.roles.fetch(str(role_sid)))
         c = check_agent(task, reservations, identity=identity, participant=participant, role=role)
         out.append(("agent", c))
         if c.status == "failed":

@@ -154,6 +154,15 @@ def _no_flow(emu: Emulator, n: int) -> Planted:
     return Planted("no_flow", customer, number, "address", sid)
 
 
+def _sms_url(emu: Emulator, n: int) -> Planted:
+    number, customer = f"+1500564{n:04d}", f"+1555160{n:04d}"
+    flow = emu.seeded.flows["Messaging Flow"]
+    _address(emu, number, type="studio", studio_flow_sid=flow)
+    emu.phone_numbers.create(number, sms_url="https://legacy.example.com/sms", sms_method="POST")
+    sid = _message(emu, number, customer)
+    return Planted("sms_url", customer, number, "address", sid)
+
+
 def _no_conversation(emu: Emulator, n: int) -> Planted:
     customer = f"+1555070{n:04d}"
     sid = _message(emu, FLEX_NUMBER, customer)
@@ -276,6 +285,7 @@ PLANTS: dict[str, Callable[[Emulator, int], Planted]] = {
     "auto_creation_off": _auto_creation_off,
     "wrong_type": _wrong_type,
     "no_flow": _no_flow,
+    "sms_url": _sms_url,
     "no_conversation": _no_conversation,
     "orphaned": _orphaned,
     "studio_step_failed": _studio_step_failed,

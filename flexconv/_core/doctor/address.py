@@ -74,8 +74,9 @@ def check_address(
 def check_number_wiring(
     number: Mapping[str, Any],
 ) -> tuple[dict[str, Any], str, str] | None:
-    """What else a phone number is wired to that would run in parallel with Conversations:
-    a Messaging Service or an "A message comes in" webhook.  ``None`` when nothing."""
+    """What else a phone number is wired to that would run in parallel with Conversations: a
+    Messaging Service (when the record names one), a TwiML app, or an "A message comes in"
+    webhook (``sms_url``; Twilio's demo URL does not count).  ``None`` when nothing."""
     sid = number.get("sid")
     service = number.get("messaging_service_sid")
     if service:
@@ -85,6 +86,13 @@ def check_number_wiring(
             "run instead of (or alongside) Conversations.",
             "Remove the number from the Messaging Service, or set the service's inbound "
             "handling to Autocreate a Conversation.",
+        )
+    app = number.get("sms_application_sid")
+    if app:
+        return (
+            {"phone_number_sid": sid, "sms_application_sid": app},
+            f"The number's inbound messages go to the TwiML app {app}, which runs in parallel.",
+            "Clear the number's SmsApplicationSid (Console > Phone Numbers > Messaging).",
         )
     url = number.get("sms_url")
     if url and "demo.twilio.com" not in str(url):

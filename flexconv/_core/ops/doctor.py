@@ -9,6 +9,7 @@ __all__ = [
     "CREATE_FLEX_FLOW",
     "DELETE_FLEX_FLOW",
     "FETCH_EXECUTION_CONTEXT",
+    "FETCH_STEP_CONTEXT",
     "LIST_EXECUTIONS",
     "LIST_FLEX_FLOWS",
     "LIST_MESSAGES_2010",
@@ -96,12 +97,6 @@ CREATE_FLEX_FLOW = Operation(
     },
 )
 
-FETCH_ROLE = Operation(
-    "conversations.roles.fetch", "GET", "conversations", "/v1/Roles/{Sid}", path_sids={"Sid": "RL"}
-)
-FETCH_CONVERSATIONS_CONFIGURATION = Operation(
-    "conversations.configuration.fetch", "GET", "conversations", "/v1/Configuration"
-)
 FETCH_STEP_CONTEXT = Operation(
     "studio.executions.steps.context.fetch",
     "GET",
