@@ -34,7 +34,13 @@ from flexconv._core.doctor.report import (
     Setup,
     TraceReport,
 )
-from flexconv._core.doctor.scan import FINDING_KINDS, classify_conversation
+from flexconv._core.doctor.scan import (
+    FINDING_KINDS,
+    classify_conversation,
+    server_now,
+    stale_reservation,
+    task_conversation_closed,
+)
 from flexconv._core.doctor.studio import check_studio, execution_conversation, interaction_of
 from flexconv._core.doctor.task import check_task, task_expression
 from flexconv._core.doctor.values import STEPS, attributes_of, parse_time, skipped, worker_identity
@@ -588,7 +594,12 @@ class AsyncScan:
         client = doctor.client
         self._doctor = doctor
         self._convs = type(client.conversations)(client, limiter=limiter)
-        self._tasks = type(client.routing)(client, limiter=limiter).tasks
+        routing = type(client.routing)(client, limiter=limiter)
+        self._tasks = routing.tasks
+        self._reservations = routing.reservations
+        self._workflows = routing.workflows
+        #: reservation timeout by workflow (one entry per workflow of the account)
+        self._timeouts: dict[str, int] = {}
         self._channels = type(client.channels)(client, limiter=limiter)
         self._concurrency = concurrency
         self._include_healthy = include_healthy
@@ -621,7 +632,7 @@ class AsyncScan:
         return self._include_healthy or f.kind != "healthy"
 
     async def _run(self) -> AsyncIterator[Finding]:
-        order = ("addresses", "active", "inactive", "done")
+        order = ("addresses", "active", "inactive", "tasks", "done")
         start = order.index(self.cursor.phase) if self.cursor.phase in order else len(order) - 1
         for phase in order[start:]:
             if phase == "done":
@@ -629,6 +640,8 @@ class AsyncScan:
             url = self.cursor.next_page_url if phase == self.cursor.phase else None
             if phase == "addresses":
                 pager: Any = self._channels.list()
+            elif phase == "tasks":
+                pager = self._tasks.list(assignment_status=_OPEN_TASKS)
             else:
                 pager = self._convs.list(state=phase, page_size=100)
             if url:
@@ -637,6 +650,9 @@ class AsyncScan:
                 items = builtins.list(page.items)
                 if phase == "addresses":
                     found = [_address_finding(_wire(a)) for a in items]
+                elif phase == "tasks":
+                    lists = await async_map_bounded(self._check_task, items, self._concurrency)
+                    found = [f for group in lists for f in group]
                 else:
                     found = await async_map_bounded(self._classify, items, self._concurrency)
                     self._seen += len(items)
@@ -653,6 +669,38 @@ class AsyncScan:
                     yield shown[-1]
                 if page.next_page_url is None:
                     break
+
+    async def _check_task(self, listed: Any) -> builtins.list[Finding]:
+        """An open task: is its conversation closed, is a reservation stuck pending?"""
+        task = _wire(await self._tasks.fetch(str(listed.sid)))
+        found: builtins.list[Finding] = []
+        conv_sid = attributes_of(task.get("attributes")).get("conversationSid")
+        if isinstance(conv_sid, str) and conv_sid.startswith("CH"):
+            try:
+                conv: dict[str, Any] | None = _wire(await self._convs.fetch(conv_sid))
+            except APIStatusError as exc:
+                if exc.status != 404:
+                    raise
+                conv = None
+            closed = task_conversation_closed(task, conv, conversation_sid=conv_sid)
+            if closed is not None:
+                found.append(closed)
+        now = server_now(task)
+        if task.get("assignment_status") == "reserved" and now is not None:
+            timeout = await self._reservation_timeout(task.get("workflow_sid"))
+            for r in await self._reservations.list(str(task.get("sid"))).to_list():
+                stale = stale_reservation(_wire(r), now=now, timeout_seconds=timeout)
+                if stale is not None:
+                    found.append(stale)
+        return found
+
+    async def _reservation_timeout(self, workflow_sid: Any) -> int:
+        if not isinstance(workflow_sid, str) or not workflow_sid:
+            return 120
+        if workflow_sid not in self._timeouts:
+            workflow = await self._workflows.fetch(workflow_sid)
+            self._timeouts[workflow_sid] = int(workflow.task_reservation_timeout or 120)
+        return self._timeouts[workflow_sid]
 
     async def _classify(self, conv: Any) -> Finding:
         sid = str(conv.sid)

@@ -30,6 +30,7 @@ __all__ = [
     "Planted",
     "plant",
     "plant_all",
+    "plant_task_conversation_closed",
     "scenario_emulator",
     "seed_conversations",
 ]
@@ -277,6 +278,20 @@ def _completed_but_open(emu: Emulator, n: int) -> Planted:
     return Planted("completed_but_open", customer, FLEX_NUMBER, "completion", sid)
 
 
+def plant_task_conversation_closed(emu: Emulator, n: int = 0) -> Planted:
+    """Custom orchestration: a task made through TaskRouter for a conversation someone closed."""
+    customer = f"+1555170{n:04d}"
+    convs = emu.conversations
+    with emu.operation():
+        conv = convs.create(friendly_name=None)
+        convs.add_participant(conv, address=customer, proxy_address=FLEX_NUMBER)
+        emu.taskrouter.create_task(
+            emu.seeded.workspace_sid, attributes={"conversationSid": conv.sid}, task_channel="chat"
+        )
+        convs.close(conv)
+    return Planted("task_conversation_closed", customer, FLEX_NUMBER, None, conv.sid)
+
+
 #: failure name -> what plants it (on a default-seeded emulator).
 PLANTS: dict[str, Callable[[Emulator, int], Planted]] = {
     "healthy": _healthy,
@@ -409,6 +424,7 @@ def _mixed_account(emu: Emulator) -> None:
 
 def _planted(emu: Emulator) -> None:
     plant_all(emu)
+    plant_task_conversation_closed(emu, len(PLANTS))
 
 
 def _orphans(emu: Emulator, healthy: int = 20, orphans: int = 5) -> None:

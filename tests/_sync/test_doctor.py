@@ -10,6 +10,7 @@ from flexconv.emulator import Emulator
 from flexconv.emulator.doctor_scenarios import (
     PLANTS,
     plant,
+    plant_task_conversation_closed,
     scenario_emulator,
     seed_conversations,
 )
@@ -130,6 +131,18 @@ def test_scan_classifies_stuck_and_agent_on_closed_task() -> None:
         kinds = [f.kind for f in scan]
     assert kinds == ["agent_on_closed_task"]
     assert scan.summary.problems == 1
+
+
+def test_scan_finds_open_tasks_of_closed_conversations() -> None:
+    emu = Emulator.from_scenario()
+    plant(emu, "healthy")
+    planted = plant_task_conversation_closed(emu)
+    with FlexConv.emulated(emu) as client:
+        found = [f for f in client.doctor.scan(include_healthy=False)]
+    assert [(f.kind, f.conversation_sid) for f in found] == [
+        ("task_conversation_closed", planted.conversation_sid)
+    ]
+    assert str(found[0].task_sid).startswith("WT")
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,13 @@ from typing import Any
 from flexconv._core.doctor.report import Finding
 from flexconv._core.doctor.values import parse_time
 
-__all__ = ["FINDING_KINDS", "classify_conversation", "stale_reservation"]
+__all__ = [
+    "FINDING_KINDS",
+    "classify_conversation",
+    "server_now",
+    "stale_reservation",
+    "task_conversation_closed",
+]
 
 FINDING_KINDS = (
     "healthy",
@@ -120,4 +126,36 @@ def stale_reservation(
         },
         problem=f"Reservation pending for {age} s (timeout {timeout_seconds} s).",
         fix="Check the assignment callback answers and the Flex UI is connected for the worker.",
+    )
+
+
+def server_now(task: Mapping[str, Any]) -> datetime | None:
+    """The time as TaskRouter sees it: a task's ``date_created`` plus its ``age``."""
+    created = parse_time(task.get("date_created"))
+    age = task.get("age")
+    if created is None or not isinstance(age, int):
+        return None
+    return created + timedelta(seconds=age)
+
+
+def task_conversation_closed(
+    task: Mapping[str, Any], conversation: Mapping[str, Any] | None, *, conversation_sid: str
+) -> Finding | None:
+    """A task still waiting or assigned whose conversation is closed or gone (``None`` when
+    the conversation is open, or the task is wrapping up as Flex leaves it on close)."""
+    status = task.get("assignment_status")
+    if status not in ("pending", "reserved", "assigned"):
+        return None
+    state = None if conversation is None else conversation.get("state")
+    if conversation is not None and state != "closed":
+        return None
+    what = "was deleted" if conversation is None else "is closed"
+    return Finding(
+        kind="task_conversation_closed",
+        sid=str(task.get("sid")),
+        conversation_sid=conversation_sid,
+        task_sid=str(task.get("sid")),
+        evidence={"assignment_status": status, "conversation_state": state},
+        problem=f"The task is {status} but its conversation {what}.",
+        fix="Cancel the task (plain TaskRouter task) or close its interaction channel.",
     )
