@@ -97,9 +97,11 @@ def twilio_loop(url: str, limit: int) -> tuple[int, float]:
 
     class ToLoopback(TwilioHttpClient):  # type: ignore[misc]
         def request(self, method: str, target: str, *args: Any, **kwargs: Any) -> Any:
-            parts = urllib.parse.urlsplit(target)
-            product = parts.netloc.split(".")[0]
-            return super().request(method, f"{url}/{product}{parts.path}", *args, **kwargs)
+            if not target.startswith(url):  # next pages already point at the loopback server
+                parts = urllib.parse.urlsplit(target)
+                product = parts.netloc.split(".")[0]
+                target = f"{url}/{product}{parts.path}"
+            return super().request(method, target, *args, **kwargs)
 
     tw = Client(ACCOUNT_SID, AUTH_TOKEN, http_client=ToLoopback())
     ws = tw.flex_api.v1.configuration().fetch().taskrouter_workspace_sid
