@@ -2,9 +2,9 @@
 
 A loopback emulator (in a child process, seeded through its Python API with N conversations of
 which 5% are orphans; the healthy ones carry a Studio webhook and 200 of them a waiting task)
-adds 50 ms of latency to every request.  Both sides read the open
-conversations page by page and, for each conversation, its scoped webhooks, its participants and
-the tasks whose attributes name it.  Printed: conversations per second for each and the ratio;
+adds 50 ms of latency to every request.  Both sides read the open conversations page by page and,
+for each conversation, its scoped webhooks and the tasks whose attributes name it, and its
+participants when a task does.  Printed: conversations per second for each and the ratio;
 the peak RSS of the scanning process (a fresh one for each size) at 1,000 and at 10,000; and the most
 requests any endpoint saw in one second (sliding window) against the configured rate.
 
@@ -109,10 +109,11 @@ def twilio_loop(url: str, limit: int) -> tuple[int, float]:
     done = 0
     for conv in tw.conversations.v1.conversations.stream(state="active", page_size=100):
         tw.conversations.v1.conversations(conv.sid).webhooks.list()
-        tw.conversations.v1.conversations(conv.sid).participants.list()
-        tw.taskrouter.v1.workspaces(ws).tasks.list(
+        tasks = tw.taskrouter.v1.workspaces(ws).tasks.list(
             evaluate_task_attributes=f'conversationSid == "{conv.sid}"'
         )
+        if tasks:
+            tw.conversations.v1.conversations(conv.sid).participants.list()
         done += 1
         if done >= limit:
             break
@@ -126,8 +127,10 @@ def peak_rss_mb() -> float:
 def _scan_child(url: str, rate: float, concurrency: int, out: Any) -> None:
     """One scan in a fresh process: its peak RSS is the scan's alone."""
     probe = RateProbe()
+    cpu = time.process_time()
     seen, elapsed, orphans = asyncio.run(doctor_scan(url, rate, concurrency, probe))
-    out.send((seen, elapsed, orphans, peak_rss_mb(), dict(probe.peak)))
+    cpu = time.process_time() - cpu
+    out.send((seen, elapsed, orphans, peak_rss_mb(), dict(probe.peak), cpu))
 
 
 def scan_in_child(url: str, rate: float, concurrency: int) -> tuple[Any, ...]:
@@ -161,7 +164,7 @@ def main() -> int:
         seed_start = time.perf_counter()
         with LoopbackServer.asgi("bench_doctor:app_factory").start(timeout=600) as server:
             seeded = time.perf_counter() - seed_start
-            seen, elapsed, orphans, rss, peak = scan_in_child(
+            seen, elapsed, orphans, rss, peak, cpu = scan_in_child(
                 server.url, args.rate, args.concurrency
             )
             for key, value in peak.items():
@@ -170,7 +173,8 @@ def main() -> int:
             print(
                 f"doctor scan  {total:>6} conversations (server seeded in {seeded:.0f} s): "
                 f"{seen} classified, {orphans} orphans, {elapsed:.1f} s, "
-                f"{seen / elapsed:.1f} conv/s, peak RSS {results[total][3]:.1f} MB",
+                f"{seen / elapsed:.1f} conv/s, peak RSS {results[total][3]:.1f} MB, "
+                f"client CPU {cpu / max(seen, 1) * 1000:.1f} ms/conversation",
                 flush=True,
             )
             if baseline is None:

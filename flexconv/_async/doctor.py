@@ -703,10 +703,17 @@ class AsyncScan:
         return self._timeouts[workflow_sid]
 
     async def _classify(self, conv: Any) -> Finding:
+        """Reads the conversation's scoped webhooks and tasks side by side; its participants
+        only when a task names it (without one, who is in it changes nothing)."""
         sid = str(conv.sid)
-        hooks = await self._convs.webhooks.list(sid).to_list()
-        people = await self._convs.participants.list(sid).to_list()
-        tasks = await self._tasks.list(evaluate_task_attributes=task_expression(sid)).to_list()
+
+        async def read(what: str) -> builtins.list[Any]:
+            if what == "webhooks":
+                return await self._convs.webhooks.list(sid).to_list()
+            return await self._tasks.list(evaluate_task_attributes=task_expression(sid)).to_list()
+
+        hooks, tasks = await async_map_bounded(read, ["webhooks", "tasks"], 2)
+        people = await self._convs.participants.list(sid).to_list() if tasks else []
         rows = [_wire(t) for t in tasks]
         rows.sort(key=lambda t: str(t.get("date_created") or ""))
         return classify_conversation(

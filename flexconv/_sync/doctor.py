@@ -704,10 +704,17 @@ class Scan:
         return self._timeouts[workflow_sid]
 
     def _classify(self, conv: Any) -> Finding:
+        """Reads the conversation's scoped webhooks and tasks side by side; its participants
+        only when a task names it (without one, who is in it changes nothing)."""
         sid = str(conv.sid)
-        hooks = self._convs.webhooks.list(sid).to_list()
-        people = self._convs.participants.list(sid).to_list()
-        tasks = self._tasks.list(evaluate_task_attributes=task_expression(sid)).to_list()
+
+        def read(what: str) -> builtins.list[Any]:
+            if what == "webhooks":
+                return self._convs.webhooks.list(sid).to_list()
+            return self._tasks.list(evaluate_task_attributes=task_expression(sid)).to_list()
+
+        hooks, tasks = map_bounded(read, ["webhooks", "tasks"], 2)
+        people = self._convs.participants.list(sid).to_list() if tasks else []
         rows = [_wire(t) for t in tasks]
         rows.sort(key=lambda t: str(t.get("date_created") or ""))
         return classify_conversation(
