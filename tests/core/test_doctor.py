@@ -189,6 +189,7 @@ def test_rescue_decision_and_marker() -> None:
     conv = {"sid": CH, "attributes": json.dumps({"keep": 1})}
     assert decide_rescue(conv, []).action == "create_interaction"
     assert decide_rescue(conv, [{"sid": "WT1"}]).action == "has_task"
+    assert decide_rescue({**conv, "state": "closed"}, []).action == "closed"
     marked = marked_attributes(conv, interaction_sid="KD1", when="now")
     assert marked["keep"] == 1
     assert marked[MARKER]["interaction_sid"] == "KD1"

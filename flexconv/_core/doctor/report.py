@@ -210,8 +210,8 @@ class RescueAction(_Value):
     """What rescue does (or did) for one orphaned conversation."""
 
     conversation_sid: str
-    #: ``create_interaction`` (planned or done), ``already_rescued`` or ``has_task``.
-    action: Literal["create_interaction", "already_rescued", "has_task"]
+    #: ``create_interaction`` (planned or done), ``already_rescued``, ``has_task`` or ``closed``.
+    action: Literal["create_interaction", "already_rescued", "has_task", "closed"]
     applied: bool = False
     interaction_sid: str | None = None
     reason: str | None = None

@@ -29,6 +29,8 @@ def decide_rescue(
             interaction_sid=str(marker["interaction_sid"]),
             reason="rescued before (conversation attributes carry the marker)",
         )
+    if conversation.get("state") == "closed":
+        return RescueAction(conversation_sid=sid, action="closed", reason="closed since the scan")
     found = [str(t.get("sid")) for t in tasks]
     if found:
         return RescueAction(
