@@ -162,7 +162,8 @@ def main() -> int:
     for total in (small, big):
         os.environ["BENCH_DOCTOR_N"] = str(total)
         seed_start = time.perf_counter()
-        with LoopbackServer.asgi("bench_doctor:app_factory").start(timeout=600) as server:
+        server = LoopbackServer.asgi("bench_doctor:app_factory").start(timeout=900)
+        try:
             seeded = time.perf_counter() - seed_start
             seen, elapsed, orphans, rss, peak, cpu = scan_in_child(
                 server.url, args.rate, args.concurrency
@@ -185,6 +186,8 @@ def main() -> int:
                     "so a sample gives it)",
                     flush=True,
                 )
+        finally:
+            server.stop()
     assert baseline is not None
     ours = results[big][0] / results[big][1]
     theirs = baseline[0] / baseline[1]
