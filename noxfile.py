@@ -47,7 +47,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on flexconv/ (both colours)."""
-    session.install("-e", ".[emulator,yaml]", *TYPE_DEPS)
+    session.install("-e", ".[emulator,yaml,redis]", *TYPE_DEPS)
     session.run("mypy", "--strict", "flexconv")
 
 
@@ -66,7 +66,7 @@ def codegen_write(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """pytest over both colours, the core, the emulator and the conformance checks."""
-    session.install("-e", ".[emulator,yaml]", *TEST_DEPS)
+    session.install("-e", ".[emulator,yaml,redis]", *TEST_DEPS)
     session.run("pytest", *session.posargs)
 
 

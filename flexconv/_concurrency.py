@@ -5,9 +5,12 @@ The codegen maps each ``async_*`` name here to its plain twin; neither lives in 
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable
-from typing import TypeVar
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -49,3 +52,57 @@ def map_bounded(fn: Callable[[T], R], items: Iterable[T], limit: int) -> list[R]
         return [fn(i) for i in batch]
     with ThreadPoolExecutor(max_workers=min(limit, len(batch))) as pool:
         return list(pool.map(fn, batch))
+
+
+# ------------------------------------------------------------------- per-account write locks
+#
+# Read-modify-write changes of one account's Flex Configuration (attachments) are serialised
+# within the process, whatever client makes them: one threading lock per key, shared by every
+# client, and for async clients an asyncio lock per event loop in front of it (so tasks of one
+# loop queue fairly and only one of them at a time waits for the threading lock).
+
+_GUARD = threading.Lock()
+_THREAD_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+_LOOP_LOCKS: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+#: Seconds between attempts of an async writer to take the threading lock held elsewhere.
+_ASYNC_POLL = 0.002
+
+
+def _thread_lock(key: tuple[str, str]) -> threading.Lock:
+    with _GUARD:
+        lock = _THREAD_LOCKS.get(key)
+        if lock is None:
+            lock = _THREAD_LOCKS[key] = threading.Lock()
+        return lock
+
+
+@contextmanager
+def account_lock(key: tuple[str, str]) -> Iterator[None]:
+    """Hold the process-wide write lock of ``key`` (``(origin, account SID)``) for the block."""
+    with _thread_lock(key):
+        yield
+
+
+@asynccontextmanager
+async def async_account_lock(key: tuple[str, str]) -> AsyncIterator[None]:
+    """Hold the process-wide write lock of ``key`` for the block, without blocking the loop."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    with _GUARD:
+        per_loop = _LOOP_LOCKS.setdefault(loop, {})
+        queue = per_loop.get(key)
+        if queue is None:
+            queue = per_loop[key] = asyncio.Lock()
+    async with queue:
+        shared = _thread_lock(key)
+        # held by another thread or loop, which cannot wake this loop: poll
+        while not shared.acquire(blocking=False):  # noqa: ASYNC110
+            await asyncio.sleep(_ASYNC_POLL)
+        try:
+            yield
+        finally:
+            shared.release()

@@ -19,9 +19,12 @@ class _Schedule:
     """Pure bookkeeping: when may the next request of ``key`` start (evenly spaced)."""
 
     def __init__(self, rate: float, clock: Callable[[], float]) -> None:
-        if not isinstance(rate, (int, float)) or isinstance(rate, bool) or rate <= 0:
+        if not isinstance(rate, (int, float)) or isinstance(rate, bool):
+            raise TypeError(f"rate must be a number of requests per second, got {rate!r}")
+        if not 0 < rate <= 10_000:  # also refuses NaN and infinity
             raise ValidationError(
-                f"rate must be a positive number of requests per second, got {rate!r}"
+                f"rate must be a positive, finite number of requests per second (at most "
+                f"10000), got {rate!r}"
             )
         self.rate = float(rate)
         self.interval = 1.0 / self.rate

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from flexconv._concurrency import async_sleep
+from flexconv._core.checks import check_seconds
 from flexconv._core.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -60,11 +61,12 @@ class Timeout:
     def __post_init__(self) -> None:
         for name in ("connect", "read", "write", "pool"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            if value is None:
                 raise ValidationError(
-                    f"Timeout.{name} must be a positive number of seconds, got {value!r}; "
+                    f"Timeout.{name} must be a positive number of seconds, got None; "
                     "unbounded timeouts are not allowed"
                 )
+            check_seconds(value, f"Timeout.{name}", allow_zero=False)
 
     @classmethod
     def of(cls, value: Timeout | float | None) -> Timeout:
@@ -74,6 +76,7 @@ class Timeout:
         if isinstance(value, Timeout):
             return value
         if isinstance(value, (int, float)) and not isinstance(value, bool):
+            check_seconds(value, "timeout", allow_zero=False)
             return cls(connect=min(float(value), 5.0), read=value, write=value, pool=value)
         raise ValidationError(f"timeout must be a number of seconds or a Timeout, got {value!r}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -25,6 +26,14 @@ def _whole_suite(config: pytest.Config) -> bool:
     )
 
 
+#: Products the emulator models that Twilio's bundled OpenAPI specs do not describe, so the surface
+#: check below cannot hold them to a spec: ``mcs``, the Media Content Service that takes media
+#: uploads (``flexconv/emulator/conversations/media.py``), and ``monitor``, the account's alerts
+#: (``flexconv/emulator/monitor/``); their behaviour is tested in
+#: tests/emulator/test_twilio_behaviour_*.py. Every other route must be in the specs.
+OUTSIDE_THE_SPECS = frozenset({"mcs", "monitor"})
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """On a full run, fail unless every route the emulator models exists in Twilio's spec and
     answered a spec-checked success somewhere in the suite (the emulator's whole surface)."""
@@ -35,6 +44,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
     problems = []
     for method, product, template in Emulator().templates():
+        if product in OUTSIDE_THE_SPECS:
+            continue
         op = spec_operation_for_template(product, method, template)
         if op is None:
             problems.append(f"{method} {product} {template}: not in Twilio's spec")
@@ -46,3 +57,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         if reporter is not None:
             reporter.write_line("\n".join(lines), red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real redis-server on 127.0.0.1 for this test session (see tests/redis_helpers.py)."""
+    from tests.redis_helpers import redis_server
+
+    with redis_server() as url:
+        yield url

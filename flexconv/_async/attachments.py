@@ -5,7 +5,8 @@ wholesale on every update.  Each change here is a read-modify-write of the whole
 named settings of the named channels change; every other entry, every unknown key and the order
 survive.  Flex Configuration has no ETag, so the array is read again just before writing (and
 the change re-applied if another writer moved it) and read back after writing to check the
-change holds.
+change holds.  Writes to one account are serialised within the process; pass ``lock=`` (a Redis
+lock from `flexconv.locks`) to serialise them across processes and machines too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from flexconv._async._base import AsyncResource
+from flexconv._concurrency import async_account_lock
 from flexconv._core.attachments import (
     LIMITS,
     AttachmentChange,
@@ -33,9 +35,13 @@ from flexconv._core.errors import ValidationError
 from flexconv.models.attachments import AttachmentSettings, AttachmentsUpdate
 
 if TYPE_CHECKING:
+    from flexconv.locks import AsyncLease, AsyncLock
     from flexconv.models.configuration import FlexConfiguration
 
 __all__ = ["AsyncAttachments"]
+
+#: The Flex API's origin: the key of the in-process write lock when there is no base_url.
+_FLEX_ORIGIN = "https://flex-api.twilio.com"
 
 
 def _configs(config: FlexConfiguration) -> list[Any]:
@@ -125,6 +131,7 @@ class AsyncAttachments(AsyncResource):
         dry_run: bool = False,
         allow_unknown_channel: bool = False,
         max_attempts: int = 3,
+        lock: AsyncLock | None = None,
     ) -> AttachmentsUpdate:
         """Change the named settings of one channel; every other setting and channel is kept.
 
@@ -144,6 +151,10 @@ class AsyncAttachments(AsyncResource):
             dry_run: compute and return the change without writing it.
             allow_unknown_channel: change an address type flexconv has no limits for.
             max_attempts: read-modify-write rounds allowed when another writer interferes.
+            lock: a lock shared with other processes or machines (`flexconv.locks.RedisLock`
+                for `FlexConv`, `flexconv.locks.AsyncRedisLock` for `AsyncFlexConv`), held
+                from the first read to the read-back.
+                Within one process, writes to one account are always serialised.
 
         Returns:
             The change: ``result.diff`` (``.text`` and ``.changes``), the new settings, and
@@ -165,7 +176,9 @@ class AsyncAttachments(AsyncResource):
         kind, checked = check_change(
             address_type, change, allow_unknown_channel=allow_unknown_channel
         )
-        return await self._apply({kind: checked}, dry_run=dry_run, max_attempts=max_attempts)
+        return await self._apply(
+            {kind: checked}, dry_run=dry_run, max_attempts=max_attempts, lock=lock
+        )
 
     async def enable(
         self,
@@ -178,6 +191,7 @@ class AsyncAttachments(AsyncResource):
         dry_run: bool = False,
         allow_unknown_channel: bool = False,
         max_attempts: int = 3,
+        lock: AsyncLock | None = None,
     ) -> AttachmentsUpdate:
         """Allow attachments on a channel, optionally changing its other settings too.
 
@@ -193,6 +207,7 @@ class AsyncAttachments(AsyncResource):
             dry_run=dry_run,
             allow_unknown_channel=allow_unknown_channel,
             max_attempts=max_attempts,
+            lock=lock,
         )
 
     async def disable(
@@ -202,6 +217,7 @@ class AsyncAttachments(AsyncResource):
         dry_run: bool = False,
         allow_unknown_channel: bool = False,
         max_attempts: int = 3,
+        lock: AsyncLock | None = None,
     ) -> AttachmentsUpdate:
         """Refuse attachments on a channel; its other settings and every other channel are kept."""
         return await self.update(
@@ -210,6 +226,7 @@ class AsyncAttachments(AsyncResource):
             dry_run=dry_run,
             allow_unknown_channel=allow_unknown_channel,
             max_attempts=max_attempts,
+            lock=lock,
         )
 
     async def update_many(
@@ -219,6 +236,7 @@ class AsyncAttachments(AsyncResource):
         dry_run: bool = False,
         allow_unknown_channel: bool = False,
         max_attempts: int = 3,
+        lock: AsyncLock | None = None,
     ) -> AttachmentsUpdate:
         """Change several channels in one write.
 
@@ -229,13 +247,14 @@ class AsyncAttachments(AsyncResource):
             dry_run: compute and return the change without writing it.
             allow_unknown_channel: accept address types flexconv has no limits for.
             max_attempts: read-modify-write rounds allowed when another writer interferes.
+            lock: a lock shared with other processes (see `update`).
 
         Raises:
             ValidationError: any change breaks its channel's limits (nothing is sent).
             AttachmentConflictError: another writer kept changing ``channel_configs``.
         """
         checked = check_changes(changes, allow_unknown_channel=allow_unknown_channel)
-        return await self._apply(checked, dry_run=dry_run, max_attempts=max_attempts)
+        return await self._apply(checked, dry_run=dry_run, max_attempts=max_attempts, lock=lock)
 
     # ------------------------------------------------------------------------------ internals
 
@@ -243,12 +262,44 @@ class AsyncAttachments(AsyncResource):
         return _configs(await self._client.configuration.fetch())
 
     async def _apply(
-        self, changes: dict[str, AttachmentChange], *, dry_run: bool, max_attempts: int
+        self,
+        changes: dict[str, AttachmentChange],
+        *,
+        dry_run: bool,
+        max_attempts: int,
+        lock: AsyncLock | None,
     ) -> AttachmentsUpdate:
         if isinstance(max_attempts, bool) or not isinstance(max_attempts, int) or max_attempts < 1:
             raise ValidationError(
                 f"max_attempts must be an int of at least 1, got {max_attempts!r}"
             )
+        if lock is not None and not callable(getattr(lock, "hold", None)):
+            raise TypeError(
+                "lock must have hold(key), such as flexconv.locks.RedisLock, got "
+                f"{type(lock).__name__}"
+            )
+        if dry_run:
+            return await self._merge(changes, dry_run=True, max_attempts=max_attempts, lease=None)
+        config = self._client.config
+        # one writer per account at a time in this process, whichever client it uses
+        async with async_account_lock((config.base_url or _FLEX_ORIGIN, config.account_sid)):
+            if lock is None:
+                return await self._merge(
+                    changes, dry_run=False, max_attempts=max_attempts, lease=None
+                )
+            async with lock.hold(f"attachments:{config.account_sid}") as lease:
+                return await self._merge(
+                    changes, dry_run=False, max_attempts=max_attempts, lease=lease
+                )
+
+    async def _merge(
+        self,
+        changes: dict[str, AttachmentChange],
+        *,
+        dry_run: bool,
+        max_attempts: int,
+        lease: AsyncLease | None,
+    ) -> AttachmentsUpdate:
         base = await self._read()
         attempts = 0
         while True:
@@ -268,6 +319,8 @@ class AsyncAttachments(AsyncResource):
                     )
                 base = fresh
                 continue
+            if lease is not None:
+                await lease.ensure()  # still ours: nobody else is between our read and write
             await self._client.configuration.update({"channel_configs": after})
             readback = await self._read()
             if change_holds(readback, changes):

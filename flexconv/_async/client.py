@@ -29,7 +29,13 @@ from flexconv._core.operation import (
 from flexconv._core.paging import check_page_size
 from flexconv._core.response import error_from_response, parse_json
 from flexconv._core.results import APIResponse, ResponseInfo
-from flexconv._core.retry import RetryPolicy, jitter_sample, retry_delay
+from flexconv._core.retry import (
+    RetryPolicy,
+    already_done,
+    jitter_sample,
+    may_have_been_processed,
+    retry_delay,
+)
 from flexconv._core.sids import check_sid
 from flexconv._logging import log_retry
 from flexconv._transport import AsyncTransport, Timeout, make_async_transport
@@ -59,8 +65,10 @@ class AsyncFlexConv:
     Credentials come from the arguments or the ``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN``,
     ``TWILIO_API_KEY``, ``TWILIO_API_SECRET``, ``TWILIO_REGION`` and ``TWILIO_EDGE`` environment
     variables.  ``base_url`` sends every product to one origin under a ``/{product}`` prefix (the
-    emulator's loopback server, a proxy); ``http_client`` takes your own HTTP client and
-    ``transport`` an in-process transport such as the emulator.  ``workspace_sid`` sets the
+    emulator's loopback server, a proxy); it must be ``https``, or plain ``http`` to this machine
+    (127.0.0.1, ``::1``, ``localhost``) unless ``allow_insecure_http=True``.  ``http_client``
+    takes your own HTTP client and ``transport`` an in-process transport such as the emulator.
+    ``workspace_sid`` sets the
     TaskRouter workspace every routing and task-channel call defaults to; without it that is the
     Flex workspace named in the Flex Configuration, read on first need and cached.  Use it as a
     context manager (``async with AsyncFlexConv() as client:``), or
@@ -77,6 +85,7 @@ class AsyncFlexConv:
         region: str | None = None,
         edge: str | None = None,
         base_url: str | None = None,
+        allow_insecure_http: bool = False,
         http_client: Any = None,
         transport: Any = None,
         timeout: Timeout | float | None = None,
@@ -94,6 +103,7 @@ class AsyncFlexConv:
             edge=edge,
             base_url=base_url,
             env=os.environ if env is None else env,
+            allow_insecure_http=allow_insecure_http,
         )
         self._timeout = Timeout.of(timeout)
         self._retry = _policy(retry, max_retries)
@@ -314,12 +324,20 @@ class AsyncFlexConv:
     # ------------------------------------------------------------------------- internals
 
     async def _send(self, spec: RequestSpec) -> RawResponse:
-        """Send with retries; raise the mapped error for a non-2xx answer."""
+        """Send with retries; raise the mapped error for a non-2xx answer.
+
+        A DELETE whose retry meets 404 after an attempt that may have reached Twilio counts as
+        deleted (answered as 204): the first attempt most likely removed the resource.
+        """
         attempt = 0
+        processed = False  # whether an earlier attempt may have taken effect at Twilio
         while True:
             try:
                 raw = await self._transport.send(spec, self._timeout)
             except APIConnectionError as exc:
+                processed = processed or may_have_been_processed(
+                    outcome=_outcome(exc), sent=exc.sent
+                )
                 delay = retry_delay(
                     self._retry,
                     attempt=attempt,
@@ -334,6 +352,9 @@ class AsyncFlexConv:
             else:
                 if 200 <= raw.status_code < 300:
                     return raw
+                if already_done(spec.method, raw.status_code, maybe_processed_before=processed):
+                    return RawResponse(204, raw.headers, b"")
+                processed = processed or may_have_been_processed(status=raw.status_code)
                 delay = retry_delay(
                     self._retry,
                     attempt=attempt,

@@ -12,6 +12,7 @@ from flexconv._async._base import AsyncResource
 from flexconv._concurrency import async_sleep
 from flexconv._core import interactions as core
 from flexconv._core.errors import ValidationError
+from flexconv._core.interactions import check_wait
 from flexconv._core.ops import interactions as ops
 from flexconv._core.sids import check_sid, is_sid
 from flexconv.models.interactions import (
@@ -98,6 +99,8 @@ class AsyncInteractions(AsyncResource):
             raise ValidationError(f"routing must be a RoutingSpec, got {type(routing).__name__}")
         if interaction_context_sid is not None:
             check_sid(interaction_context_sid, "HQ", "interaction_context_sid")
+        if wait:
+            check_wait(timeout, poll_interval)
         inter = await self._call(
             ops.CREATE_INTERACTION,
             Interaction,
@@ -247,9 +250,7 @@ class AsyncInteractions(AsyncResource):
         else:
             interaction_sid = interaction
         check_sid(interaction_sid, "KD", "interaction_sid")
-        for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-                raise ValidationError(f"{name} must be a non-negative number, got {value!r}")
+        check_wait(timeout, poll_interval)
         started = time.monotonic()
         slept = 0.0
         while True:

@@ -160,7 +160,7 @@ def parse_size(value: int | str, *, name: str = "size") -> int:
     if isinstance(value, int):
         size = value
     elif isinstance(value, str):
-        match = _SIZE.match(value)
+        match = _SIZE.fullmatch(value)
         unit = match.group(2).lower() if match else ""
         if match is None or unit not in _UNITS:
             raise ValidationError(

@@ -34,6 +34,7 @@ __all__ = [
     "StudioTarget",
     "WebhookTarget",
     "auto_creation_values",
+    "check_messaging_address",
     "check_region",
     "desired_from_mapping",
     "flex_ui_snippet",
@@ -71,28 +72,33 @@ WEBHOOK_FILTERS: tuple[str, ...] = (
     "onDeliveryUpdated",
 )
 
-_E164 = r"\+[1-9]\d{1,14}"
+#: E.164: a country code and number of 7 to 15 digits in all (the shortest numbering plans have
+#: 7); North American (+1) numbers are exactly +1 and ten digits.
+_E164 = r"\+(?:1[2-9]\d{9}|[2-9]\d{6,14})"
 _FORMS: dict[str, tuple[re.Pattern[str], str]] = {
     "sms": (
-        re.compile(rf"^(?:{_E164}|\d{{3,8}})$"),
+        re.compile(rf"{_E164}|\d{{3,8}}"),
         "an E.164 phone number such as +15551234567 (or a 3-8 digit short code)",
     ),
-    "whatsapp": (re.compile(rf"^whatsapp:{_E164}$"), "whatsapp:+E164, e.g. whatsapp:+15551234567"),
-    "messenger": (re.compile(r"^messenger:\d{1,32}$"), "messenger:<page id> (digits)"),
-    "gbm": (re.compile(r"^gbm:[A-Za-z0-9_-]{1,128}$"), "gbm:<agent id>"),
+    "whatsapp": (re.compile(rf"whatsapp:{_E164}"), "whatsapp:+E164, e.g. whatsapp:+15551234567"),
+    "messenger": (re.compile(r"messenger:\d{1,32}"), "messenger:<page id> (digits)"),
+    "gbm": (re.compile(r"gbm:[A-Za-z0-9_-]{1,128}"), "gbm:<agent id>"),
     "email": (
-        re.compile(r"^[^@\s:]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$"),
+        re.compile(r"[^@\s:]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
         "an email address such as support@example.com",
     ),
-    "rcs": (re.compile(r"^rcs:[A-Za-z0-9_.-]{1,128}$"), "rcs:<sender id>"),
-    "apple": (re.compile(r"^apple:[A-Za-z0-9_.-]{1,128}$"), "apple:<business id>"),
-    "chat": (re.compile(r"^[^\s]{1,256}$"), "a non-empty name without spaces (max 256 characters)"),
+    "rcs": (re.compile(r"rcs:[A-Za-z0-9_.-]{1,128}"), "rcs:<sender id>"),
+    "apple": (re.compile(r"apple:[A-Za-z0-9_.-]{1,128}"), "apple:<business id>"),
+    "chat": (
+        re.compile(r"[^\s\x00-\x1f\x7f]{1,256}"),
+        "a non-empty name without spaces (max 256 characters)",
+    ),
 }
 
 #: The expected form of an address, per type (also shown in error messages).
 ADDRESS_FORMS: dict[str, str] = {kind: form for kind, (_, form) in _FORMS.items()}
 
-_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
+_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?")
 
 
 def _check_type(kind: object) -> str:
@@ -115,7 +121,7 @@ def infer_type(address: str) -> str:
             return prefix
     if "@" in address:
         return "email"
-    if re.match(rf"^(?:{_E164}|\d{{3,8}})$", address):
+    if re.fullmatch(r"\+\d+|\d{3,8}", address):
         return "sms"
     raise ValidationError(
         f"Cannot tell the address type of {address!r}; pass type= (one of {', '.join(ADDRESS_TYPES)})"
@@ -134,8 +140,33 @@ def validate_address(kind: str, address: object) -> str:
     """
     _check_type(kind)
     pattern, form = _FORMS[kind]
-    if not isinstance(address, str) or not pattern.match(address):
+    if not isinstance(address, str):
+        raise TypeError(f"A {kind} address must be a string, got {type(address).__name__}")
+    if not pattern.fullmatch(address):
         raise ValidationError(f"A {kind} address must be {form}; got {address!r}")
+    return address
+
+
+def check_messaging_address(address: object, name: str = "address") -> str:
+    """A participant's messaging address (``+1555…``, ``whatsapp:+1555…``, ``messenger:…``, an
+    email address …), checked against its type's form.
+
+    Raises:
+        TypeError: not a string.
+        ValidationError: no type can be told from it, or it breaks its type's form.
+    """
+    if not isinstance(address, str):
+        raise TypeError(f"{name} must be a string, got {type(address).__name__}")
+    try:
+        kind = infer_type(address)
+    except ValidationError:
+        raise ValidationError(
+            f"{name} {address!r} is not a messaging address (expected +E164, whatsapp:+E164, "
+            "messenger:<page id>, an email address …)"
+        ) from None
+    pattern, form = _FORMS[kind]
+    if not pattern.fullmatch(address):
+        raise ValidationError(f"{name}: a {kind} address must be {form}; got {address!r}")
     return address
 
 
@@ -194,7 +225,7 @@ class WebhookTarget:
     filters: tuple[str, ...] = ("onMessageAdded",)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.url, str) or not _URL.match(self.url):
+        if not isinstance(self.url, str) or not _URL.fullmatch(self.url):
             raise ValidationError(
                 f"A webhook target needs an http(s) URL such as https://example.com/hook; got {self.url!r}"
             )
@@ -303,7 +334,10 @@ class DesiredAddress:
             not isinstance(self.friendly_name, str) or len(self.friendly_name) > 256
         ):
             raise ValidationError("friendly_name must be a string of at most 256 characters")
-        if self.address_country is not None and not re.match(r"^[A-Z]{2}$", self.address_country):
+        if self.address_country is not None and not (
+            isinstance(self.address_country, str)
+            and re.fullmatch(r"[A-Z]{2}", self.address_country)
+        ):
             raise ValidationError(
                 f"address_country must be an ISO 3166-1 alpha-2 code such as US, got {self.address_country!r}"
             )
@@ -635,12 +669,12 @@ def desired_from_mapping(raw: Any) -> list[DesiredAddress]:
 
 # ----------------------------------------------------------------------------- custom task channels
 
-_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 def check_unique_name(value: object, what: str = "unique_name") -> str:
     """A task channel unique name: 1-64 letters, digits, ``_``, ``.`` or ``-``."""
-    if not isinstance(value, str) or not _NAME.match(value):
+    if not isinstance(value, str) or not _NAME.fullmatch(value):
         raise ValidationError(
             f"{what} must be 1-64 letters, digits, '_', '.' or '-' (like 'chat' or 'custom1'), got {value!r}"
         )

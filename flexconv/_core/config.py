@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import base64
+import ipaddress
 import re
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
 from flexconv._core.errors import ConfigurationError, ValidationError
 
-__all__ = ["PRODUCTS", "ClientConfig", "Secret", "resolve_config"]
+__all__ = [
+    "PRODUCTS",
+    "ClientConfig",
+    "Secret",
+    "check_base_url",
+    "is_loopback",
+    "resolve_config",
+]
 
 #: Product keys, the first label of each product's hostname.
 PRODUCTS = ("flex-api", "conversations", "taskrouter", "studio", "messaging", "api")
@@ -119,6 +128,68 @@ _DEFAULT_EDGE = {
 }
 
 
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost."})
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an IP literal, without brackets) is this machine."""
+    host = host.lower()
+    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(base_url: object, *, allow_insecure_http: bool = False) -> str:
+    """``base_url`` without a trailing slash, when it is safe to send credentials to.
+
+    Refused (a `ValidationError`, whose message never repeats what could be a secret):
+    anything but ``http(s)://host[:port][/path]``; user info (``user:password@``), which would
+    replace the client's credentials; a query or fragment, which would send every product to the
+    same path; and plain ``http`` to a host other than this machine (127.0.0.0/8, ``::1``,
+    ``localhost``), which would send the credentials in clear text, unless
+    ``allow_insecure_http`` says so explicitly.
+    """
+    if not isinstance(base_url, str):
+        raise TypeError(f"base_url must be a string, got {type(base_url).__name__}")
+    if re.search(r"[\x00-\x20\x7f]", base_url):
+        raise ValidationError("base_url must not contain spaces or control characters")
+    try:
+        parts = urllib.parse.urlsplit(base_url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        raise ValidationError(
+            "base_url is not a valid URL: expected http(s)://host[:port][/path]"
+        ) from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise ValidationError(
+            "base_url must be an http(s) URL such as https://proxy.example or http://127.0.0.1:8080"
+        )
+    if "@" in parts.netloc:
+        raise ValidationError(
+            "base_url must not carry user info (user:password@host): pass the credentials as "
+            "account_sid/auth_token or api_key/api_secret instead"
+        )
+    origin = f"{parts.scheme}://{host if ':' not in host else f'[{host}]'}"
+    if port is not None:
+        origin += f":{port}"
+    if "?" in base_url or "#" in base_url:
+        raise ValidationError(
+            f"base_url must not have a query or fragment (the URL of {origin}): each product's "
+            "path is appended to it"
+        )
+    if parts.scheme == "http" and not is_loopback(host) and not allow_insecure_http:
+        raise ValidationError(
+            f"base_url {origin} uses plain http to a host that is not this machine: the "
+            "credentials would cross the network in clear text. Use https, a loopback address "
+            "(127.0.0.1, ::1, localhost), or pass allow_insecure_http=True to accept the risk"
+        )
+    return base_url.rstrip("/")
+
+
 def resolve_config(
     *,
     account_sid: str | None,
@@ -129,6 +200,7 @@ def resolve_config(
     edge: str | None,
     base_url: str | None,
     env: Mapping[str, str],
+    allow_insecure_http: bool = False,
 ) -> ClientConfig:
     """Resolve settings from arguments first, then ``TWILIO_*`` variables in ``env``.
 
@@ -181,9 +253,7 @@ def resolve_config(
                 f"Malformed {what} {value!r}: expected a hostname label like 'ie1'"
             )
     if base_url is not None:
-        if not re.match(r"^https?://[^/]+", base_url):
-            raise ConfigurationError(f"base_url must be an http(s) URL, got {base_url!r}")
-        base_url = base_url.rstrip("/")
+        base_url = check_base_url(base_url, allow_insecure_http=allow_insecure_http)
     return ClientConfig(
         account_sid=sid,
         username=username,

@@ -43,7 +43,7 @@ def duration(value: timedelta | str | None, name: str, minimum: timedelta) -> st
     if isinstance(value, timedelta):
         seconds = int(value.total_seconds())
         text = f"PT{seconds // 60}M" if seconds % 60 == 0 else f"PT{seconds}S"
-    elif isinstance(value, str) and _ISO_DURATION.match(value) and value not in ("P", "PT"):
+    elif isinstance(value, str) and _ISO_DURATION.fullmatch(value) and value not in ("P", "PT"):
         seconds, text = _seconds(value), value
     else:
         raise ValidationError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
@@ -15,11 +16,28 @@ __all__ = ["compact_json", "encode_form", "form_value", "format_datetime"]
 
 
 def compact_json(value: Any) -> str:
-    """JSON without spaces, as Twilio's JSON-valued form params expect."""
+    """JSON without spaces, as Twilio's JSON-valued form params expect.
+
+    ``NaN`` and infinities are refused (they are not JSON), and so are circular or very deep
+    values (a `ValidationError`, never a ``RecursionError``).
+    """
+    from flexconv._core.checks import check_json_value
+
+    check_json_value(value, "The JSON value")
     try:
-        return json.dumps(value, separators=(",", ":"), default=_json_default, ensure_ascii=False)
+        return json.dumps(
+            value,
+            separators=(",", ":"),
+            default=_json_default,
+            ensure_ascii=False,
+            allow_nan=False,
+        )
     except TypeError as exc:
         raise ValidationError(f"Value is not JSON-serialisable: {exc}") from None
+    except ValueError as exc:  # NaN or a cycle inside a to_dict() result
+        raise ValidationError(f"Value is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ValidationError("Value is nested too deeply (or refers to itself)") from None
 
 
 def _json_default(value: Any) -> Any:
@@ -51,11 +69,13 @@ def form_value(value: Any, *, as_json: bool = False) -> str:
         return str(value.value)
     if isinstance(value, datetime):
         return format_datetime(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValidationError(f"Cannot send {value!r}: form values must be finite numbers")
     if isinstance(value, (str, int, float)):
         return str(value)
     if isinstance(value, Mapping):
         return compact_json(value)
-    raise ValidationError(f"Cannot form-encode a {type(value).__name__}")
+    raise TypeError(f"Cannot form-encode a {type(value).__name__}")
 
 
 def encode_form(

@@ -15,6 +15,9 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "FlexConvError",
+    "LockError",
+    "LockLostError",
+    "LockTimeoutError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -37,6 +40,18 @@ class FlexConvError(Exception):
 
 class ValidationError(FlexConvError, ValueError):
     """Bad input, caught before anything was sent."""
+
+
+class LockError(FlexConvError):
+    """A shared lock could not be taken or kept."""
+
+
+class LockTimeoutError(LockError, TimeoutError):
+    """Another holder kept the lock for longer than the wait allowed; nothing was written."""
+
+
+class LockLostError(LockError):
+    """The lock expired (its time to live passed) before the write; nothing was written."""
 
 
 class ClientClosedError(FlexConvError):

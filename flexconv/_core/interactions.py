@@ -6,12 +6,15 @@ Nothing here sends anything; `flexconv._async.interactions` calls these with pla
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
 import attrs
 
+from flexconv._core.checks import check_seconds
 from flexconv._core.errors import FlexConvError, ValidationError
+from flexconv._core.routing import check_task_timeout
 from flexconv._core.sids import check_sid, is_sid
 
 __all__ = [
@@ -24,6 +27,7 @@ __all__ = [
     "ExistingConversationError",
     "RoutingSpec",
     "channel_outcome",
+    "check_wait",
     "closing_values",
     "transfer_body",
 ]
@@ -267,6 +271,8 @@ class RoutingSpec:
                 not isinstance(value, int) or isinstance(value, bool) or value < 0
             ):
                 raise ValidationError(f"{key} must be a non-negative integer, got {value!r}")
+        if self.timeout is not None:
+            check_task_timeout(self.timeout)
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON object sent as ``Routing``."""
@@ -285,12 +291,29 @@ class RoutingSpec:
         """Parse a ``Routing`` object, keeping unknown keys."""
         data = _dict(data, "Routing")
         props = _dict(data.get("properties") or {}, "Routing.properties")
+        if isinstance(props.get("attributes"), str):
+            # Twilio answers the created task there, its attributes a JSON string.
+            try:
+                props["attributes"] = json.loads(props["attributes"])
+            except ValueError:
+                raise ValidationError("Routing.properties.attributes is not valid JSON") from None
         known = {k: props.pop(k) for k in _ROUTING_KEYS if k in props}
         return cls(
             **known,
             properties=props,
             extra={k: v for k, v in data.items() if k != "properties"},
         )
+
+
+def check_wait(timeout: object, poll_interval: object) -> None:
+    """A wait's ``timeout`` and ``poll_interval``: finite seconds, at most a day.
+
+    Raises:
+        TypeError: not numbers.
+        ValidationError: NaN, infinite, negative or absurdly long values.
+    """
+    check_seconds(timeout, "timeout")
+    check_seconds(poll_interval, "poll_interval")
 
 
 def closing_values(status: Literal["closed", "inactive"]) -> dict[str, Any]:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import re
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Literal
 
+from flexconv._core.checks import (
+    check_header,
+    check_json_size,
+    check_json_value,
+    check_no_controls,
+    shown,
+)
 from flexconv._core.config import PRODUCTS, ClientConfig
 from flexconv._core.encoding import compact_json, encode_form
 from flexconv._core.errors import ValidationError
@@ -26,6 +36,8 @@ __all__ = [
 ]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
+
+_CONTROLS_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
 
 
 def user_agent() -> str:
@@ -54,6 +66,11 @@ class Param:
     required: bool = False
     #: ``"query"`` for GET/DELETE params, ``"body"`` for POST params, ``"header"`` for headers.
     location: Literal["query", "body", "header", "auto"] = "auto"
+    #: Takes several values, sent as the same key repeated (any other param takes one value).
+    multi: bool = False
+    #: For JSON-valued params: Twilio's documented size limit in bytes, and where it is written.
+    max_bytes: int | None = None
+    limit_doc: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,6 +133,90 @@ def base_headers(config: ClientConfig) -> dict[str, str]:
     return {"Authorization": config.auth_header, **static_headers()}
 
 
+#: The Python type each wire name takes, the same in every operation that has it.  A value of
+#: another type is a `TypeError` before anything is sent (``Body=5`` is a mistake, not a
+#: message saying "5").  Names not listed take any scalar.
+_TEXT = (
+    "ActivityName Address AddressCountry AssignmentCallbackUrl Author AutoCreation.Type "
+    "AutoCreation.WebhookMethod AutoCreation.WebhookUrl Body Configuration Configuration.Method "
+    "Configuration.Url EvaluateTaskAttributes FallbackAssignmentCallbackUrl FriendlyName Identity "
+    "MessagingBinding.Address MessagingBinding.ProjectedAddress MessagingBinding.ProxyAddress "
+    "Order Ordering Reason ReservationStatus RoutingTarget State Status Subject Target "
+    "TargetWorkersExpression TaskChannel TaskQueueName Timers.Closed Timers.Inactive UiVersion "
+    "UniqueName WebhookTtid WorkflowName"
+)
+WIRE_TYPES: Mapping[str, type] = {
+    **dict.fromkeys(_TEXT.split(), str),
+    **dict.fromkeys(
+        [
+            "Priority",
+            "Timeout",
+            "TaskReservationTimeout",
+            "LastReadMessageIndex",
+            "AutoCreation.StudioRetryCount",
+            "Configuration.ReplayAfter",
+        ],
+        int,
+    ),
+    **dict.fromkeys(
+        ["ChannelOptimizedRouting", "Available", "AutoCreation.Enabled", "IgnoreCapacity"], bool
+    ),
+}
+
+
+def _check_value(op: Operation, name: str, param: Param, value: Any) -> None:
+    """The type of one value, by its wire name (see `WIRE_TYPES`)."""
+    if param.json:
+        return
+    if isinstance(value, (list, tuple, set, frozenset)):
+        if not param.multi:
+            raise TypeError(
+                f"{op.name}: {name} takes one value, got a {type(value).__name__} ({value!r:.60})"
+            )
+        items: Iterable[Any] = value
+    else:
+        items = (value,)
+    expected = WIRE_TYPES.get(param.wire, str if param.wire.endswith("Sid") else None)
+    for item in items:
+        if isinstance(item, (Mapping, bytes, bytearray)):
+            raise TypeError(f"{op.name}: {name} cannot be a {type(item).__name__}")
+        if expected is None:
+            continue
+        if expected is str:
+            ok = isinstance(item, str) or (isinstance(item, Enum) and isinstance(item.value, str))
+        elif expected is int:
+            ok = isinstance(item, int) and not isinstance(item, bool)
+        else:
+            ok = isinstance(item, expected)
+        if not ok:
+            raise TypeError(
+                f"{op.name}: {name} must be a {expected.__name__}, got {type(item).__name__} "
+                f"({item!r:.60})"
+            )
+        if isinstance(item, str) and param.wire.endswith(("Sid", "Url")):
+            check_no_controls(item, name)
+
+
+def _json_param(op: Operation, name: str, param: Param, value: Any) -> str:
+    """One JSON-valued param, encoded, checked (finite, acyclic, within Twilio's size limit)."""
+    if isinstance(value, str):
+        try:
+            json.loads(value, parse_constant=_no_constant)
+        except ValueError as exc:
+            raise ValidationError(f"{op.name}: {name} is not valid JSON: {exc}") from None
+        text = value
+    else:
+        check_json_value(value, name)
+        text = compact_json(value)
+    if param.max_bytes is not None:
+        check_json_size(text, name, param.max_bytes, param.limit_doc)
+    return text
+
+
+def _no_constant(token: str) -> Any:
+    raise ValueError(f"{token} is not JSON")
+
+
 def format_path(op: Operation, path_params: Mapping[str, str]) -> str:
     out = op.path
     for name, value in path_params.items():
@@ -127,6 +228,7 @@ def format_path(op: Operation, path_params: Mapping[str, str]) -> str:
                 check_sid(value, prefix, name)
         elif not isinstance(value, str) or not value:
             raise ValidationError(f"{name} must be a non-empty string, got {value!r}")
+        check_no_controls(value, name)
         out = out.replace("{" + name + "}", urllib.parse.quote(value, safe=""))
     if "{" in out:
         raise ValidationError(f"Missing path parameters for {op.name}: {out}")
@@ -164,11 +266,15 @@ def build_request(
         where = param.location
         if where == "auto":
             where = "body" if op.method == "POST" else "query"
+        _check_value(op, name, param, value)
         if where == "header":
-            hdrs[param.wire] = str(value)
+            hdrs[param.wire] = check_header(param.wire, str(value))[1]
             continue
         if param.json:
             json_names.add(param.wire)
+            encoded = _json_param(op, name, param, value)
+            if op.body != "json":
+                value = encoded
         (body if where == "body" else query).append((param.wire, value))
     url = config.product_origin(op.product) + path
     pairs = encode_form(query, json_params=json_names) + list(extra_query)
@@ -194,6 +300,14 @@ def _spec(
     """Assemble a `RequestSpec`: query string, form or JSON body, extra headers."""
     if query:
         url += ("&" if "?" in url else "?") + urllib.parse.urlencode(query)
+    if headers:
+        if not isinstance(headers, Mapping):
+            raise TypeError(f"headers must be a mapping, got {type(headers).__name__}")
+        headers = dict(check_header(k, v) for k, v in headers.items())
+        if any(k.lower() == "authorization" for k in headers):
+            raise ValidationError(
+                "headers may not set Authorization: the client's credentials are always used"
+            )
     content: bytes | None = None
     if json_payload is not None:
         content = compact_json(json_payload).encode()
@@ -223,7 +337,11 @@ def build_raw_request(
     ``url`` is absolute, or a path under ``product`` (which honours region, edge and
     ``base_url``).  ``data`` is form-encoded; ``json_body`` is sent as JSON.
     """
+    if not isinstance(method, str) or not isinstance(url, str):
+        raise TypeError("method and url must be strings")
     method = method.upper()
+    if method not in ("GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS"):
+        raise ValidationError(f"Unknown HTTP method {shown(method)}")
     if data is not None and json_body is not None:
         raise ValidationError("Pass data= or json=, not both")
     if product is not None:
@@ -255,9 +373,28 @@ def follow_request(first: RequestSpec, url: str) -> RequestSpec:
 
 
 def check_followable(config: ClientConfig, url: str) -> None:
-    """Only send credentials to Twilio (``https://*.twilio.com``) or the client's ``base_url``."""
-    parts = urllib.parse.urlsplit(url)
-    host = (parts.hostname or "").lower()
+    """Only send credentials to Twilio (``https://*.twilio.com``) or the client's ``base_url``.
+
+    A URL with control characters, spaces, user info or an unparsable host is refused too, as
+    a `ValidationError` (never a raw error of the HTTP library).
+    """
+    if not isinstance(url, str):
+        raise TypeError(f"A URL to follow must be a string, got {type(url).__name__}")
+    if _CONTROLS_OR_SPACE.search(url):
+        raise ValidationError(
+            f"Refusing to follow {shown(url, 80)}: it holds control characters or spaces"
+        )
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = (parts.hostname or "").lower()
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        raise ValidationError(f"Refusing to follow {shown(url, 80)}: not a valid URL") from None
+    if "@" in parts.netloc:
+        raise ValidationError(
+            "Refusing to send credentials to a URL with user info (user:password@): "
+            "only Twilio's hosts (https://*.twilio.com) or the client's base_url are followed"
+        )
     if config.base_url:
         base = urllib.parse.urlsplit(config.base_url)
         if (parts.scheme, parts.netloc) == (base.scheme, base.netloc):

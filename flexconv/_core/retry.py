@@ -6,9 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal
 
+from flexconv._core.checks import check_seconds
 from flexconv._core.errors import ValidationError
 
-__all__ = ["Outcome", "RetryPolicy", "jitter_sample", "retry_delay"]
+__all__ = [
+    "Outcome",
+    "RetryPolicy",
+    "already_done",
+    "jitter_sample",
+    "may_have_been_processed",
+    "retry_delay",
+]
 
 
 def jitter_sample() -> float:
@@ -17,6 +25,9 @@ def jitter_sample() -> float:
 
     return random.random()
 
+
+#: The most retries a policy may ask for (more is a loop, not a retry).
+MAX_RETRIES = 100
 
 #: What a failed attempt looked like at the network level.
 Outcome = Literal["connect_error", "connect_timeout", "read_timeout", "dropped", "pool_timeout"]
@@ -44,12 +55,18 @@ class RetryPolicy:
     jitter: float = 0.25
 
     def __post_init__(self) -> None:
-        if self.max_retries < 0:
-            raise ValidationError(f"max_retries must be >= 0, got {self.max_retries}")
-        if not 0 <= self.jitter <= 1:
+        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):
+            raise TypeError(f"max_retries must be an int, got {type(self.max_retries).__name__}")
+        if not 0 <= self.max_retries <= MAX_RETRIES:
+            raise ValidationError(
+                f"max_retries must be between 0 and {MAX_RETRIES}, got {self.max_retries}"
+            )
+        for name in ("initial_delay", "max_delay", "max_retry_after"):
+            check_seconds(getattr(self, name), name)
+        if isinstance(self.jitter, bool) or not isinstance(self.jitter, (int, float)):
+            raise TypeError(f"jitter must be a number, got {type(self.jitter).__name__}")
+        if not 0 <= self.jitter <= 1:  # also refuses NaN
             raise ValidationError(f"jitter must be between 0 and 1, got {self.jitter}")
-        if self.initial_delay < 0 or self.max_delay < 0 or self.max_retry_after < 0:
-            raise ValidationError("retry delays must not be negative")
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -110,3 +127,29 @@ def retry_delay(
         return None
     base: float = min(policy.max_delay, policy.initial_delay * 2.0**attempt)
     return max(0.0, base * (1 + policy.jitter * (2 * rand - 1)))
+
+
+def may_have_been_processed(
+    *, outcome: Outcome | None = None, sent: bool = False, status: int | None = None
+) -> bool:
+    """Whether a failed attempt may still have taken effect at Twilio.
+
+    A connection lost after sending, or a read timeout, may have; so may a 5xx other than 503
+    (the server failed somewhere, possibly after acting).  A connect failure, a 429 or a 503 did
+    not: Twilio refused those before processing.
+    """
+    if outcome is not None:
+        return sent or outcome in ("read_timeout", "dropped")
+    if status is not None:
+        return status >= 500 and status != 503
+    return False
+
+
+def already_done(method: str, status: int, *, maybe_processed_before: bool) -> bool:
+    """Whether an error answer to a retry means the earlier attempt succeeded.
+
+    A DELETE retried after an attempt that may have reached Twilio, answered 404: the resource
+    is gone, most likely deleted by that first attempt, so the delete counts as done.  A 404 on
+    the first attempt is still an error (``maybe_processed_before`` is false then).
+    """
+    return method == "DELETE" and status == 404 and maybe_processed_before

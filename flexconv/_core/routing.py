@@ -23,6 +23,7 @@ __all__ = [
     "WorkerLookupError",
     "WorkflowConfiguration",
     "check_assignment_statuses",
+    "check_task_timeout",
     "conversation_task_attributes",
     "interaction_of_task",
     "last_agent_then_queue",
@@ -56,6 +57,27 @@ class WorkerLookupError(FlexConvError, LookupError):
     def __init__(self, message: str, candidates: Sequence[str] = ()) -> None:
         self.candidates = list(candidates)
         super().__init__(message)
+
+
+#: TaskRouter's longest task time to live, in seconds (14 days; the default is one day).
+TASK_TIMEOUT_MAX = 1_209_600
+
+
+def check_task_timeout(value: object, name: str = "timeout") -> int:
+    """A task's time to live: whole seconds from 1 to 1,209,600 (TaskRouter's maximum).
+
+    Raises:
+        TypeError: not an int.
+        ValidationError: out of range.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be a whole number of seconds, got {type(value).__name__}")
+    if not 1 <= value <= TASK_TIMEOUT_MAX:
+        raise ValidationError(
+            f"{name} must be between 1 and {TASK_TIMEOUT_MAX} seconds (TaskRouter's maximum, 14 "
+            f"days), got {value}"
+        )
+    return value
 
 
 def _positive_int(value: object, name: str, *, allow_zero: bool = True) -> int:

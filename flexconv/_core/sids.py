@@ -6,7 +6,8 @@ import re
 
 from flexconv._core.errors import ValidationError
 
-_HEX32 = re.compile(r"^[0-9a-fA-F]{32}$")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+_HEX32 = re.compile(r"[0-9a-fA-F]{32}")
 
 
 def is_sid(value: object, prefix: str) -> bool:
@@ -15,7 +16,7 @@ def is_sid(value: object, prefix: str) -> bool:
         isinstance(value, str)
         and len(value) == 34
         and value[:2] == prefix
-        and _HEX32.match(value[2:]) is not None
+        and _HEX32.fullmatch(value[2:]) is not None
     )
 
 
@@ -37,6 +38,10 @@ def check_sid_or_name(value: object, prefix: str, name: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"{name} must be a {prefix} SID or a non-empty name, got {value!r}")
     looks_like_sid = len(value) == 34 and value[:2].isalpha() and value[:2].isupper()
-    if looks_like_sid and value[:2] != prefix and _HEX32.match(value[2:]):
+    if looks_like_sid and value[:2] != prefix and _HEX32.fullmatch(value[2:]):
         raise ValidationError(f"{name} must be a {prefix} SID, got a {value[:2]} SID")
+    if _CONTROLS.search(value):
+        raise ValidationError(
+            f"{name} must not contain control characters (CR, LF, NUL ...), got {value[:40]!r}"
+        )
     return value

@@ -6,7 +6,8 @@ wholesale on every update.  Each change here is a read-modify-write of the whole
 named settings of the named channels change; every other entry, every unknown key and the order
 survive.  Flex Configuration has no ETag, so the array is read again just before writing (and
 the change re-applied if another writer moved it) and read back after writing to check the
-change holds.
+change holds.  Writes to one account are serialised within the process; pass ``lock=`` (a Redis
+lock from `flexconv.locks`) to serialise them across processes and machines too.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from flexconv._sync._base import Resource
+from flexconv._concurrency import account_lock
 from flexconv._core.attachments import (
     LIMITS,
     AttachmentChange,
@@ -34,9 +36,13 @@ from flexconv._core.errors import ValidationError
 from flexconv.models.attachments import AttachmentSettings, AttachmentsUpdate
 
 if TYPE_CHECKING:
+    from flexconv.locks import Lease, Lock
     from flexconv.models.configuration import FlexConfiguration
 
 __all__ = ["Attachments"]
+
+#: The Flex API's origin: the key of the in-process write lock when there is no base_url.
+_FLEX_ORIGIN = "https://flex-api.twilio.com"
 
 
 def _configs(config: FlexConfiguration) -> list[Any]:
@@ -126,6 +132,7 @@ class Attachments(Resource):
         dry_run: bool = False,
         allow_unknown_channel: bool = False,
         max_attempts: int = 3,
+        lock: Lock | None = None,
     ) -> AttachmentsUpdate:
         """Change the named settings of one channel; every other setting and channel is kept.
 
@@ -145,6 +152,10 @@ class Attachments(Resource):
             dry_run: compute and return the change without writing it.
             allow_unknown_channel: change an address type flexconv has no limits for.
             max_attempts: read-modify-write rounds allowed when another writer interferes.
+            lock: a lock shared with other processes or machines (`flexconv.locks.RedisLock`
+                for `FlexConv`, `flexconv.locks.RedisLock` for `FlexConv`), held
+                from the first read to the read-back.
+                Within one process, writes to one account are always serialised.
 
         Returns:
             The change: ``result.diff`` (``.text`` and ``.changes``), the new settings, and
@@ -166,7 +177,9 @@ class Attachments(Resource):
         kind, checked = check_change(
             address_type, change, allow_unknown_channel=allow_unknown_channel
         )
-        return self._apply({kind: checked}, dry_run=dry_run, max_attempts=max_attempts)
+        return self._apply(
+            {kind: checked}, dry_run=dry_run, max_attempts=max_attempts, lock=lock
+        )
 
     def enable(
         self,
@@ -179,6 +192,7 @@ class Attachments(Resource):
         dry_run: bool = False,
         allow_unknown_channel: bool = False,
         max_attempts: int = 3,
+        lock: Lock | None = None,
     ) -> AttachmentsUpdate:
         """Allow attachments on a channel, optionally changing its other settings too.
 
@@ -194,6 +208,7 @@ class Attachments(Resource):
             dry_run=dry_run,
             allow_unknown_channel=allow_unknown_channel,
             max_attempts=max_attempts,
+            lock=lock,
         )
 
     def disable(
@@ -203,6 +218,7 @@ class Attachments(Resource):
         dry_run: bool = False,
         allow_unknown_channel: bool = False,
         max_attempts: int = 3,
+        lock: Lock | None = None,
     ) -> AttachmentsUpdate:
         """Refuse attachments on a channel; its other settings and every other channel are kept."""
         return self.update(
@@ -211,6 +227,7 @@ class Attachments(Resource):
             dry_run=dry_run,
             allow_unknown_channel=allow_unknown_channel,
             max_attempts=max_attempts,
+            lock=lock,
         )
 
     def update_many(
@@ -220,6 +237,7 @@ class Attachments(Resource):
         dry_run: bool = False,
         allow_unknown_channel: bool = False,
         max_attempts: int = 3,
+        lock: Lock | None = None,
     ) -> AttachmentsUpdate:
         """Change several channels in one write.
 
@@ -230,13 +248,14 @@ class Attachments(Resource):
             dry_run: compute and return the change without writing it.
             allow_unknown_channel: accept address types flexconv has no limits for.
             max_attempts: read-modify-write rounds allowed when another writer interferes.
+            lock: a lock shared with other processes (see `update`).
 
         Raises:
             ValidationError: any change breaks its channel's limits (nothing is sent).
             AttachmentConflictError: another writer kept changing ``channel_configs``.
         """
         checked = check_changes(changes, allow_unknown_channel=allow_unknown_channel)
-        return self._apply(checked, dry_run=dry_run, max_attempts=max_attempts)
+        return self._apply(checked, dry_run=dry_run, max_attempts=max_attempts, lock=lock)
 
     # ------------------------------------------------------------------------------ internals
 
@@ -244,12 +263,44 @@ class Attachments(Resource):
         return _configs(self._client.configuration.fetch())
 
     def _apply(
-        self, changes: dict[str, AttachmentChange], *, dry_run: bool, max_attempts: int
+        self,
+        changes: dict[str, AttachmentChange],
+        *,
+        dry_run: bool,
+        max_attempts: int,
+        lock: Lock | None,
     ) -> AttachmentsUpdate:
         if isinstance(max_attempts, bool) or not isinstance(max_attempts, int) or max_attempts < 1:
             raise ValidationError(
                 f"max_attempts must be an int of at least 1, got {max_attempts!r}"
             )
+        if lock is not None and not callable(getattr(lock, "hold", None)):
+            raise TypeError(
+                "lock must have hold(key), such as flexconv.locks.RedisLock, got "
+                f"{type(lock).__name__}"
+            )
+        if dry_run:
+            return self._merge(changes, dry_run=True, max_attempts=max_attempts, lease=None)
+        config = self._client.config
+        # one writer per account at a time in this process, whichever client it uses
+        with account_lock((config.base_url or _FLEX_ORIGIN, config.account_sid)):
+            if lock is None:
+                return self._merge(
+                    changes, dry_run=False, max_attempts=max_attempts, lease=None
+                )
+            with lock.hold(f"attachments:{config.account_sid}") as lease:
+                return self._merge(
+                    changes, dry_run=False, max_attempts=max_attempts, lease=lease
+                )
+
+    def _merge(
+        self,
+        changes: dict[str, AttachmentChange],
+        *,
+        dry_run: bool,
+        max_attempts: int,
+        lease: Lease | None,
+    ) -> AttachmentsUpdate:
         base = self._read()
         attempts = 0
         while True:
@@ -269,6 +320,8 @@ class Attachments(Resource):
                     )
                 base = fresh
                 continue
+            if lease is not None:
+                lease.ensure()  # still ours: nobody else is between our read and write
             self._client.configuration.update({"channel_configs": after})
             readback = self._read()
             if change_holds(readback, changes):

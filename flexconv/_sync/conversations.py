@@ -12,6 +12,8 @@ from flexconv._sync._base import Resource
 from flexconv._sync.conversations_account import AccountConfiguration, Roles
 from flexconv._sync.paging import Pager
 from flexconv._core.agents import AGENT_ROLE
+from flexconv._core.channels import check_messaging_address
+from flexconv._core.checks import check_http_url
 from flexconv._core.conversations import (
     duration,
     open_conversations,
@@ -224,10 +226,18 @@ class Participants(Resource):
         """Add a chat participant (``identity``) or a messaging one (``address`` + ``proxy_address``)."""
         if (identity is None) == (address is None):
             raise ValidationError("Pass exactly one of identity= (chat) or address= (messaging)")
-        if address is not None and proxy_address is None and not address.startswith("messenger:"):
+        if (
+            isinstance(address, str)
+            and proxy_address is None
+            and not address.startswith("messenger:")
+        ):
             raise ValidationError(
                 "A messaging participant needs proxy_address= (your Twilio number or sender)"
             )
+        if address is not None:
+            check_messaging_address(address, "address")
+        if proxy_address is not None:
+            check_messaging_address(proxy_address, "proxy_address")
         if role_sid is not None:
             check_sid(role_sid, "RL", "role_sid")
         return self._call(
@@ -447,8 +457,8 @@ class ScopedWebhooks(Resource):
             raise ValidationError(f"target must be webhook, studio or trigger, got {target!r}")
         if target == "studio":
             check_sid(flow_sid, "FW", "flow_sid")
-        elif not url or not url.startswith(("https://", "http://")):
-            raise ValidationError(f"A {target} webhook needs an http(s) url=, got {url!r}")
+        else:
+            check_http_url(url, f"A {target} webhook's url")
         return self._call(
             ops.CREATE_SCOPED_WEBHOOK,
             ScopedWebhook,

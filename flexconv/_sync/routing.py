@@ -24,6 +24,7 @@ from flexconv._sync.routing_setup import (
 from flexconv._core import routing as core
 from flexconv._core import routing_checks as checks
 from flexconv._core.agents import agent_identity
+from flexconv._core.checks import check_http_url
 from flexconv._core.errors import ConflictError, ValidationError
 from flexconv._core.ops import taskrouter as ops
 from flexconv._core.sids import check_sid, is_sid
@@ -123,6 +124,8 @@ class Workflows(Resource):
     ) -> Workflow:
         """Create a workflow from a typed configuration (see `last_agent_then_queue`)."""
         _check_config(configuration)
+        if assignment_callback_url is not None:
+            check_http_url(assignment_callback_url, "assignment_callback_url")
         ws = self._workspace(workspace_sid)
         return self._call(
             ops.CREATE_WORKFLOW,
@@ -347,6 +350,8 @@ class Tasks(Resource):
         checks.virtual_start_time(virtual_start_time)
         if not isinstance(attributes, Mapping):
             raise ValidationError("attributes must be a mapping")
+        if timeout is not None:
+            core.check_task_timeout(timeout)
         ws = self._workspace(workspace_sid)
         return self._call(
             ops.CREATE_TASK,

@@ -226,7 +226,7 @@ def test_base_url_skips_the_us1_rule() -> None:
 
 @pytest.mark.parametrize("bad", ["127.0.0.1:8080", "ftp://x", "https://"])
 def test_base_url_must_be_http(bad: str) -> None:
-    with pytest.raises(ConfigurationError, match="base_url must be an http"):
+    with pytest.raises(ValidationError, match="base_url must be an http"):
         make_config(base_url=bad)
 
 

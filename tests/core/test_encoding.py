@@ -155,7 +155,7 @@ def test_a_mapping_outside_json_params_is_still_sent_as_json() -> None:
 
 
 def test_unencodable_values_are_refused() -> None:
-    with pytest.raises(ValidationError, match="Cannot form-encode a bytes"):
+    with pytest.raises(TypeError, match="Cannot form-encode a bytes"):
         form_value(b"raw")
 
 

@@ -37,7 +37,7 @@ LIST_PARTICIPANTS = Operation(
     method="GET",
     product="conversations",
     path="/v1/Conversations/{sid}/Participants",
-    params={"identity": Param("Identity", required=True), "roles": Param("Role")},
+    params={"identity": Param("Identity", required=True), "roles": Param("Role", multi=True)},
     path_sids={"sid": "CH"},
     list_key="participants",
     max_page_size=100,

@@ -15,7 +15,7 @@ _AUTO_CREATION = {
     #: Twilio takes ``get``/``post`` (lowercase); responses say ``GET``/``POST``.
     "webhook_method": Param("AutoCreation.WebhookMethod"),
     #: Repeated key, one per event.
-    "webhook_filters": Param("AutoCreation.WebhookFilters"),
+    "webhook_filters": Param("AutoCreation.WebhookFilters", multi=True),
     "studio_flow_sid": Param("AutoCreation.StudioFlowSid"),
     "studio_retry_count": Param("AutoCreation.StudioRetryCount"),
 }

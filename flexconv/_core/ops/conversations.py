@@ -5,12 +5,26 @@ from __future__ import annotations
 from flexconv._core.operation import Operation, Param
 
 _P = "conversations"
+#: Twilio's Conversations limits page documents the attribute sizes.
+_LIMITS_DOC = "https://www.twilio.com/docs/conversations/conversations-limits"
+_CONVERSATION_ATTRIBUTES = Param(
+    "Attributes",
+    json=True,
+    max_bytes=16 * 1024,
+    limit_doc=f"conversation attributes, {_LIMITS_DOC}",
+)
+_SMALL_ATTRIBUTES = Param(
+    "Attributes",
+    json=True,
+    max_bytes=4 * 1024,
+    limit_doc=f"participant and message attributes, {_LIMITS_DOC}",
+)
 _HOOK = {"webhooks": Param("X-Twilio-Webhook-Enabled", location="header")}
 _CONV_FIELDS = {
     "friendly_name": Param("FriendlyName"),
     "unique_name": Param("UniqueName"),
     "messaging_service_sid": Param("MessagingServiceSid"),
-    "attributes": Param("Attributes", json=True),
+    "attributes": _CONVERSATION_ATTRIBUTES,
     "state": Param("State"),
     "timers_inactive": Param("Timers.Inactive"),
     "timers_closed": Param("Timers.Closed"),
@@ -64,7 +78,7 @@ ADD_PARTICIPANT = Operation(
         "address": Param("MessagingBinding.Address"),
         "proxy_address": Param("MessagingBinding.ProxyAddress"),
         "projected_address": Param("MessagingBinding.ProjectedAddress"),
-        "attributes": Param("Attributes", json=True),
+        "attributes": _SMALL_ATTRIBUTES,
         "role_sid": Param("RoleSid"),
         **_HOOK,
     },
@@ -92,7 +106,7 @@ UPDATE_PARTICIPANT = Operation(
     _P,
     _PARTICIPANTS + "/{Sid}",
     params={
-        "attributes": Param("Attributes", json=True),
+        "attributes": _SMALL_ATTRIBUTES,
         "role_sid": Param("RoleSid"),
         "last_read_message_index": Param("LastReadMessageIndex"),
         "last_read_timestamp": Param("LastReadTimestamp"),
@@ -121,7 +135,7 @@ SEND_MESSAGE = Operation(
     params={
         "author": Param("Author"),
         "body": Param("Body"),
-        "attributes": Param("Attributes", json=True),
+        "attributes": _SMALL_ATTRIBUTES,
         "media_sid": Param("MediaSid"),
         "content_sid": Param("ContentSid"),
         "content_variables": Param("ContentVariables", json=True),
@@ -161,8 +175,8 @@ CREATE_SCOPED_WEBHOOK = Operation(
         "target": Param("Target", required=True),
         "url": Param("Configuration.Url"),
         "method": Param("Configuration.Method"),
-        "filters": Param("Configuration.Filters"),
-        "triggers": Param("Configuration.Triggers"),
+        "filters": Param("Configuration.Filters", multi=True),
+        "triggers": Param("Configuration.Triggers", multi=True),
         "flow_sid": Param("Configuration.FlowSid"),
         "replay_after": Param("Configuration.ReplayAfter"),
     },
@@ -208,7 +222,7 @@ UPDATE_CONFIGURATION_WEBHOOKS = Operation(
     "/v1/Configuration/Webhooks",
     params={
         "method": Param("Method"),
-        "filters": Param("Filters"),
+        "filters": Param("Filters", multi=True),
         "pre_webhook_url": Param("PreWebhookUrl"),
         "post_webhook_url": Param("PostWebhookUrl"),
         "target": Param("Target"),
@@ -221,9 +235,9 @@ _SERVICE_ROLES = "/v1/Services/{ChatServiceSid}/Roles"
 _ROLE_CREATE = {
     "friendly_name": Param("FriendlyName", required=True),
     "type": Param("Type", required=True),
-    "permission": Param("Permission", required=True),
+    "permission": Param("Permission", required=True, multi=True),
 }
-_ROLE_UPDATE = {"permission": Param("Permission", required=True)}
+_ROLE_UPDATE = {"permission": Param("Permission", required=True, multi=True)}
 LIST_ROLES = Operation(
     "conversations.roles.list", "GET", _P, _ROLES, list_key="roles", max_page_size=50
 )

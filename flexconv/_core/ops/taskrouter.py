@@ -126,7 +126,7 @@ LIST_TASKS = Operation(
     product="taskrouter",
     path=_WS + "/Tasks",
     params={
-        "assignment_status": Param("AssignmentStatus"),
+        "assignment_status": Param("AssignmentStatus", multi=True),
         "evaluate_task_attributes": Param("EvaluateTaskAttributes"),
         "workflow_sid": Param("WorkflowSid"),
         "workflow_name": Param("WorkflowName"),
@@ -215,6 +215,12 @@ INSTRUCTION_PARAMS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+#: Instruction parameters that take several values (the spec types them as arrays).
+_REPEATED = frozenset(
+    {"StatusCallbackEvent", "ConferenceStatusCallbackEvent", "DequeueStatusCallbackEvent"}
+)
+
+
 def snake(wire: str) -> str:
     """``ConferenceStatusCallback`` -> ``conference_status_callback``."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", wire).lower()
@@ -229,7 +235,7 @@ UPDATE_RESERVATION = Operation(
         "reservation_status": Param("ReservationStatus"),
         "worker_activity_sid": Param("WorkerActivitySid"),
         "if_match": _IF_MATCH,
-        **{snake(wire): Param(wire) for wire in INSTRUCTION_PARAMS},
+        **{snake(wire): Param(wire, multi=wire in _REPEATED) for wire in INSTRUCTION_PARAMS},
     },
     path_sids={"WorkspaceSid": "WS", "TaskSid": "WT", "Sid": "WR"},
 )
