@@ -71,16 +71,24 @@ class RateProbe:
 async def doctor_scan(
     url: str, rate: float, concurrency: int, probe: RateProbe
 ) -> tuple[int, float, int]:
-    import httpx
-
+    """The doctor's scan over flexconv's default async transport (aiohttp), every request
+    counted by the probe."""
     from flexconv import AsyncFlexConv
+    from flexconv._transport import make_async_transport
 
-    async def on_request(request: httpx.Request) -> None:
-        probe.hit(str(request.url))
+    inner = make_async_transport()
 
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(event_hooks={"request": [on_request]}, limits=limits) as http:
-        client = AsyncFlexConv(ACCOUNT_SID, AUTH_TOKEN, base_url=url, env={}, http_client=http)
+    class Probed:
+        async def send(self, request: Any, timeout: Any) -> Any:
+            probe.hit(request.url)
+            return await inner.send(request, timeout)
+
+        async def aclose(self) -> None:
+            await inner.aclose()
+
+    async with AsyncFlexConv(
+        ACCOUNT_SID, AUTH_TOKEN, base_url=url, env={}, transport=Probed()
+    ) as client:
         start = time.perf_counter()
         scan = client.doctor.scan(rate=rate, concurrency=concurrency)
         orphans = 0
