@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from flexconv._async.channels import AsyncChannels
     from flexconv._async.configuration import AsyncConfiguration
     from flexconv._async.conversations import AsyncConversations
+    from flexconv._async.doctor import AsyncDoctor
     from flexconv._async.interactions import AsyncInteractions
     from flexconv._async.phone_numbers import AsyncPhoneNumbers
     from flexconv._async.routing import AsyncRouting
@@ -285,6 +286,13 @@ class AsyncFlexConv:
         from flexconv._async.phone_numbers import AsyncPhoneNumbers
 
         return AsyncPhoneNumbers(self)
+
+    @cached_property
+    def doctor(self) -> AsyncDoctor:
+        """Trace one inbound flow, scan the account, rescue orphans, tell legacy from Conversations."""
+        from flexconv._async.doctor import AsyncDoctor
+
+        return AsyncDoctor(self)
 
     # ------------------------------------------------------------------------- escape hatch
 

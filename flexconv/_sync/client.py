@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from flexconv._sync.channels import Channels
     from flexconv._sync.configuration import Configuration
     from flexconv._sync.conversations import Conversations
+    from flexconv._sync.doctor import Doctor
     from flexconv._sync.interactions import Interactions
     from flexconv._sync.phone_numbers import PhoneNumbers
     from flexconv._sync.routing import Routing
@@ -286,6 +287,13 @@ class FlexConv:
         from flexconv._sync.phone_numbers import PhoneNumbers
 
         return PhoneNumbers(self)
+
+    @cached_property
+    def doctor(self) -> Doctor:
+        """Trace one inbound flow, scan the account, rescue orphans, tell legacy from Conversations."""
+        from flexconv._sync.doctor import Doctor
+
+        return Doctor(self)
 
     # ------------------------------------------------------------------------- escape hatch
 
