@@ -26,6 +26,14 @@ def _whole_suite(config: pytest.Config) -> bool:
     )
 
 
+#: Products the emulator models that Twilio's bundled OpenAPI specs do not describe, so the surface
+#: check below cannot hold them to a spec: ``mcs``, the Media Content Service that takes media
+#: uploads (``flexconv/emulator/conversations/media.py``), and ``monitor``, the account's alerts
+#: (``flexconv/emulator/monitor/``); their behaviour is tested in
+#: tests/emulator/test_twilio_behaviour_*.py. Every other route must be in the specs.
+OUTSIDE_THE_SPECS = frozenset({"mcs", "monitor"})
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """On a full run, fail unless every route the emulator models exists in Twilio's spec and
     answered a spec-checked success somewhere in the suite (the emulator's whole surface)."""
@@ -36,6 +44,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
     problems = []
     for method, product, template in Emulator().templates():
+        if product in OUTSIDE_THE_SPECS:
+            continue
         op = spec_operation_for_template(product, method, template)
         if op is None:
             problems.append(f"{method} {product} {template}: not in Twilio's spec")

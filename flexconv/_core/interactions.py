@@ -6,6 +6,7 @@ Nothing here sends anything; `flexconv._async.interactions` calls these with pla
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -290,6 +291,12 @@ class RoutingSpec:
         """Parse a ``Routing`` object, keeping unknown keys."""
         data = _dict(data, "Routing")
         props = _dict(data.get("properties") or {}, "Routing.properties")
+        if isinstance(props.get("attributes"), str):
+            # Twilio answers the created task there, its attributes a JSON string.
+            try:
+                props["attributes"] = json.loads(props["attributes"])
+            except ValueError:
+                raise ValidationError("Routing.properties.attributes is not valid JSON") from None
         known = {k: props.pop(k) for k in _ROUTING_KEYS if k in props}
         return cls(
             **known,

@@ -28,6 +28,10 @@ PRODUCTS: tuple[str, ...] = (
     "studio",
     "messaging",
     "api",
+    # Not in the bundled OpenAPI specs: the Media Content Service (media uploads) and Monitor
+    # (the account's alerts).
+    "mcs",
+    "monitor",
 )
 
 _TWILIO_HOST = re.compile(r"^(?P<product>[a-z0-9-]+)(\.[a-z0-9-]+)*\.twilio\.com$")
@@ -192,7 +196,7 @@ def split_url(method: str, url: str, headers: Mapping[str, str], body: bytes) ->
     lower = {k.lower(): v for k, v in headers.items()}
     host = (lower.get("host") or parts.netloc).split(":")[0].lower()
     path = urllib.parse.unquote(parts.path) or "/"
-    match = _TWILIO_HOST.match(host)
+    match = _TWILIO_HOST.fullmatch(host)
     if match and match.group("product") in PRODUCTS:
         product = match.group("product")
         base = f"{parts.scheme or 'https'}://{parts.netloc or host}"
@@ -246,7 +250,7 @@ class Router:
         for method, product, regex, template, handler in self._routes:
             if product != req.product:
                 continue
-            found = regex.match(path)
+            found = regex.fullmatch(path)
             if not found:
                 continue
             if method == req.method:
@@ -273,7 +277,9 @@ SID_RE = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}$")
 
 
 def is_sid(value: str | None, prefix: str) -> bool:
-    return bool(value) and value is not None and value[:2] == prefix and bool(SID_RE.match(value))
+    return (
+        bool(value) and value is not None and value[:2] == prefix and bool(SID_RE.fullmatch(value))
+    )
 
 
 @dataclass(order=True)

@@ -37,6 +37,7 @@ from .conversations.api import Conversations
 from .faults import Faults
 from .flex.api import Flex
 from .messages import MessageLog
+from .monitor.api import Monitor
 from .numbers import PhoneNumbers
 from .scenario import Seeded, apply_scenario, default_scenario
 from .studio.api import Studio
@@ -105,6 +106,7 @@ class Emulator:
         self.taskrouter = TaskRouter(self)
         self.taskrouter.register(self.router)
         self.flex = Flex(self)
+        self.monitor = Monitor(self)
         from .simulation import Simulation
 
         self.simulate = Simulation(self)

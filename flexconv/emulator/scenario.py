@@ -24,6 +24,9 @@ A scenario is a plain dict (it loads from JSON or YAML as is); names stand in fo
       "conversation_webhooks": {"post_webhook_url": ..., "filters": [...], "method": "POST"},
       "phone_numbers": [{"phone_number": "+15005550007", "sms_url": ...}]   # 2010 API numbers
                      # (every sms address that is a phone number is one too)
+      "media": [{"filename": "receipt.png", "content_type": "image/png", "size": 2048}]
+                 # media a Message's MediaSid may name (what an upload to Twilio's Media Content
+                 # Service would hold); Seeded.media maps each filename to its ME SID
     }
 
 `apply_scenario()` returns a `Seeded` with the SIDs by name.
@@ -58,6 +61,8 @@ class Seeded:
     flows: dict[str, str] = field(default_factory=dict)
     addresses: dict[str, str] = field(default_factory=dict)
     phone_numbers: dict[str, str] = field(default_factory=dict)
+    #: Uploaded media (``ME…``) by filename.
+    media: dict[str, str] = field(default_factory=dict)
 
     def worker(self, name: str) -> str:
         """A worker's SID by friendly name."""
@@ -184,6 +189,16 @@ def apply_scenario(emu: Emulator, spec: Mapping[str, Any]) -> Seeded:
         out.addresses[cfg.address] = cfg.sid
 
     out.phone_numbers = emu.phone_numbers.seed(spec)
+    for item in spec.get("media", ()):
+        if not isinstance(item, Mapping) or not item.get("filename"):
+            raise bad_request("Each scenario media entry needs a filename")
+        size = item.get("size", 0)
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            raise bad_request(f"Scenario media {item['filename']!r}: size must be a byte count")
+        media = emu.conversations.create_media(
+            str(item.get("content_type") or "application/octet-stream"), str(item["filename"]), size
+        )
+        out.media[media.filename or media.sid] = media.sid
 
     hooks = spec.get("conversation_webhooks")
     if hooks:

@@ -50,8 +50,10 @@ class WebhookRequest:
         return dict(self.params)
 
 
-#: An in-process receiver: gets the request, returns an HTTP status (``None`` means 200).
-Receiver = Callable[[WebhookRequest], "int | None"]
+#: An in-process receiver: gets the request, returns an HTTP status (``None`` means 200) or a
+#: ``(status, body)`` pair whose body (bytes, text, or a value sent as JSON) is the answer Twilio
+#: would read (a TaskRouter assignment callback's instruction, for instance).
+Receiver = Callable[[WebhookRequest], "int | tuple[int, Any] | None"]
 
 
 @dataclass
@@ -77,6 +79,8 @@ class Delivery:
     #: The URL the webhook was addressed to (the key of registered receivers).
     endpoint: str = ""
     target: Receiver | None = field(default=None, repr=False)
+    #: Called with this record once it has been sent (Twilio acting on the answer).
+    on_result: Callable[[Delivery], None] | None = field(default=None, repr=False)
 
     @property
     def event_type(self) -> str | None:
@@ -196,12 +200,14 @@ class WebhookEmitter:
         json_body: Any = None,
         method: str = "POST",
         sync: bool = False,
+        on_result: Callable[[Delivery], None] | None = None,
     ) -> Delivery:
         """Sign and send (or queue) one webhook; returns its `Delivery` record.
 
         ``json_body`` sends JSON instead of a form (the URL then carries ``bodySHA256``).
         ``method="GET"`` puts the parameters in the query string.  ``sync=True`` sends at once
         even inside an emulator operation (use it only when the response is needed).
+        ``on_result`` is called with the record once it has been sent (also for a duplicate).
         """
         if callable(url_or_callable):
             url = f"inproc://{getattr(url_or_callable, '__name__', 'receiver')}"
@@ -245,6 +251,7 @@ class WebhookEmitter:
             created=self._clock.now(),
             endpoint=url,
             target=target,
+            on_result=on_result,
         )
         self.log.append(delivery)
         self._queue.append(delivery)
@@ -270,15 +277,23 @@ class WebhookEmitter:
             for delivery in batch:
                 self._send(delivery)
                 sent.append(delivery)
+                if delivery.on_result is not None:
+                    delivery.on_result(delivery)
         return sent
 
     def _send(self, d: Delivery) -> None:
         receiver = d.target or self._receivers.get(d.endpoint)
         try:
             if receiver is not None:
-                status = receiver(
+                answer = receiver(
                     WebhookRequest(d.url, d.method, dict(d.headers), d.params, d.body, d.kind)
                 )
+                status: int | None
+                if isinstance(answer, tuple):
+                    status, body = answer
+                    d.response_body = _body_bytes(body)
+                else:
+                    status = answer
                 d.status = 200 if status is None else int(status)
             elif d.url.startswith(("http://", "https://")):
                 request = urllib.request.Request(
@@ -306,3 +321,13 @@ def _add_query(url: str, params: Sequence[tuple[str, str]]) -> str:
         return url
     sep = "&" if "?" in url else "?"
     return url + sep + urllib.parse.urlencode(list(params))
+
+
+def _body_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, (bytes, bytearray)):
+        return bytes(body)
+    if isinstance(body, str):
+        return body.encode()
+    return json.dumps(body).encode()

@@ -70,7 +70,10 @@ def test_setup_until_the_clock_ticks_then_active_with_a_task(emu: Emulator, http
     assert inter["channel"]["sid"].startswith("UO")
     assert inter["links"]["channels"].endswith(f"/Interactions/{inter['sid']}/Channels")
     assert http.get(channel_url(inter)).json["status"] == "setup"
-    assert emu.taskrouter.workspaces[emu.seeded.workspace_sid].tasks == {}
+    # The task exists at once (the create answers it); the channel activates on the next tick.
+    assert list(emu.taskrouter.workspaces[emu.seeded.workspace_sid].tasks) == [
+        inter["routing"]["properties"]["sid"]
+    ]
     emu.advance(0)
     ch = http.get(channel_url(inter)).json
     assert ch["status"] == "active"
@@ -93,7 +96,9 @@ def test_setup_until_the_clock_ticks_then_active_with_a_task(emu: Emulator, http
     parts = http.get(f"{channel_url(inter)}/Participants").json["participants"]
     assert [p["type"] for p in parts] == ["customer"]
     assert parts[0]["sid"].startswith("UT")
-    assert http.get(f"{FLEX}/Interactions/{inter['sid']}").json["routing"] == routing(emu)
+    fetched = http.get(f"{FLEX}/Interactions/{inter['sid']}").json["routing"]["properties"]
+    assert fetched["sid"] == task["sid"]
+    assert fetched["workflow_sid"] == routing(emu)["properties"]["workflow_sid"]
 
 
 def test_missing_conversation_fails_the_channel(emu: Emulator, http: Http) -> None:
@@ -178,10 +183,10 @@ def test_inactive_with_routing_closed_completes_tasks(emu: Emulator, http: Http)
     assert http.get(f"{CONV}/Conversations/{conv}").json["state"] == "inactive"
 
 
-def test_inactive_without_routing_wraps_tasks(emu: Emulator, http: Http) -> None:
+def test_inactive_without_routing_is_refused(emu: Emulator, http: Http) -> None:
     inter, _, _ = accepted(emu, http)
-    http.post(channel_url(inter), {"Status": "inactive"})
-    assert task_json(http, emu, the_task(emu, inter))["assignment_status"] == "wrapping"
+    assert http.post(channel_url(inter), {"Status": "inactive"}).status == 400
+    assert task_json(http, emu, the_task(emu, inter))["assignment_status"] == "assigned"
 
 
 def test_channel_update_validation(emu: Emulator, http: Http) -> None:
@@ -246,7 +251,8 @@ def test_invite_a_worker(emu: Emulator, http: Http) -> None:
     resp = http.post(f"{channel_url(inter)}/Invites", {"Routing": props})
     assert resp.status == 200
     assert resp.json["sid"].startswith("KG")
-    assert resp.json["routing"] == props
+    assert resp.json["routing"]["properties"]["worker_sid"] == props["properties"]["worker_sid"]
+    assert resp.json["routing"]["properties"]["routing_target"] == emu.seeded.workers[other]
     listed = http.get(f"{channel_url(inter)}/Invites").json
     assert [i["sid"] for i in listed["invites"]] == [resp.json["sid"]]
     pending = emu.simulate.reservations(other)

@@ -40,7 +40,7 @@ ACCOUNT = "AC" + "a" * 32
 class RecordingWebhooks:
     calls: list[tuple[str, list[tuple[str, str]], str]] = field(default_factory=list)
 
-    def deliver(self, url: str, params: list[tuple[str, str]], *, kind: str) -> None:
+    def deliver(self, url: str, params: list[tuple[str, str]], *, kind: str, **_: Any) -> None:
         self.calls.append((url, list(params), kind))
 
     def events(self, kind: str = "taskrouter.event") -> list[dict[str, str]]:
@@ -673,9 +673,9 @@ def test_known_worker_friendly_name(api: Api, tr: TaskRouter) -> None:
     assert [r.worker_sid for r in task.reservations] == [s.bob]
 
 
-def test_last_target_falls_through_to_default_filter(
-    api: Api, tr: TaskRouter, emu: FakeEmu
-) -> None:
+def test_last_target_timeout_cancels_the_task(api: Api, tr: TaskRouter, emu: FakeEmu) -> None:
+    """Past its filter's last target a task gets workflow.timeout and is canceled; the default
+    filter serves only tasks that match no filter (TaskRouter docs)."""
     s = build(tr)
     sales = tr.create_task_queue(s.ws.sid, "Nobody", target_workers="skills HAS 'legal'")
     flow = tr.create_workflow(
@@ -694,10 +694,10 @@ def test_last_target_falls_through_to_default_filter(
     assert task.task_queue_sid == sales.sid
     assert task.assignment_status == "pending"
     emu.clock.advance(60)
-    assert task.task_queue_sid == s.everyone
-    assert task.assignment_status == "reserved"
+    assert task.task_queue_sid == sales.sid
+    assert (task.assignment_status, task.reason) == ("canceled", "Workflow Timeout")
     assert "workflow.timeout" in [e.event_type for e in s.ws.events]
-    assert "task-queue.moved" in [e.event_type for e in s.ws.events]
+    assert "task-queue.moved" not in [e.event_type for e in s.ws.events]
 
 
 def test_accept_reservation_over_http(api: Api, tr: TaskRouter, bus: BusLog) -> None:

@@ -99,7 +99,7 @@ _DURATION = re.compile(
 
 def parse_duration(value: str) -> timedelta:
     """An ISO 8601 duration such as ``PT5M`` or ``P1DT2H`` (weeks, days, hours, minutes, seconds)."""
-    found = _DURATION.match(value)
+    found = _DURATION.fullmatch(value)
     if not found or value in ("P", "PT") or value.endswith("T"):
         raise bad_request(f"Invalid ISO 8601 duration: {value!r}")
     parts = {k: int(v) for k, v in found.groupdict().items() if v}
@@ -198,6 +198,9 @@ class Media:
     content_type: str
     filename: str | None
     size: int
+    #: The uploaded bytes (empty for metadata registered without content).
+    content: bytes = field(default=b"", repr=False)
+    date_created: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {

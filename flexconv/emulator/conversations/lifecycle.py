@@ -166,7 +166,10 @@ class ConversationsLifecycle(ConversationsTimers):
         source: str = "API",
         reason: str = "API",
     ) -> None:
-        """Move a conversation to ``state`` (``closed`` is terminal) and tell everyone."""
+        """Move a conversation to ``state`` (``closed`` is terminal) and tell everyone.
+
+        ``reason`` is Twilio's: ``API`` (a REST change), ``TIMER`` or ``EVENT`` (a message).
+        """
         if state == conv.state:
             return
         if conv.closed:
@@ -184,6 +187,11 @@ class ConversationsLifecycle(ConversationsTimers):
                 *self._conv_params(conv),
                 ("StateFrom", previous),
                 ("StateTo", state),
+                (
+                    "StateUpdated",
+                    conv.date_updated.strftime("%Y-%m-%dT%H:%M:%S.")
+                    + f"{conv.date_updated.microsecond // 1000:03d}Z",
+                ),
                 ("Reason", reason),
             ],
             hooks=hooks,

@@ -150,9 +150,24 @@ class ConversationsMessaging(ConversationsLifecycle):
         )
         self.emu.bus.emit("conversations.participant.removed", conversation=conv, participant=p)
 
-    def create_media(self, content_type: str, filename: str | None = None, size: int = 0) -> Media:
-        """Register media metadata (what Media Content Service would hold) and return it."""
-        media = Media(self.emu.sids.new("ME"), content_type, filename, size)
+    def create_media(
+        self,
+        content_type: str,
+        filename: str | None = None,
+        size: int = 0,
+        *,
+        content: bytes | None = None,
+    ) -> Media:
+        """Register media (what the Media Content Service holds after an upload) and return it;
+        with ``content`` the size is its length."""
+        media = Media(
+            self.emu.sids.new("ME"),
+            content_type,
+            filename,
+            len(content) if content is not None else size,
+            content or b"",
+            self.emu.clock.now(),
+        )
         self.media[media.sid] = media
         return media
 
@@ -181,7 +196,13 @@ class ConversationsMessaging(ConversationsLifecycle):
         for sid in media_sids:
             if not is_sid(sid, "ME"):
                 raise bad_request(f"Invalid MediaSid {sid!r}")
-            media.append(self.media.get(sid) or Media(sid, "application/octet-stream", None, 0))
+            found = self.media.get(sid)
+            if found is None:
+                raise bad_request(
+                    f"MediaSid {sid} names no uploaded media (upload it to the Media Content "
+                    "Service first)"
+                )
+            media.append(found)
         author = author or "system"
         sender: Participant | None = None
         for p in conv.participants.values():
@@ -230,7 +251,7 @@ class ConversationsMessaging(ConversationsLifecycle):
                 messaging_service_sid=conv.messaging_service_sid,
             )
         if conv.state == "inactive":
-            self.set_state(conv, "active", hooks=hooks, source=source, reason="MESSAGE")
+            self.set_state(conv, "active", hooks=hooks, source=source, reason="EVENT")
         else:
             self._schedule(conv)
         self._post_event(

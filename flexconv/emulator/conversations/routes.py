@@ -14,19 +14,27 @@ from flexconv.emulator.conversations.entities import (
     AutoCreation,
     parse_duration,
 )
-from flexconv.emulator.conversations.params import _check_auto_creation, _date_q, _hooks, _method
-from flexconv.emulator.conversations.routes_messages import ConversationsMessageRoutes
+from flexconv.emulator.conversations.media import ConversationsMediaRoutes
+from flexconv.emulator.conversations.params import (
+    _check_auto_creation,
+    _date_q,
+    _dates,
+    _hooks,
+    _method,
+    _stamp,
+)
 
 if TYPE_CHECKING:
     pass
 
 
-class ConversationsRoutes(ConversationsMessageRoutes):
+class ConversationsRoutes(ConversationsMediaRoutes):
     """Registers Conversations' routes; handlers for configuration, addresses, conversations and participants."""
 
     def _register(self) -> None:
         add = self.emu.router.add
         p = PRODUCT
+        self._register_media()
         add("GET", p, "/v1/Configuration", self._h_get_config)
         add("POST", p, "/v1/Configuration", self._h_update_config)
         add("GET", p, "/v1/Configuration/Webhooks", self._h_get_service_webhooks)
@@ -246,12 +254,14 @@ class ConversationsRoutes(ConversationsMessageRoutes):
         return out
 
     def _h_create_conversation(self, req: EmuRequest) -> EmuResponse:
+        dates = _dates(req)
         conv = self.create(
             **self._conv_kwargs(req),
             messaging_service_sid=req.value("MessagingServiceSid"),
             email_binding=self._email_binding(req),
             hooks=_hooks(req),
         )
+        _stamp(conv, dates)
         return EmuResponse.json(201, conv.to_json(self.account_sid, req.base_url))
 
     def _h_fetch_conversation(self, req: EmuRequest) -> EmuResponse:
@@ -261,7 +271,9 @@ class ConversationsRoutes(ConversationsMessageRoutes):
 
     def _h_update_conversation(self, req: EmuRequest) -> EmuResponse:
         conv = self.get(req.params["Sid"])
+        dates = _dates(req)
         self.update(conv, **self._conv_kwargs(req), hooks=_hooks(req))
+        _stamp(conv, dates)
         return EmuResponse.json(200, conv.to_json(self.account_sid, req.base_url))
 
     def _h_delete_conversation(self, req: EmuRequest) -> EmuResponse:
@@ -292,6 +304,7 @@ class ConversationsRoutes(ConversationsMessageRoutes):
                         f"Conversation {held[0].sid}",
                     )
         hooks = _hooks(req)
+        dates = _dates(req)
         conv = self.create(
             **self._conv_kwargs(req),
             messaging_service_sid=req.value("MessagingServiceSid"),
@@ -310,6 +323,7 @@ class ConversationsRoutes(ConversationsMessageRoutes):
                 role_sid=spec.get("role_sid"),
                 hooks=hooks,
             )
+        _stamp(conv, dates)
         return EmuResponse.json(201, conv.to_json(self.account_sid, req.base_url))
 
     # participants
@@ -320,6 +334,7 @@ class ConversationsRoutes(ConversationsMessageRoutes):
 
     def _h_add_participant(self, req: EmuRequest) -> EmuResponse:
         conv = self.get(req.params["ConversationSid"])
+        dates = _dates(req)
         p = self.add_participant(
             conv,
             identity=req.value("Identity"),
@@ -330,6 +345,7 @@ class ConversationsRoutes(ConversationsMessageRoutes):
             role_sid=req.value("RoleSid"),
             hooks=_hooks(req),
         )
+        _stamp(p, dates)
         return EmuResponse.json(201, p.to_json(self.account_sid, req.base_url))
 
     def _h_fetch_participant(self, req: EmuRequest) -> EmuResponse:
@@ -343,6 +359,7 @@ class ConversationsRoutes(ConversationsMessageRoutes):
         raw_index = req.value("LastReadMessageIndex")
         if raw_index is not None and not raw_index.lstrip("-").isdigit():
             raise bad_request("LastReadMessageIndex must be an integer")
+        dates = _dates(req)
         self.update_participant(
             conv,
             p,
@@ -354,6 +371,7 @@ class ConversationsRoutes(ConversationsMessageRoutes):
             last_read_timestamp=req.value("LastReadTimestamp"),
             hooks=_hooks(req),
         )
+        _stamp(p, dates)
         return EmuResponse.json(200, p.to_json(self.account_sid, req.base_url))
 
     def _h_delete_participant(self, req: EmuRequest) -> EmuResponse:

@@ -15,7 +15,7 @@ from flexconv.emulator.conversations.entities import (
     json_string,
 )
 from flexconv.emulator.conversations.messaging import ConversationsMessaging
-from flexconv.emulator.conversations.params import _hooks, _method
+from flexconv.emulator.conversations.params import _dates, _hooks, _method, _stamp
 
 if TYPE_CHECKING:
     pass
@@ -35,6 +35,7 @@ class ConversationsMessageRoutes(ConversationsMessaging):
 
     def _h_add_message(self, req: EmuRequest) -> EmuResponse:
         conv = self.get(req.params["ConversationSid"])
+        dates = _dates(req)
         msg = self.add_message(
             conv,
             author=req.value("Author"),
@@ -44,6 +45,7 @@ class ConversationsMessageRoutes(ConversationsMessaging):
             content_sid=req.value("ContentSid"),
             hooks=_hooks(req),
         )
+        _stamp(msg, dates)
         return EmuResponse.json(201, msg.to_json(self.account_sid, req.base_url))
 
     def _h_fetch_message(self, req: EmuRequest) -> EmuResponse:
@@ -54,6 +56,7 @@ class ConversationsMessageRoutes(ConversationsMessaging):
     def _h_update_message(self, req: EmuRequest) -> EmuResponse:
         conv = self.get(req.params["ConversationSid"])
         msg = self.get_message(conv, req.params["Sid"])
+        dates = _dates(req)
         if req.has("Author"):
             msg.author = req.value("Author") or msg.author
         if req.has("Body"):
@@ -61,6 +64,7 @@ class ConversationsMessageRoutes(ConversationsMessaging):
         if req.has("Attributes"):
             msg.attributes = json_string(req.value("Attributes"))
         msg.date_updated = self.emu.clock.now()
+        _stamp(msg, dates)
         self._post_event(
             conv, "onMessageUpdated", self._message_params(msg), hooks=_hooks(req), source="API"
         )

@@ -35,6 +35,9 @@ class FlexChannels(FlexInteractions):
             raise bad_request("Status must be closed or inactive")
         if routing_status not in (None, "closed"):
             raise bad_request('Routing.status can only be "closed"')
+        if status == "inactive" and routing_status is None:
+            # Spec: "Routing status is required, When the channel status is set to `inactive`."
+            raise bad_request('Routing with status "closed" is required with Status=inactive')
         if ch.status in ("failed", "setup"):
             raise bad_request(f"Interaction channel {ch.sid} is {ch.status}")
         if ch.status == "closed":
@@ -148,6 +151,7 @@ class FlexChannels(FlexInteractions):
             if conv.state == "inactive":
                 self.emu.conversations.set_state(conv, "active", hooks=True, source="API")
         inv.task_sid = task.sid
+        inv.routing = self._task_routing(dict(props), task)
         ch.task_sids.append(task.sid)
         ch.invites[inv.sid] = inv
         return inv
@@ -208,7 +212,7 @@ class FlexChannels(FlexInteractions):
                 tr.status = "completed"
         else:
             props: dict[str, Any] = dict(
-                self.interactions[ch.interaction_sid].routing.get("properties") or {}
+                self.interactions[ch.interaction_sid].requested_routing.get("properties") or {}
             )
             props.pop("worker_sid", None)
             props.pop("queue_sid", None)

@@ -188,6 +188,8 @@ class Interaction:
     webhook_ttid: str | None
     date_created: datetime
     channels: dict[str, InteractionChannel] = field(default_factory=dict)
+    #: The ``Routing`` of the request (``routing`` becomes the created task, as Twilio answers).
+    requested_routing: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self, base: str = DEFAULT_BASE) -> dict[str, Any]:
         url = f"{base}/v1/Interactions/{self.sid}"

@@ -14,6 +14,7 @@ from flexconv.emulator.flex.entities import (
     ChannelParticipant,
     Interaction,
     InteractionChannel,
+    Invite,
 )
 from flexconv.emulator.flex.state import FlexState
 
@@ -53,6 +54,7 @@ class FlexInteractions(FlexState):
             interaction_context_sid=interaction_context_sid,
             webhook_ttid=webhook_ttid,
             date_created=self.emu.clock.now(),
+            requested_routing=copy.deepcopy(routing or {}),
         )
         ch = InteractionChannel(
             sid=self.emu.sids.new("UO"),
@@ -64,8 +66,79 @@ class FlexInteractions(FlexState):
         inter.channels[ch.sid] = ch
         self.interactions[inter.sid] = inter
         self._channels[ch.sid] = ch
-        self.emu.clock.call_later(0, lambda: self._activate(inter, ch))
+        # Twilio creates the task at once and answers it in ``routing.properties``; the channel
+        # itself is set up asynchronously (``setup`` until the clock ticks).
+        failure: ApiError | None = None
+        try:
+            self._route(inter, ch)
+        except ApiError as err:
+            failure = err
+        self.emu.clock.call_later(0, lambda: self._activate(inter, ch, failure))
         return inter
+
+    def _route(self, inter: Interaction, ch: InteractionChannel) -> None:
+        conv = self._media_conversation(inter, ch)
+        ch.media_channel_sid = conv.sid
+        props: dict[str, Any] = dict(inter.requested_routing.get("properties") or {})
+        extra: dict[str, Any] = {}
+        invite: Invite | None = None
+        if ch.initiated_by == "agent" and props.get("worker_sid"):
+            # Flex routes an agent-initiated interaction to its agent through an invite.
+            invite = Invite(
+                self.emu.sids.new("KG"),
+                inter.sid,
+                ch.sid,
+                copy.deepcopy(inter.requested_routing),
+            )
+            extra["flexChannelInviteSid"] = invite.sid
+        task = self._create_task(ch, conv, props, extra=extra)
+        if task is None:
+            return
+        ch.task_sids.append(task.sid)
+        inter.routing = self._task_routing(props, task)
+        if invite is not None:
+            invite.task_sid = task.sid
+            invite.routing = inter.routing
+            ch.invites[invite.sid] = invite
+
+    def _task_routing(self, props: dict[str, Any], task: Any) -> dict[str, Any]:
+        """``routing`` as Twilio answers it: the request's properties overlaid with the task."""
+        now = self.emu.clock.now()
+        queue = task.task_queue
+        workflow = task.workflow
+        entered = task.task_queue_entered_date
+
+        def epoch(value: Any) -> int | None:
+            return None if value is None else int(value.timestamp())
+
+        return {
+            "reservation": None,
+            "properties": {
+                **props,
+                "account_sid": task.workspace.account_sid,
+                "workspace_sid": task.workspace_sid,
+                "sid": task.sid,
+                "date_created": epoch(task.date_created),
+                "date_updated": epoch(task.date_updated),
+                "task_queue_entered_date": epoch(entered),
+                "attributes": json.dumps(task.attributes),
+                "assignment_status": task.assignment_status,
+                "workflow_sid": task.workflow_sid,
+                "workflow_name": workflow.friendly_name if workflow else None,
+                "queue_sid": task.task_queue_sid,
+                "queue_name": queue.friendly_name if queue else None,
+                "priority": task.priority,
+                "age": task.age(now),
+                "age_in_queue": int((now - entered).total_seconds()) if entered else 0,
+                "reason": task.reason or "",
+                "timeout": task.timeout,
+                "assignmentCounter": len(task.reservations),
+                "task_channel_sid": task.task_channel_sid,
+                "task_channel_unique_name": task.task_channel_unique_name,
+                "routing_target": task.routing_target,
+                "addons": "{}",
+            },
+        }
 
     def _fail(self, ch: InteractionChannel, code: int, message: str) -> None:
         ch.status = "failed"
@@ -73,25 +146,20 @@ class FlexInteractions(FlexState):
         ch.error_message = message
         self.emu.bus.emit("flex.channel.failed", channel=ch)
 
-    def _activate(self, inter: Interaction, ch: InteractionChannel) -> None:
+    def _activate(
+        self, inter: Interaction, ch: InteractionChannel, failure: ApiError | None = None
+    ) -> None:
         if ch.status != "setup":
             return
-        convs = self.emu.conversations
-        try:
-            conv = self._media_conversation(inter, ch)
-        except ApiError as err:
-            self._fail(ch, err.code, err.message)
+        if failure is not None:
+            self._fail(ch, failure.code, failure.message)
             return
-        ch.media_channel_sid = conv.sid
-        props: dict[str, Any] = dict(inter.routing.get("properties") or {})
-        try:
-            task = self._create_task(ch, conv, props, extra={})
-        except ApiError as err:
-            self._fail(ch, err.code, err.message)
+        convs = self.emu.conversations
+        conv = convs.find(ch.media_channel_sid or "")
+        if conv is None:
+            self._fail(ch, 20404, f"Conversation {ch.media_channel_sid} was not found")
             return
         ch.status = "active"
-        if task is not None:
-            ch.task_sids.append(task.sid)
         for p in convs.participants_of(conv):
             if p.address is not None or (
                 p.identity is not None and p.role_sid != convs.agent_role_sid

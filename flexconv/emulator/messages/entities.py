@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -29,16 +30,20 @@ class LoggedMessage:
     status: str
     messaging_service_sid: str | None
     date_created: datetime
+    date_sent: datetime | None = None
+    date_updated: datetime | None = None
+    status_callback: str | None = None
+    num_segments: int = 1
 
     def to_json(self, account_sid: str) -> dict[str, Any]:
         uri = f"{_PREFIX}/{account_sid}/Messages/{self.sid}.json"
         return {
             "body": self.body,
-            "num_segments": "1",
+            "num_segments": str(self.num_segments),
             "direction": self.direction,
             "from": self.from_,
             "to": self.to,
-            "date_updated": rfc2822(self.date_created),
+            "date_updated": rfc2822(self.date_updated or self.date_created),
             "price": None,
             "error_message": None,
             "uri": uri,
@@ -47,7 +52,7 @@ class LoggedMessage:
             "status": self.status,
             "messaging_service_sid": self.messaging_service_sid,
             "sid": self.sid,
-            "date_sent": rfc2822(self.date_created),
+            "date_sent": rfc2822(self.date_sent) if self.date_sent else None,
             "date_created": rfc2822(self.date_created),
             "error_code": None,
             "price_unit": "USD",
@@ -57,3 +62,9 @@ class LoggedMessage:
                 "feedback": f"{_PREFIX}/{account_sid}/Messages/{self.sid}/Feedback.json",
             },
         }
+
+
+def _segments(body: str) -> int:
+    """SMS segments: 160 GSM-7 characters (153 when split), 70 UCS-2 (67 when split)."""
+    single, multi = (160, 153) if all(ord(c) < 128 for c in body) else (70, 67)
+    return 1 if len(body) <= single else math.ceil(len(body) / multi)

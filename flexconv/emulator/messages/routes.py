@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import urllib.parse
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flexconv.emulator._base import ApiError, EmuRequest, EmuResponse, bad_request, not_found
-from flexconv.emulator.messages.entities import _PREFIX
+from flexconv.emulator.messages.entities import _PREFIX, LoggedMessage
 from flexconv.emulator.messages.state import MessageLogState
 
 if TYPE_CHECKING:
@@ -24,10 +25,21 @@ class MessageLogRoutes(MessageLogState):
         self._check_account(req)
         to = req.q("To")
         from_ = req.q("From")
+        on = _date_query(req, "DateSent")
+        until = _date_query(req, "DateSent<")
+        since = _date_query(req, "DateSent>")
+
+        def sent_day(m: LoggedMessage) -> date | None:
+            return m.date_sent.date() if m.date_sent else None
+
         items = [
             m
             for m in reversed(self.messages)
-            if (to is None or m.to == to) and (from_ is None or m.from_ == from_)
+            if (to is None or m.to == to)
+            and (from_ is None or m.from_ == from_)
+            and (on is None or sent_day(m) == on)
+            and (until is None or ((d := sent_day(m)) is not None and d <= until))
+            and (since is None or ((d := sent_day(m)) is not None and d >= since))
         ]
         try:
             size = min(int(req.q("PageSize") or 50), 1000)
@@ -44,7 +56,11 @@ class MessageLogRoutes(MessageLogState):
             start = int(token[2:])
         chunk = items[start : start + size]
         path = f"{_PREFIX}/{self.emu.account_sid}/Messages.json"
-        filters = [(k, v) for k, v in req.query if k in ("To", "From")]
+        filters = [
+            (k, v)
+            for k, v in req.query
+            if k in ("To", "From", "DateSent", "DateSent<", "DateSent>")
+        ]
 
         def uri(pg: int, tok: str | None) -> str:
             q = [*filters, ("PageSize", str(size)), ("Page", str(pg))]
@@ -73,3 +89,17 @@ class MessageLogRoutes(MessageLogState):
             if m.sid == req.params["Sid"]:
                 return EmuResponse.json(200, m.to_json(self.emu.account_sid))
         raise not_found(req.path)
+
+
+def _date_query(req: EmuRequest, name: str) -> date | None:
+    raw = req.q(name)
+    if not raw:
+        return None
+    try:
+        return datetime.fromisoformat(raw.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise bad_request(f"{name} must be a date (YYYY-MM-DD), got {raw!r}") from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flexconv.emulator.messages.entities import LoggedMessage
+from flexconv.emulator.messages.entities import LoggedMessage, _segments
 
 if TYPE_CHECKING:
     from flexconv.emulator._host import Host
@@ -39,6 +39,8 @@ class MessageLogState:
             status=status,
             messaging_service_sid=messaging_service_sid,
             date_created=self.emu.clock.now(),
+            date_sent=self.emu.clock.now(),
+            num_segments=_segments(body),
         )
         self.messages.append(msg)
         return msg

@@ -57,7 +57,7 @@ class PhoneNumbers:
     # ------------------------------------------------------------------ Python API
     def create(self, phone_number: str, **fields: Any) -> PhoneNumber:
         """Add a number to the account (E.164), with any `PhoneNumber` fields."""
-        if not isinstance(phone_number, str) or not _E164.match(phone_number):
+        if not isinstance(phone_number, str) or not _E164.fullmatch(phone_number):
             raise bad_request(f"PhoneNumber must be E.164 (+15005550006), got {phone_number!r}")
         if self.find(phone_number) is not None:
             raise bad_request(f"{phone_number} is already a number of this account")
@@ -95,7 +95,7 @@ class PhoneNumbers:
             out[number.phone_number] = number.sid
         for addr in scenario.get("addresses", ()):
             value = addr.get("address")
-            is_number = isinstance(value, str) and _E164.match(value) is not None
+            is_number = isinstance(value, str) and _E164.fullmatch(value) is not None
             if addr.get("type") == "sms" and is_number and self.find(value) is None:
                 out[value] = self.create(value).sid
         return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from flexconv.emulator._base import EmuRequest, EmuResponse, bad_request, not_found, paginate
@@ -97,13 +98,16 @@ class StudioRoutes(StudioRunner):
         status = req.q("status")
         if status is not None and status not in ("active", "ended"):
             raise bad_request("status must be active or ended")
+        since = _date_param(req, "DateCreatedFrom")
+        until = _date_param(req, "DateCreatedTo")
         items = [
             e.to_json(self._acc, req.base_url)
             for e in self.executions.values()
-            if e.flow_sid == flow.sid and (status is None or e.status == status)
+            if e.flow_sid == flow.sid
+            and (status is None or e.status == status)
+            and (since is None or e.date_created >= since)
+            and (until is None or e.date_created <= until)
         ]
-        for item in items:
-            item.pop("context", None)
         return paginate(
             req,
             items,
@@ -158,8 +162,6 @@ class StudioRoutes(StudioRunner):
     def _h_list_steps(self, req: EmuRequest) -> EmuResponse:
         ex = self._execution(req, "ExecutionSid")
         items = [s.to_json(self._acc, req.base_url) for s in ex.steps]
-        for item in items:
-            item.pop("context", None)
         return paginate(req, items, "steps", 1000)
 
     def _step(self, req: EmuRequest, key: str) -> Step:
@@ -185,3 +187,15 @@ class StudioRoutes(StudioRunner):
                 "url": f"{req.base_url}/v2/Flows/{step.flow_sid}/Executions/{step.execution_sid}/Steps/{step.sid}/Context",
             },
         )
+
+
+def _date_param(req: EmuRequest, name: str) -> datetime | None:
+    """An ISO 8601 date-time query parameter (UTC when it names no zone)."""
+    raw = req.q(name)
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise bad_request(f"{name} must be an ISO 8601 date-time, got {raw!r}") from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flexconv.emulator._base import ApiError, bad_request
+from flexconv.emulator.taskrouter.assignment import TaskRouterAssignment
 from flexconv.emulator.taskrouter.entities import (
     _DEFAULT_ACTIVITIES,
     _DEFAULT_CHANNELS,
@@ -21,12 +22,11 @@ from flexconv.emulator.taskrouter.entities import (
     WorkerChannel,
     Workspace,
 )
-from flexconv.emulator.taskrouter.lifecycle import TaskRouterLifecycle
 from flexconv.emulator.taskrouter.params import _expression
 from flexconv.emulator.taskrouter.task_entities import Task, Workflow, _Target
 
 
-class TaskRouterCreation(TaskRouterLifecycle):
+class TaskRouterCreation(TaskRouterAssignment):
     """Creates TaskRouter resources, checking Twilio's constraints."""
 
     def create_workspace(
@@ -362,6 +362,11 @@ class TaskRouterCreation(TaskRouterLifecycle):
             )
         workflow: Workflow | None = None
         queue: TaskQueue | None = None
+        target_worker: Worker | None = None
+        if routing_target:
+            target_worker, task_queue_sid, workflow_sid = self._routing_target(
+                ws, routing_target, task_queue_sid, workflow_sid
+            )
         if task_queue_sid:
             queue = ws.task_queues.get(task_queue_sid)
             if queue is None:
@@ -397,16 +402,46 @@ class TaskRouterCreation(TaskRouterLifecycle):
             ignore_capacity=ignore_capacity,
             seq=self._next_seq(),
         )
+        if target_worker is not None:
+            # Spec: IgnoreCapacity defaults to true for a Worker RoutingTarget, and only counts then.
+            task.ignore_capacity = True if ignore_capacity is None else ignore_capacity
+            task._ignores_capacity = task.ignore_capacity
         ws.tasks[task.sid] = task
         task._ttl_timer = self.clock.call_later(task.timeout, lambda: self._task_ttl(task))
         self._record(ws, "task.created", f"Task {task.sid} created", task=task)
         self._emit("taskrouter.task.created", task=task)
         if queue is not None:
-            self._start_targets(task, (_Target(queue_sid=queue.sid),), in_default=True)
+            known = target_worker.sid if target_worker is not None else None
+            self._start_targets(
+                task, (_Target(queue_sid=queue.sid, known_worker_sid=known),), in_default=True
+            )
         elif workflow is not None:
             self._enter_workflow(task, workflow)
         self._dispatch(ws)
         return task
+
+    @staticmethod
+    def _routing_target(
+        ws: Workspace, target: str, task_queue_sid: str | None, workflow_sid: str | None
+    ) -> tuple[Worker | None, str | None, str | None]:
+        """Resolve ``RoutingTarget`` (a Worker, Queue or Workflow SID of the workspace) into the
+        worker to wait for, the queue and the workflow."""
+        if target in ws.task_queues:
+            return None, target, workflow_sid
+        if target in ws.workflows:
+            return None, task_queue_sid, target
+        worker = ws.workers.get(target)
+        if worker is None:
+            raise bad_request(
+                f"RoutingTarget {target} is not a Worker, TaskQueue or Workflow of this workspace"
+            )
+        if task_queue_sid is None:
+            task_queue_sid = next(
+                (q.sid for q in ws.task_queues.values() if q.has_worker(worker)), None
+            )
+        if task_queue_sid is None:
+            raise ApiError(400, 40152, f"RoutingTarget {target} is in no TaskQueue")
+        return worker, task_queue_sid, None
 
     def create_direct_task(
         self,
@@ -450,6 +485,7 @@ class TaskRouterCreation(TaskRouterLifecycle):
                 task_queue_sid=queue.sid,
             )
             if target_worker is not None:
+                task.routing_target = target_worker.sid
                 self._start_targets(
                     task,
                     (_Target(queue_sid=queue.sid, known_worker_sid=target_worker.sid),),

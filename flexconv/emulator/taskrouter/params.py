@@ -63,12 +63,27 @@ def _int_value(raw: str | None, name: str, low: int, high: int) -> int | None:
     return value
 
 
+def _ignore_capacity(raw: str | None) -> bool | None:
+    """Spec: `true`, `1` or `yes` ignore capacity; any other value enforces it."""
+    if raw is None or raw == "":
+        return None
+    return raw.strip().lower() in ("true", "1", "yes")
+
+
 def _parse_date(raw: str, name: str) -> datetime:
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
         raise bad_request(f"{name} must be an ISO 8601 date, got {raw!r}") from None
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _virtual_start(raw: str, now: datetime) -> datetime:
+    """Spec: `VirtualStartTime` "can't be in the future or before the year of 1900"."""
+    value = _parse_date(raw, "VirtualStartTime")
+    if value > now or value.year < 1900:
+        raise bad_request(f"VirtualStartTime can't be in the future or before 1900, got {raw!r}")
+    return value
 
 
 def _expression(source: str, what: str) -> Expression:

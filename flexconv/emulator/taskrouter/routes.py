@@ -17,18 +17,20 @@ from flexconv.emulator.taskrouter.params import (
     _parse_date,
     _sort,
 )
-from flexconv.emulator.taskrouter.routes_tasks import TaskRouterTaskRoutes
+from flexconv.emulator.taskrouter.statistics import TaskRouterStatistics
 from flexconv.emulator.taskrouter.task_entities import Event
 
 
-class TaskRouterRoutes(TaskRouterTaskRoutes):
+class TaskRouterRoutes(TaskRouterStatistics):
     """Registers TaskRouter's routes; handlers for workspace-level resources."""
 
     def register(self, router: Router) -> None:
         """Add TaskRouter's routes to ``router`` under the product ``taskrouter``."""
         w = "/v1/Workspaces"
         s = w + "/{WorkspaceSid}"
+        # Statistics first: their literal segments must win over ``{Sid}`` templates.
         routes: list[tuple[str, str, Callable[[EmuRequest], EmuResponse]]] = [
+            *self._statistics_routes(s),
             ("GET", w, self._h_list_workspaces),
             ("POST", w, self._h_create_workspace),
             ("GET", w + "/{Sid}", self._h_fetch_workspace),

@@ -22,12 +22,13 @@ from flexconv.emulator.taskrouter.entities import (
 from flexconv.emulator.taskrouter.params import (
     _check_if_match,
     _expression,
+    _ignore_capacity,
     _int_value,
     _ordering,
     _parse_attributes,
-    _parse_date,
     _sort,
     _statuses,
+    _virtual_start,
 )
 from flexconv.emulator.taskrouter.seeding import TaskRouterSeeding
 from flexconv.emulator.taskrouter.task_entities import Reservation, Task, Workflow
@@ -223,13 +224,22 @@ class TaskRouterTaskRoutes(TaskRouterSeeding):
         status = req.value("ReservationStatus")
         instruction = req.value("Instruction")
         if status is None and instruction is not None:
-            mapped = {"accept": "accepted", "reject": "rejected"}.get(instruction.lower())
-            if mapped is None:
-                raise bad_request(
-                    f"Instruction {instruction!r} is not modelled by the emulator "
-                    "(use ReservationStatus, or Instruction=accept|reject)"
-                )
-            status = mapped
+            kind = instruction.lower()
+            self._instruct(
+                reservation,
+                instruction,
+                from_=req.value("CallFrom") if kind == "call" else req.value("DequeueFrom"),
+                to=req.value("CallTo") if kind == "call" else req.value("DequeueTo"),
+                url=req.value("RedirectUrl") if kind == "redirect" else req.value("CallUrl"),
+                call_sid=req.value("RedirectCallSid"),
+                accept=bool(
+                    req.bool_value("RedirectAccept" if kind == "redirect" else "CallAccept", False)
+                ),
+                activity_sid=req.value("WorkerActivitySid") or None,
+                if_match=req.headers.get("if-match"),
+            )
+            self._dispatch(reservation.task.workspace)
+            return
         if status is None:
             _check_if_match(
                 req.headers.get("if-match"), reservation.version, f"reservation {reservation.sid}"
@@ -401,9 +411,9 @@ class TaskRouterTaskRoutes(TaskRouterSeeding):
             priority=_int_value(req.value("Priority"), "Priority", 0, 2**31 - 1),
             timeout=_int_value(req.value("Timeout"), "Timeout", 1, MAX_TASK_TIMEOUT),
             task_queue_sid=req.value("TaskQueueSid") or None,
-            virtual_start_time=_parse_date(vst, "VirtualStartTime") if vst else None,
+            virtual_start_time=_virtual_start(vst, self._now()) if vst else None,
             routing_target=req.value("RoutingTarget") or None,
-            ignore_capacity=req.bool_value("IgnoreCapacity"),
+            ignore_capacity=_ignore_capacity(req.value("IgnoreCapacity")),
         )
         return EmuResponse.json(
             201, task.to_json(req.base_url, now=self._now()), self._etag(task.version)
@@ -425,7 +435,7 @@ class TaskRouterTaskRoutes(TaskRouterSeeding):
         vst = req.value("VirtualStartTime")
         if vst:
             _check_if_match(req.headers.get("if-match"), task.version, f"task {task.sid}")
-            task.virtual_start_time = _parse_date(vst, "VirtualStartTime")
+            task.virtual_start_time = _virtual_start(vst, self._now())
         self._update_task(
             task,
             assignment_status=req.value("AssignmentStatus") or None,

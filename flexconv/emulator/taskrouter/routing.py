@@ -14,7 +14,6 @@ from flexconv.emulator.taskrouter.entities import (
     TaskQueue,
     Worker,
     Workspace,
-    _dumps,
 )
 from flexconv.emulator.taskrouter.events import TaskRouterEvents
 from flexconv.emulator.taskrouter.params import _expression
@@ -37,15 +36,23 @@ class TaskRouterRouting(TaskRouterEvents):
 
         def _change_activity(self, worker: Worker, activity_sid: str) -> None: ...
 
+        def _finish_task(
+            self, task: Task, status: str, reason: str | None, previous: str
+        ) -> None: ...
+
+        def _assignment_callback(self, workflow: Workflow, reservation: Reservation) -> None: ...
+
     def _stop_routing(self, task: Task) -> None:
         self.clock.cancel(task._target_timer)
         task._target_timer = None
 
-    def _enter_workflow(self, task: Task, workflow: Workflow) -> None:
-        """Match the task against the workflow's filters and start on the winner's targets."""
+    def _enter_workflow(self, task: Task, workflow: Workflow, start: int = 0) -> None:
+        """Match the task against the workflow's filters (from ``start``) and start on the
+        winner's targets; ``default_filter`` only when no filter matches."""
         self._stop_routing(task)
         plan = workflow.plan
-        for flt in plan.filters:
+        for index in range(start, len(plan.filters)):
+            flt = plan.filters[index]
             if flt.expression.evaluate(task.attributes, task=task.attributes):
                 self._record(
                     task.workspace,
@@ -54,9 +61,11 @@ class TaskRouterRouting(TaskRouterEvents):
                     task=task,
                     extra={"workflow_filter_name": flt.name},
                 )
+                task._filter_index = index
                 self._start_targets(task, flt.targets, in_default=False)
                 return
         if plan.default is not None:
+            task._filter_index = len(plan.filters)
             self._start_targets(task, (plan.default,), in_default=True)
 
     def _start_targets(self, task: Task, targets: tuple[_Target, ...], *, in_default: bool) -> None:
@@ -66,27 +75,31 @@ class TaskRouterRouting(TaskRouterEvents):
         task._excluded.clear()
         self._next_target(task)
 
-    def _next_target(self, task: Task) -> None:
-        """Move the task to its next target (or, past the last, to the default filter)."""
+    def _next_target(self, task: Task, *, skipped: bool = False) -> None:
+        """Move the task to its next target.
+
+        Past a filter's last target the task leaves the workflow: after a timeout it gets
+        ``workflow.timeout`` and is canceled ("Workflow Timeout"); after a ``skip_if`` it is
+        matched again as if the filter had not matched (the next filters, then the default).
+        """
         self._stop_routing(task)
         task._target_expired = False
         task._target_index += 1
         if task._target_index >= len(task._targets):
+            task._target_index = len(task._targets) - 1
             workflow = task.workflow
-            if not task._in_default and workflow is not None and workflow.plan.default is not None:
+            if skipped and not task._in_default and workflow is not None:
+                self._enter_workflow(task, workflow, task._filter_index + 1)
+            elif workflow is not None and task._targets:
                 self._record(
                     task.workspace,
                     "workflow.timeout",
-                    f"Task {task.sid} timed out of its filter",
+                    f"Task {task.sid} timed out of workflow {workflow.friendly_name}",
                     task=task,
                 )
-                task._targets = (workflow.plan.default,)
-                task._in_default = True
-                task._target_index = 0
-            else:
-                # Nothing further: stay on the last target without a timeout.
-                task._target_index = len(task._targets) - 1
-                return
+                self._finish_task(task, "canceled", "Workflow Timeout", task.assignment_status)
+            # A direct task (no workflow) stays on its last target.
+            return
         target = task._targets[task._target_index]
         ws = task.workspace
         previous_queue = task.task_queue_sid
@@ -103,10 +116,40 @@ class TaskRouterRouting(TaskRouterEvents):
             self._record(ws, "task-queue.entered", f"Task {task.sid} entered a queue", task=task)
         elif previous_queue != target.queue_sid:
             self._record(ws, "task-queue.moved", f"Task {task.sid} moved queue", task=task)
+        if target.skip_if and not task._in_default and self._skips(task, target):
+            return
         if target.timeout is not None:
             task._target_timer = self.clock.call_later(
                 target.timeout, lambda: self._target_timeout(task)
             )
+
+    def _skips(self, task: Task, target: _Target) -> bool:
+        """Offer the task at once; unreserved and with ``skip_if`` true, skip to the next step."""
+        self._offer(task)
+        if task.sid not in task.workspace.tasks or task.current_target is not target:
+            return True
+        if any(r.reservation_status == "pending" for r in task.reservations):
+            return False
+        ws = task.workspace
+        queue = ws.task_queues.get(target.queue_sid)
+        members = [w for w in ws.workers.values() if queue is not None and queue.has_worker(w)]
+        counts: dict[str, int] = {
+            "available": sum(1 for w in members if w.available),
+            "unavailable": sum(1 for w in members if not w.available),
+        }
+        for activity_sid in ws.activities:
+            counts[activity_sid] = sum(1 for w in members if w.activity_sid == activity_sid)
+        if not parse(target.skip_if or "false").evaluate({"workers": counts}):
+            return False
+        self._record(
+            ws,
+            "workflow.skipped",
+            f"Task {task.sid} skipped a workflow target",
+            task=task,
+            extra={"workflow_skip_if": target.skip_if},
+        )
+        self._next_target(task, skipped=True)
+        return True
 
     def _target_timeout(self, task: Task) -> None:
         task._target_timer = None
@@ -135,6 +178,8 @@ class TaskRouterRouting(TaskRouterEvents):
         return spec
 
     def _has_capacity(self, worker: Worker, task: Task) -> bool:
+        if task._ignores_capacity:
+            return True
         ws = worker.workspace
         holding = [
             r
@@ -146,8 +191,6 @@ class TaskRouterRouting(TaskRouterEvents):
         channel = worker.channels.get(task.task_channel.sid)
         if channel is None or not channel.available:
             return False
-        if task.ignore_capacity:
-            return True
         used = sum(1 for r in holding if r.task.task_channel is task.task_channel)
         return used < channel.configured_capacity
 
@@ -161,7 +204,9 @@ class TaskRouterRouting(TaskRouterEvents):
         expression = parse(target.expression) if target.expression else None
         chosen: list[Worker] = []
         for worker in queue.workspace.workers.values():
-            if worker.sid in task._excluded or worker.sid in offered or not worker.available:
+            if worker.sid in task._excluded or worker.sid in offered:
+                continue
+            if not worker.available and not task._ignores_capacity:
                 continue
             if target.known_worker_sid and worker.sid != known_sid:
                 continue
@@ -230,7 +275,9 @@ class TaskRouterRouting(TaskRouterEvents):
             pending = sum(1 for r in task.reservations if r.reservation_status == "pending")
             if pending >= queue.max_reserved_workers:
                 return
-            if not worker.available or not self._has_capacity(worker, task):
+            if not (worker.available or task._ignores_capacity):
+                continue
+            if not self._has_capacity(worker, task):
                 continue
             self._reserve(task, worker, queue)
 
@@ -254,29 +301,9 @@ class TaskRouterRouting(TaskRouterEvents):
             self._change_activity(worker, queue.reservation_activity_sid)
         if previous != task.assignment_status:
             self._emit("taskrouter.task.updated", task=task, previous_status=previous)
+        self._reservation_event(reservation, "created")
         if workflow is not None and workflow.assignment_callback_url:
             self._assignment_callback(workflow, reservation)
-        self._reservation_event(reservation, "created")
-
-    def _assignment_callback(self, workflow: Workflow, reservation: Reservation) -> None:
-        task = reservation.task
-        params = [
-            ("AccountSid", task.workspace.account_sid),
-            ("WorkspaceSid", task.workspace.sid),
-            ("WorkflowSid", workflow.sid),
-            ("TaskQueueSid", task.task_queue_sid or ""),
-            ("TaskSid", task.sid),
-            ("TaskAge", str(task.age(self._now()))),
-            ("TaskPriority", str(task.priority)),
-            ("TaskAttributes", _dumps(task.attributes)),
-            ("WorkerSid", reservation.worker.sid),
-            ("WorkerAttributes", _dumps(reservation.worker.attributes)),
-            ("ReservationSid", reservation.sid),
-        ]
-        assert workflow.assignment_callback_url is not None
-        self.emu.webhooks.deliver(
-            workflow.assignment_callback_url, params, kind="taskrouter.assignment"
-        )
 
     def _plan(self, ws: Workspace, configuration: Any) -> _Plan:
         """Validate a workflow configuration and compile it."""
@@ -326,6 +353,11 @@ class TaskRouterRouting(TaskRouterEvents):
             if not isinstance(expression, str):
                 raise bad_request(f"{where}.expression must be a string")
             _expression(expression, f"{where}.expression")
+        skip_if = raw.get("skip_if")
+        if skip_if is not None:
+            if not isinstance(skip_if, str):
+                raise bad_request(f"{where}.skip_if must be a string")
+            _expression(skip_if, f"{where}.skip_if")
         known: dict[str, str | None] = {}
         for key in ("known_worker_sid", "known_worker_friendly_name"):
             value = raw.get(key)
@@ -347,4 +379,5 @@ class TaskRouterRouting(TaskRouterEvents):
             known_worker_friendly_name=known["known_worker_friendly_name"],
             timeout=numbers["timeout"],
             priority=numbers["priority"],
+            skip_if=skip_if,
         )

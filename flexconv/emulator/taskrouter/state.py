@@ -14,7 +14,7 @@ from flexconv.emulator.taskrouter.entities import (
     Worker,
     Workspace,
 )
-from flexconv.emulator.taskrouter.task_entities import Event, Reservation, Task, Workflow
+from flexconv.emulator.taskrouter.task_entities import Alert, Event, Reservation, Task, Workflow
 
 
 class _Webhooks(Protocol):
@@ -49,6 +49,9 @@ class TaskRouterState:
         self._seq = 0
         self._dirty: list[Workspace] = []
         self._dispatching = False
+        #: Warnings and errors about the account's setup (assignment callback answers...),
+        #: oldest first, as Twilio's Monitor alerts list them.
+        self.alerts: list[Alert] = []
 
     # -- small utilities ---------------------------------------------------------------------
 

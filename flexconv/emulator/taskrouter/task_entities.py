@@ -28,6 +28,7 @@ class _Target:
     known_worker_friendly_name: str | None = None
     timeout: int | None = None
     priority: int | None = None
+    skip_if: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,8 @@ class Task:
     _targets: tuple[_Target, ...] = field(default=(), repr=False)
     _target_index: int = field(default=-1, repr=False)
     _in_default: bool = field(default=False, repr=False)
+    _filter_index: int = field(default=-1, repr=False)
+    _ignores_capacity: bool = field(default=False, repr=False)
     _target_expired: bool = field(default=False, repr=False)
     _excluded: set[str] = field(default_factory=set, repr=False)
     _target_timer: Any = field(default=None, repr=False)
@@ -270,6 +273,44 @@ class Reservation:
             "workspace_sid": self.task.workspace.sid,
             "url": url,
             "links": {"task": task_url, "worker": worker_url, "workspace": ws_url},
+        }
+
+
+@dataclass(eq=False)
+class Alert:
+    """A warning or error TaskRouter raised about the account's own setup, shaped like Twilio's
+    Monitor alerts (for instance 40005: an assignment callback answer without `instruction`)."""
+
+    sid: str
+    account_sid: str
+    error_code: int
+    log_level: str
+    alert_text: str
+    resource_sid: str
+    date_created: datetime
+    request_url: str | None = None
+    request_method: str | None = None
+    response_body: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The representation of Twilio's Monitor API (`error_code` is a string there)."""
+        return {
+            "account_sid": self.account_sid,
+            "alert_text": self.alert_text,
+            "api_version": None,
+            "date_created": iso(self.date_created),
+            "date_generated": iso(self.date_created),
+            "date_updated": iso(self.date_created),
+            "error_code": str(self.error_code),
+            "log_level": self.log_level,
+            "more_info": f"https://www.twilio.com/docs/errors/{self.error_code}",
+            "request_method": self.request_method,
+            "request_url": self.request_url,
+            "resource_sid": self.resource_sid,
+            "response_body": self.response_body,
+            "service_sid": None,
+            "sid": self.sid,
+            "url": f"https://monitor.twilio.com/v1/Alerts/{self.sid}",
         }
 
 
