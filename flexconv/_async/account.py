@@ -92,6 +92,7 @@ class AsyncAccount(AsyncResource):
                 names.record(change.kind, change.name, change.result.sid)
             if change.result is not None and getattr(change.result, "sid", None):
                 change.sid = change.result.sid
+        core.settle(plan, names)
         plan.applied = True
         return plan
 

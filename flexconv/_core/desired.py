@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -553,6 +554,9 @@ class AccountState:
     and timeout activities."""
 
 
+_NEW = re.compile(r"\(new (\w+) '([^']*)'\)")
+
+
 class Names:
     """Name -> SID for the kinds referred to by name, current and planned.
 
@@ -595,6 +599,18 @@ class Names:
             raise ValidationError(f"{where}: no {what} named {ref!r}")
         return found
 
+    def settle(self, value: Any) -> Any:
+        """``value`` with each ``(new task_queue 'Sales')`` replaced by the SID recorded since."""
+        if not isinstance(value, str | list | dict):
+            return value
+
+        def real(match: re.Match[str]) -> str:
+            kind, name = match.group(1), match.group(2)
+            sid = self._sids.get(kind, {}).get(name)
+            return sid if sid is not None and sid not in self._pending else match.group(0)
+
+        return json.loads(_NEW.sub(real, json.dumps(value)))
+
     def label(self, value: Any) -> Any:
         """``value`` with stand-in SIDs replaced by their ``(new ...)`` text."""
         if not self._pending:
@@ -603,6 +619,15 @@ class Names:
         for sid, text_ in self._pending.items():
             text = text.replace(sid, text_.replace('"', "'"))
         return json.loads(text)
+
+
+def settle(plan: AccountPlan, names: Names) -> None:
+    """After applying: the plan's ``(new ...)`` stand-ins become the SIDs ``names`` recorded."""
+    for item in plan.items:
+        item.changes = {
+            key: FieldChange(c.address_type, c.path, c.before, names.settle(c.after))
+            for key, c in item.changes.items()
+        }
 
 
 def _change(kind: str, name: str, before: Any, after: Any) -> FieldChange:

@@ -93,6 +93,7 @@ class Account(Resource):
                 names.record(change.kind, change.name, change.result.sid)
             if change.result is not None and getattr(change.result, "sid", None):
                 change.sid = change.result.sid
+        core.settle(plan, names)
         plan.applied = True
         return plan
 

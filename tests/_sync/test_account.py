@@ -89,6 +89,8 @@ def test_apply_creates_everything_and_a_second_apply_is_a_noop(
     assert plan.applied
     assert pairs(plan, "create") == CREATED
     assert all(i.sid for i in plan.created)
+    # what was created is named by its SID in the applied plan
+    assert "(new " not in plan.describe()
 
     queues = {q.friendly_name: q for q in client.routing.task_queues.list().to_list()}
     assert queues["Sales"].target_workers == 'routing.skills HAS "sales"'
