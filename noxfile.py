@@ -22,6 +22,8 @@ TEST_DEPS = [
     "hypothesis>=6.100",
     "jsonschema>=4.20",
     "openapi-schema-validator>=0.6",
+    # the events guide's ASGI example mounts the receiver in a Starlette app
+    "starlette>=0.37",
 ]
 LINT_DEPS = ["ruff==0.17.6"]
 TYPE_DEPS = ["mypy==2.4.1", "types-PyYAML", "pytest>=8"]

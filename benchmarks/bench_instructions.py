@@ -31,6 +31,9 @@ from _server import LoopbackServer, json_response  # noqa: E402
 from bench_client import ACCOUNT_SID, AUTH_TOKEN, AUTHORIZATION, flex_configuration  # noqa: E402
 
 VARIANTS = ("httpx", "flexconv", "twilio")
+#: Async variants: 16 concurrent workers on one event loop, as in bench_client.py.
+ASYNC_VARIANTS = ("aiohttp", "flexconv-async")
+CONCURRENCY = 16
 WARMUP = 50
 
 
@@ -60,8 +63,46 @@ def _call(variant: str, base: str) -> object:
     return lambda: twilio.flex_api.v1.configuration().fetch()
 
 
+def _async_child(variant: str, base: str, calls: int) -> None:
+    """``WARMUP + calls`` fetches spread over CONCURRENCY workers on one event loop."""
+    import asyncio
+
+    async def main() -> None:
+        if variant == "aiohttp":
+            import aiohttp
+
+            session = aiohttp.ClientSession()
+            url = f"{base}/flex-api/v1/Configuration"
+            headers = {"Authorization": AUTHORIZATION, "Accept": "application/json"}
+
+            async def call() -> object:
+                async with session.get(url, headers=headers) as resp:
+                    return json.loads(await resp.read())
+
+            close = session.close
+        else:
+            import flexconv
+
+            client = flexconv.AsyncFlexConv(ACCOUNT_SID, AUTH_TOKEN, base_url=base, env={})
+            call, close = client.configuration.fetch, client.aclose
+
+        async def worker(n: int) -> None:
+            for _ in range(n):
+                await call()
+
+        total = WARMUP + calls
+        shares = [total // CONCURRENCY + (i < total % CONCURRENCY) for i in range(CONCURRENCY)]
+        await asyncio.gather(*(worker(n) for n in shares))
+        await close()
+
+    asyncio.run(main())
+
+
 def child(variant: str, base: str, calls: int) -> None:
     """Run inside valgrind: warm up, then ``calls`` more calls."""
+    if variant in ASYNC_VARIANTS:
+        _async_child(variant, base, calls)
+        return
     fn = _call(variant, base)
     for _ in range(WARMUP + calls):
         fn()  # type: ignore[operator]
@@ -110,19 +151,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     per_call: dict[str, float] = {}
     with LoopbackServer.static(routes, authorization=AUTHORIZATION) as server:
-        for variant in VARIANTS:
+        for variant in VARIANTS + ASYNC_VARIANTS:
             base_count = count(variant, server.url, 0)
             with_calls = count(variant, server.url, args.calls)
             per_call[variant] = (with_calls - base_count) / args.calls
             print(f"counted {variant}", file=sys.stderr)
     ratios = {v: per_call[v] / per_call["httpx"] for v in VARIANTS}
+    ratios.update({v: per_call[v] / per_call["aiohttp"] for v in ASYNC_VARIANTS})
     if args.json:
-        print(json.dumps({"instructions_per_call": per_call, "ratio_to_httpx": ratios}, indent=2))
+        print(json.dumps({"instructions_per_call": per_call, "ratio_to_bare": ratios}, indent=2))
         return 0
-    print(f"Client instructions per sync fetch ({args.calls} calls each, callgrind)")
-    print(f"  {'variant':<10} {'instructions':>13} {'ratio':>7}")
+    print(f"Client instructions per fetch ({args.calls} calls each, callgrind)")
+    print(f"  {'variant':<15} {'instructions':>13} {'ratio':>7}")
     for v in VARIANTS:
-        print(f"  {v:<10} {per_call[v]:>13,.0f} {ratios[v]:>7.3f}")
+        print(f"  {v:<15} {per_call[v]:>13,.0f} {ratios[v]:>7.3f}  (sync, against bare httpx)")
+    for v in ASYNC_VARIANTS:
+        print(
+            f"  {v:<15} {per_call[v]:>13,.0f} {ratios[v]:>7.3f}"
+            f"  (async x{CONCURRENCY}, against bare aiohttp)"
+        )
     return 0
 
 

@@ -11,9 +11,10 @@ httpx and aiohttp are imported lazily, so ``import flexconv`` stays cheap.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -23,6 +24,7 @@ from flexconv._core.errors import (
     APIConnectionError,
     APITimeoutError,
     ClientClosedError,
+    FlexConvError,
     ValidationError,
 )
 from flexconv._core.operation import RawResponse, RequestSpec, static_headers
@@ -109,6 +111,59 @@ def _beyond(headers: dict[str, str], defaults: dict[str, str]) -> dict[str, str]
 
 def _lower(headers: Any) -> dict[str, str]:
     return {str(k).lower(): str(v) for k, v in headers.items()}
+
+
+# ------------------------------------------------------------------------- event-loop binding
+
+
+async def _closer(close: Callable[[], Awaitable[None]]) -> AsyncIterator[None]:
+    """Suspended in its loop until that loop shuts its async generators down (`asyncio.run`
+    does, before closing the loop), then closes the pool it guards, inside that loop."""
+    try:
+        yield
+    finally:
+        await close()
+
+
+class _LoopPool:
+    """Which event loop an owned connection pool belongs to, and its shutdown guard.
+
+    Connections belong to the loop that opened them.  When a client is used from a new loop
+    (a second `asyncio.run`), the pool of the old one was closed when that loop shut down, and
+    a fresh pool is opened for the new loop.  A pool whose loop is still alive elsewhere cannot
+    be closed from here: using it from a second loop is refused with a clear error.
+    """
+
+    __slots__ = ("guard", "loop")
+
+    def __init__(self) -> None:
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.guard: AsyncIterator[None] | None = None
+
+    def moved(self, loop: asyncio.AbstractEventLoop, pool_closed: bool) -> bool:
+        """Whether `loop` needs a pool of its own (first use, or a new loop)."""
+        old = self.loop
+        if old is loop:
+            return False
+        if old is not None and not pool_closed and not old.is_closed():
+            raise FlexConvError(
+                "This async client's connections belong to another event loop that is still "
+                "open; use one client per event loop (or close it in its loop first)"
+            )
+        return True
+
+    async def bind(
+        self, loop: asyncio.AbstractEventLoop, close: Callable[[], Awaitable[None]]
+    ) -> None:
+        """Record `loop` and arm the guard that closes the pool when `loop` shuts down."""
+        self.loop = loop
+        self.guard = _closer(close)
+        await self.guard.__anext__()
+
+    async def release(self) -> None:
+        guard, self.guard = self.guard, None
+        if guard is not None:
+            await guard.aclose()  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------------------- httpx
@@ -206,7 +261,11 @@ class HttpxTransport:
 
 
 class AsyncHttpxTransport:
-    """Async transport over an ``httpx.AsyncClient`` (ours, or one the user passes and closes)."""
+    """Async transport over an `httpx.AsyncClient` (ours, or one the user passes and closes).
+
+    An `AsyncClient` of our own follows the event loop: used from a new loop, it is replaced
+    by a fresh one (the old one was closed as its loop shut down).
+    """
 
     def __init__(
         self,
@@ -214,24 +273,44 @@ class AsyncHttpxTransport:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        self._owned = client is None
+        self._transport = transport
+        self._client = client or self._new_client()
+        self._defaults = static_headers() if self._owned else {}
+        self._closed = False
+        # only a pool we built end to end can be rebuilt for a new loop
+        self._pool = _LoopPool() if client is None and transport is None else None
+
+    def _new_client(self) -> httpx.AsyncClient:
         import httpx
 
-        self._owned = client is None
-        self._client = client or httpx.AsyncClient(
-            transport=transport,
+        return httpx.AsyncClient(
+            transport=self._transport,
             limits=httpx.Limits(**_LIMITS),
             timeout=_httpx_timeout(Timeout()),
             headers=static_headers(),
         )
-        self._defaults = static_headers() if self._owned else {}
+
+    async def _client_for(self, loop: asyncio.AbstractEventLoop) -> httpx.AsyncClient:
+        assert self._pool is not None
+        if self._pool.moved(loop, self._client.is_closed):
+            if self._pool.loop is not None:
+                self._client = self._new_client()
+            await self._pool.bind(loop, self._client.aclose)
+        return self._client
 
     async def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
         import httpx
 
-        if self._client.is_closed:
+        if self._closed:
+            raise ClientClosedError("This client is closed; create a new one")
+        client = self._client
+        if self._pool is not None and self._pool.loop is not asyncio.get_running_loop():
+            client = await self._client_for(asyncio.get_running_loop())
+        elif client.is_closed:
             raise ClientClosedError("This client is closed; create a new one")
         try:
-            resp = await self._client.request(
+            resp = await client.request(
                 request.method,
                 request.url,
                 headers=_beyond(request.headers, self._defaults),
@@ -244,6 +323,9 @@ class AsyncHttpxTransport:
         return RawResponse(resp.status_code, resp.headers, resp.content)
 
     async def aclose(self) -> None:
+        self._closed = True
+        if self._pool is not None:
+            await self._pool.release()
         if self._owned:
             await self._client.aclose()
 
@@ -255,7 +337,9 @@ class AiohttpTransport:
     """Async transport over aiohttp: the default async backend.
 
     The session is created on first use inside the running event loop (aiohttp requires it) and
-    closed by `aclose()`; a session the user passes is left for the user to close.
+    closed by `aclose()`, or when that loop shuts down (`asyncio.run` ending): used again from a
+    new loop, the client opens a fresh session there.  A session the user passes is left for the
+    user to close.
     """
 
     def __init__(self, session: aiohttp.ClientSession | None = None) -> None:
@@ -263,53 +347,71 @@ class AiohttpTransport:
         self._session = session
         self._closed = False
         self._defaults = static_headers() if self._owned else {}
+        self._pool = _LoopPool() if self._owned else None
 
-    def _get_session(self) -> aiohttp.ClientSession:
+    async def _open(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
         import aiohttp
 
-        if self._closed:
-            raise ClientClosedError("This client is closed; create a new one")
-        if self._session is None or (self._owned and self._session.closed):
+        assert self._pool is not None
+        session = self._session
+        if session is None or self._pool.moved(loop, session.closed):
             connector = aiohttp.TCPConnector(limit=_LIMITS["max_connections"])
-            self._session = aiohttp.ClientSession(
+            session = self._session = aiohttp.ClientSession(
                 connector=connector, auto_decompress=True, headers=static_headers()
             )
-        return self._session
+            await self._pool.bind(loop, session.close)
+        return session
 
     async def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
         import aiohttp
 
-        session = self._get_session()
-        m, u = request.method, request.url
-        client_timeout = _aiohttp_timeout(timeout)
+        if self._closed:
+            raise ClientClosedError("This client is closed; create a new one")
+        session = self._session
+        if self._pool is not None:
+            loop = asyncio.get_running_loop()
+            if session is None or self._pool.loop is not loop or session.closed:
+                session = await self._open(loop)
+        assert session is not None
         try:
             async with session.request(
                 request.method,
                 request.url,
                 headers=_beyond(request.headers, self._defaults),
                 data=request.content,
-                timeout=client_timeout,
+                timeout=_aiohttp_timeout(timeout),
                 allow_redirects=False,
             ) as resp:
                 body = await resp.read()
                 return RawResponse(resp.status, _lower(resp.headers), body)
         except aiohttp.ConnectionTimeoutError as exc:
-            raise APITimeoutError("Timed out connecting", phase="connect", method=m, url=u) from exc
+            raise APITimeoutError(
+                "Timed out connecting", phase="connect", method=request.method, url=request.url
+            ) from exc
         except (aiohttp.SocketTimeoutError, TimeoutError) as exc:
             raise APITimeoutError(
-                "Timed out reading the response", phase="read", sent=True, method=m, url=u
+                "Timed out reading the response",
+                phase="read",
+                sent=True,
+                method=request.method,
+                url=request.url,
             ) from exc
         except aiohttp.ClientConnectorError as exc:
             raise APIConnectionError(
-                f"Could not connect: {exc}", sent=False, method=m, url=u
+                f"Could not connect: {exc}", sent=False, method=request.method, url=request.url
             ) from exc
         except aiohttp.ClientError as exc:
             raise APIConnectionError(
-                f"Connection failed: {type(exc).__name__}: {exc}", sent=True, method=m, url=u
+                f"Connection failed: {type(exc).__name__}: {exc}",
+                sent=True,
+                method=request.method,
+                url=request.url,
             ) from exc
 
     async def aclose(self) -> None:
         self._closed = True
+        if self._pool is not None:
+            await self._pool.release()
         if self._owned and self._session is not None and not self._session.closed:
             await self._session.close()
 

@@ -8,7 +8,6 @@ import re
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
 
 from flexconv._core.errors import ConfigurationError, ValidationError
 
@@ -83,11 +82,19 @@ class ClientConfig:
             f"ClientConfig(account_sid={self.account_sid!r}, username={self.username!r}, {where})"
         )
 
-    @cached_property
+    @property
     def auth_header(self) -> str:
-        """The HTTP Basic ``Authorization`` value (computed once; never in ``repr``)."""
-        raw = f"{self.username}:{self.password.get()}".encode()
-        return "Basic " + base64.b64encode(raw).decode()
+        """The HTTP Basic `Authorization` value (never in `repr`).
+
+        Computed once and cached inside a `Secret`, not as a plain string attribute: the
+        header is the reversible base64 of `user:secret`, so `vars(config)` must not show it.
+        """
+        cached: Secret | None = self.__dict__.get("_auth_header")
+        if cached is None:
+            raw = f"{self.username}:{self.password.get()}".encode()
+            cached = Secret("Basic " + base64.b64encode(raw).decode())
+            object.__setattr__(self, "_auth_header", cached)
+        return cached.get()
 
     @property
     def effective_region(self) -> str:

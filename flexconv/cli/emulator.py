@@ -38,7 +38,55 @@ def register(subparsers: Any) -> None:
         "--scenario",
         help="a JSON (or YAML) scenario file to seed; 'default' for the small contact centre",
     )
+    serve.add_argument(
+        "--clock",
+        choices=["wall", "manual"],
+        default="wall",
+        help="'wall' (default): the virtual clock starts now and follows the wall clock, so "
+        "Flex's set-up, routing, timeouts and timers happen on their own; 'manual': time moves "
+        "only through the control API (POST /_emulator/v1/Clock/Advance)",
+    )
+    serve.add_argument(
+        "--speed",
+        type=_speed,
+        default=1.0,
+        help="with --clock wall: virtual seconds per wall second (e.g. 60: a minute a second)",
+    )
+    serve.add_argument(
+        "--auto-tick",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run what is due on the clock before each request, so a poll right after a "
+        "change sees its effects (default: on)",
+    )
+    serve.add_argument(
+        "--max-body",
+        type=_max_body,
+        default=None,
+        metavar="BYTES",
+        help="refuse request bodies larger than this with 413 (default 4 MiB)",
+    )
     serve.set_defaults(handler=_serve)
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text!r}")
+    return value
+
+
+def _max_body(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of bytes, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of bytes above 0, got {text!r}")
+    return value
 
 
 _SCENARIO_LISTS = ("flows", "addresses")
@@ -126,31 +174,53 @@ def _check_port(host: str, port: int) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     try:
-        import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError:
         raise CliError(
-            "`flexconv emulator serve` needs the emulator extra (starlette, uvicorn): "
+            "`flexconv emulator serve` needs the emulator extra (uvicorn): "
             "pip install 'flexconv[emulator]'",
             EXIT_FAILURE,
         ) from None
-    from flexconv.emulator.server import serve
+    from flexconv.emulator.server import MAX_BODY, serve
 
     creds = {"account_sid": args.account_sid, "auth_token": args.auth_token}
     emu = _seeded(args, creds)
     _check_port(args.host, args.port)
     url = f"http://{args.host}:{args.port}"
+    control = f"{url}/_emulator/v1"
     if args.json:
-        print_json({"url": url, "account_sid": emu.account_sid, "auth_token": emu.auth_token})
+        print_json(
+            {
+                "url": url,
+                "account_sid": emu.account_sid,
+                "auth_token": emu.auth_token,
+                "clock": args.clock,
+                "speed": args.speed,
+                "control_url": control,
+            }
+        )
     else:
         token = "as given" if args.auth_token else f"{emu.auth_token} (an emulator-only credential)"
+        clock = f"wall clock x{args.speed:g}" if args.clock == "wall" else "manual"
         print(
             f"flexconv emulator on {url}\n"
             f"  account SID  {emu.account_sid}\n"
             f"  auth token   {token}\n"
-            f"  FlexConv(account_sid, auth_token, base_url='{url}')",
+            f"  clock        {clock}\n"
+            f"  FlexConv(account_sid, auth_token, base_url='{url}')\n"
+            f"  control API  {control}/... (docs: emulator-control.md)",
             file=sys.stderr,
+            flush=True,
         )
     levels = {0: "warning", 1: "info"}
-    serve(emu, host=args.host, port=args.port, log_level=levels.get(args.verbose, "debug"))
+    serve(
+        emu,
+        host=args.host,
+        port=args.port,
+        clock=args.clock,
+        speed=args.speed,
+        auto_tick=args.auto_tick,
+        max_body=args.max_body if args.max_body is not None else MAX_BODY,
+        log_level=levels.get(args.verbose, "debug"),
+    )
     return 0

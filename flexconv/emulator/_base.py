@@ -333,6 +333,12 @@ class Clock:
     def pending(self) -> int:
         return sum(1 for t in self._heap if not t.cancelled)
 
+    def due(self) -> bool:
+        """Whether a timer is due now, i.e. whether ``advance(0)`` would run something."""
+        while self._heap and self._heap[0].cancelled:
+            heapq.heappop(self._heap)
+        return bool(self._heap) and self._heap[0].when <= self._now
+
 
 class EventBus:
     """In-process publish/subscribe between the emulator's products."""

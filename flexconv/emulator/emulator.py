@@ -192,6 +192,37 @@ class Emulator:
                 raise DroppedConnection(before_send=False)
             return resp
 
+    def handle_if_idle(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""
+    ) -> EmuResponse | None:
+        """Answer a ``GET`` at once, or return ``None`` when answering might have to wait.
+
+        For the loopback server's event loop, which must never block: ``None`` for other
+        methods, when another thread holds the state lock, or when ``auto_tick`` would run a
+        due timer (timers route tasks and raise webhooks).  Webhooks the request raises stay
+        queued (``emu.webhooks.pending()``); send them with ``emu.webhooks.flush()`` off the loop.
+        """
+        if method.upper() != "GET" or not self._lock.acquire(blocking=False):
+            return None
+        try:
+            if self.auto_tick and self.clock.due():
+                return None
+            self._depth += 1  # not the outermost operation: webhooks stay queued
+            try:
+                return self.handle(method, url, headers, body)
+            finally:
+                self._depth -= 1
+        finally:
+            self._lock.release()
+
+    def authenticated(self, headers: Mapping[str, str]) -> bool:
+        """Whether ``headers`` (lower-case names) carry this account's HTTP Basic credentials.
+
+        Takes no lock (it only reads the credentials), so the loopback server's event loop can
+        call it before reading a request's body.
+        """
+        return self._authenticated(headers)
+
     def templates(self) -> list[tuple[str, str, str]]:
         """Every modelled route as (method, product, path template)."""
         return self.router.templates()

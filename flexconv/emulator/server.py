@@ -1,31 +1,56 @@
-"""The loopback server: the emulator over real HTTP on 127.0.0.1 (starlette + uvicorn).
+"""The loopback server: the emulator over real HTTP on 127.0.0.1 (a plain ASGI app + uvicorn).
 
     with ServerThread(emu) as server:           # port 0: the OS picks a free port
         base = server.url                       # e.g. "http://127.0.0.1:53124"
         # conversations at f"{base}/conversations/v1/...", Flex at f"{base}/flex-api/v1/...",
         # or send any path with a Host header such as "conversations.twilio.com"
 
-    serve(emu, port=8080)                       # blocking, for ``flexconv emulator serve``
+    serve(emu, port=8080, clock="wall")         # blocking, for ``flexconv emulator serve``
 
-Every request goes to ``emu.handle`` (in a worker thread, so webhooks the emulator sends may call
-back into the server).  A latency fault's ``delay`` is slept with ``asyncio.sleep``; a dropped
-connection fault closes the connection without an answer.  The state is the in-process
-emulator's: what a test does through ``emu`` and through HTTP is the same account.
+Every request goes to ``emu.handle``; the state is the in-process emulator's, so what a test does
+through ``emu`` and through HTTP is the same account.  How a request travels:
 
-starlette and uvicorn come with the ``emulator`` extra (``pip install flexconv[emulator]``).
+- Credentials are checked from the headers **before the body is read**: a request without the
+  account's HTTP Basic credentials gets 401 (Twilio's 20003) and its body is never buffered.  A
+  body larger than ``max_body`` gets 413 in Twilio's error shape, also without being buffered.
+- A ``GET`` is answered on the event loop when the emulator's lock is free and nothing is due on
+  the clock (``Emulator.handle_if_idle``); anything else runs in a worker thread, so webhooks
+  the emulator sends may call back into the server (a receiver calling the API while handling a
+  delivery does not deadlock).
+- Every response carries a ``Twilio-Request-Id`` (``RQ`` + 32 hex digits).  A request that reached
+  the server with a ``*.twilio.com`` Host header is answered as Twilio would be: every URL in the
+  answer (``url``, ``links``, ``next_page_url``) says ``https://``.
+- A body that is not UTF-8, JSON nested too deeply, or an unexpected failure answers in Twilio's
+  error shape (400, or 500 with 20500), never a plain-text page.
+- A latency fault's ``delay`` is slept with ``asyncio.sleep``; a dropped connection fault closes
+  the connection without an answer.
+- Paths under ``/_emulator/v1/`` are the control API (``flexconv.emulator.control_api``):
+  the clock, simulated customers and agents, seeding, faults and webhook delivery over HTTP.
+
+The virtual clock is driven by a ``flexconv.emulator.control_api.ClockDriver``:
+``clock="wall"`` makes it follow the wall clock (``speed`` times as fast) so that Flex's
+asynchronous set-up, routing, timeouts and timers happen on their own; ``"manual"`` (the default
+of ``ServerThread``) leaves it to ``emu.advance`` and the control API.
+
+uvicorn comes with the ``emulator`` extra (``pip install 'flexconv[emulator]'``, which also brings
+httptools and uvloop: the server uses them when they are installed).
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
+import logging
+import random
 import socket
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from ._base import DroppedConnection
+from ._base import _TWILIO_HOST, ApiError, DroppedConnection, EmuResponse
+from .control_api import CONTROL_PREFIX, ClockDriver, ClockMode, ControlApi
 
 if TYPE_CHECKING:
     from .emulator import Emulator
@@ -36,61 +61,249 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-_RAW_SEND = "flexconv.raw_send"
-_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+#: The default cap on a request body (bytes); larger bodies are refused with 413.
+MAX_BODY = 4 * 1024 * 1024
+
+_log = logging.getLogger("flexconv.emulator")
 
 
 def _missing(exc: ImportError) -> RuntimeError:
     return RuntimeError(
-        "The emulator's loopback server needs starlette and uvicorn: "
-        "pip install 'flexconv[emulator]'"
-        f" ({exc})"
+        f"The emulator's loopback server needs uvicorn: pip install 'flexconv[emulator]' ({exc})"
     )
 
 
-def create_app(emu: Emulator) -> ASGIApp:
-    """An ASGI application that hands every request to ``emu.handle``."""
-    try:
-        from starlette.applications import Starlette
-        from starlette.concurrency import run_in_threadpool
-        from starlette.requests import Request
-        from starlette.responses import Response
-        from starlette.routing import Route
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise _missing(exc) from exc
+def _unauthenticated() -> EmuResponse:
+    resp = ApiError(401, 20003, "Authenticate").response()
+    resp.headers["WWW-Authenticate"] = 'Basic realm="Twilio API"'
+    return resp
 
-    async def endpoint(request: Request) -> Response:
-        body = await request.body()
-        headers = {k: v for k, v in request.headers.items()}
-        host = headers.get("host") or f"{request.url.hostname}:{request.url.port}"
-        url = f"{request.url.scheme}://{host}{request.url.path}"
-        if request.url.query:
-            url += f"?{request.url.query}"
+
+def _too_large(limit: int) -> EmuResponse:
+    return ApiError(
+        413, 20413, f"Request Entity Too Large: the body exceeds {limit} bytes"
+    ).response()
+
+
+class EmulatorApp:
+    """The ASGI application serving one emulator (see the module docs).
+
+    ``max_body`` caps request bodies (bytes).  ``clock`` is the ``ClockDriver`` the control
+    API reports and configures (a manual one by default).  ``workers`` bounds the threads that run
+    requests which cannot be answered on the event loop.  ``close`` stops the clock driver
+    and the worker threads.
+    """
+
+    def __init__(
+        self,
+        emu: Emulator,
+        *,
+        max_body: int = MAX_BODY,
+        clock: ClockDriver | None = None,
+        workers: int = 32,
+    ) -> None:
+        self.emu = emu
+        self.max_body = max_body
+        self.clock = clock if clock is not None else ClockDriver(emu)
+        self.control = ControlApi(emu, self.clock)
+        self._executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="flexconv-emulator"
+        )
+        self._rng = random.Random()
+
+    def close(self) -> None:
+        """Stop the clock driver and the worker threads."""
+        self.clock.stop()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def request_id(self) -> str:
+        """A fresh ``Twilio-Request-Id`` (``RQ`` + 32 hex digits)."""
+        return "RQ%032x" % self._rng.getrandbits(128)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope.get("type")
+        if kind == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if kind != "http":
+            return
+        request_id = self.request_id()
+        headers: dict[str, str] = {}
+        for name, value in scope.get("headers", ()):
+            key = name.decode("latin-1").lower()
+            text = value.decode("latin-1")
+            headers[key] = f"{headers[key]}, {text}" if key in headers else text
+        method: str = scope.get("method", "GET")
+        has_body = "transfer-encoding" in headers or headers.get("content-length", "0") != "0"
+        if not self.emu.authenticated(headers):
+            await _respond(send, _unauthenticated(), request_id, close=has_body)
+            return
+        length = _content_length(headers)
+        if length is None and "content-length" in headers:
+            bad = ApiError(400, 20001, "Invalid Content-Length header").response()
+            await _respond(send, bad, request_id, close=True)
+            return
+        if length is not None and length > self.max_body:
+            await _respond(send, _too_large(self.max_body), request_id, close=True)
+            return
+        body = b""
+        if has_body:
+            read = await _read_body(receive, self.max_body)
+            if read is None:
+                await _respond(send, _too_large(self.max_body), request_id, close=True)
+                return
+            body = read
+        url = _url(scope, headers)
         try:
-            resp = await run_in_threadpool(emu.handle, request.method, url, headers, body)
+            resp = await self._answer(scope, method, url, headers, body)
         except DroppedConnection as drop:
             if not drop.before_send:
                 await asyncio.sleep(0)
-            await _drop(request.scope)
-            return Response(status_code=599)
+            await _drop(scope, send)
+            return
         if resp.delay > 0:
             await asyncio.sleep(resp.delay)
-        return Response(content=resp.body, status_code=resp.status, headers=resp.headers)
+        await _respond(send, resp, request_id)
 
-    app = Starlette(routes=[Route("/{path:path}", endpoint, methods=_METHODS)])
+    async def _answer(
+        self, scope: Scope, method: str, url: str, headers: dict[str, str], body: bytes
+    ) -> EmuResponse:
+        emu = self.emu
+        path: str = scope.get("path", "/")
+        if path.startswith(CONTROL_PREFIX):
+            answer: EmuResponse = await self._in_thread(
+                self.control.handle, method, url, headers, body
+            )
+            return answer
+        if body and "json" not in headers.get("content-type", ""):
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError:
+                return ApiError(
+                    400, 20001, "Invalid request body: form parameters must be UTF-8"
+                ).response()
+        try:
+            resp = emu.handle_if_idle(method, url, headers, body)
+        except (DroppedConnection, ApiError):
+            raise
+        except RecursionError:
+            return _too_deep()
+        except Exception:
+            _log.exception("the emulator failed on %s %s", method, path)
+            return _internal_error()
+        if resp is not None:
+            webhooks = emu.webhooks
+            if webhooks.pending() and not webhooks.paused:
+                await self._in_thread(webhooks.flush)
+            return resp
+        handled: EmuResponse = await self._in_thread(emu.handle, method, url, headers, body)
+        return handled
 
-    async def outer(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope.get("type") == "http":
-            scope[_RAW_SEND] = send
-        await app(scope, receive, send)
+    async def _in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._executor, fn, *args)
+        except (DroppedConnection, ApiError):
+            raise
+        except RecursionError:
+            return _too_deep()
+        except Exception:
+            _log.exception("the emulator failed")
+            return _internal_error()
 
-    return outer
+
+def create_app(
+    emu: Emulator, *, max_body: int = MAX_BODY, clock: ClockDriver | None = None
+) -> EmulatorApp:
+    """An ASGI application that hands every request to ``emu.handle`` (see the module docs)."""
+    return EmulatorApp(emu, max_body=max_body, clock=clock)
 
 
-async def _drop(scope: Scope) -> None:
+def _too_deep() -> EmuResponse:
+    return ApiError(400, 20001, "Invalid JSON: nested too deeply").response()
+
+
+def _internal_error() -> EmuResponse:
+    return ApiError(500, 20500, "Internal Server Error").response()
+
+
+def _content_length(headers: dict[str, str]) -> int | None:
+    raw = headers.get("content-length")
+    if raw is None:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The request body, or ``None`` once it grows past ``limit`` (the rest is never read)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message.get("type") == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        if chunk:
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _url(scope: Scope, headers: dict[str, str]) -> str:
+    """The request's URL as the emulator sees it (``https`` for a ``*.twilio.com`` host)."""
+    host = headers.get("host")
+    if not host:
+        server = scope.get("server") or ("127.0.0.1", 80)
+        host = f"{server[0]}:{server[1]}"
+    scheme = scope.get("scheme", "http")
+    if _TWILIO_HOST.match(host.split(":")[0].lower()):
+        scheme = "https"  # Twilio is only ever reached over https; its URLs say so
+    raw = scope.get("raw_path")
+    path = raw.decode("latin-1") if raw else _quote(scope.get("path", "/"))
+    url = f"{scheme}://{host}{path}"
+    query = scope.get("query_string", b"")
+    if query:
+        url += "?" + query.decode("latin-1")
+    return url
+
+
+def _quote(path: str) -> str:
+    import urllib.parse
+
+    return urllib.parse.quote(path, safe="/:@!$&'()*+,;=-._~")
+
+
+async def _respond(send: Send, resp: EmuResponse, request_id: str, *, close: bool = False) -> None:
+    out = [(k.lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in resp.headers.items()]
+    out.append((b"content-length", str(len(resp.body)).encode()))
+    out.append((b"twilio-request-id", request_id.encode()))
+    if close:
+        out.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": resp.status, "headers": out})
+    await send({"type": "http.response.body", "body": resp.body})
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+async def _drop(scope: Scope, send: Send) -> None:
     """Close the client's connection with no answer (uvicorn's transport, when reachable)."""
-    raw_send = scope.get(_RAW_SEND)
-    cycle = getattr(raw_send, "__self__", None)
+    cycle = getattr(send, "__self__", None)
     transport = getattr(cycle, "transport", None)
     if transport is not None:
         transport.close()
@@ -102,11 +315,10 @@ async def _drop(scope: Scope) -> None:
         return
     # Another server: start a response promising a body, then stop; the client sees a broken
     # connection rather than an answer.
-    if raw_send is not None:
-        await raw_send(
-            {"type": "http.response.start", "status": 500, "headers": [(b"content-length", b"1")]}
-        )
-        raise ConnectionAbortedError("dropped connection fault")
+    await send(
+        {"type": "http.response.start", "status": 500, "headers": [(b"content-length", b"1")]}
+    )
+    raise ConnectionAbortedError("dropped connection fault")
 
 
 def _uvicorn() -> Any:
@@ -117,55 +329,96 @@ def _uvicorn() -> Any:
     return uvicorn
 
 
+def _nodelay_protocol() -> Any:
+    """uvicorn's HTTP protocol (httptools when installed, else h11) with ``TCP_NODELAY``.
+
+    Without it the response's head and body may leave as two small writes, Nagle holds the second
+    until the client's delayed ACK, and a request takes about 40 ms on loopback.
+    """
+    base: Any
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+        base = HttpToolsProtocol
+    except ImportError:
+        from uvicorn.protocols.http.h11_impl import H11Protocol
+
+        base = H11Protocol
+
+    class NoDelayProtocol(base):  # type: ignore[misc]
+        def connection_made(self, transport: Any) -> None:
+            sock = transport.get_extra_info("socket")
+            if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            super().connection_made(transport)
+
+    return NoDelayProtocol
+
+
+def _loop_setting() -> str:
+    """uvicorn's event loop: uvloop when installed, else asyncio.
+
+    uvicorn 0.36 and later build the loop from a factory (no process-wide loop policy), so a
+    `ServerThread` leaves the rest of the process on its own event loop.
+    """
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return "asyncio"
+    return "uvloop"
+
+
+def _config(uvicorn: Any, app: EmulatorApp, log_level: str, **kw: Any) -> Any:
+    return uvicorn.Config(
+        app,
+        log_level=log_level,
+        lifespan="off",
+        access_log=False,
+        server_header=False,
+        http=_nodelay_protocol(),
+        loop=_loop_setting(),
+        **kw,
+    )
+
+
 def serve(
     emu: Emulator,
     host: str = "127.0.0.1",
     port: int = 8080,
     *,
+    clock: ClockMode = "wall",
+    speed: float = 1.0,
     auto_tick: bool | None = None,
+    max_body: int = MAX_BODY,
     log_level: str = "warning",
 ) -> None:
     """Serve ``emu`` over HTTP until interrupted (blocking).
 
-    ``auto_tick`` sets `Emulator.auto_tick` (run due timers before each request), which
-    code that polls an interaction channel usually wants.
+    ``clock="wall"`` (the default here) starts the virtual clock at the current time and moves it
+    with the wall clock, ``speed`` times as fast; ``"manual"`` leaves it to the control API
+    (``POST /_emulator/v1/Clock/Advance``).  ``auto_tick`` sets ``Emulator.auto_tick`` (run
+    what is due before each request).
     """
     uvicorn = _uvicorn()
     if auto_tick is not None:
         emu.auto_tick = auto_tick
-    uvicorn.run(
-        create_app(emu),
-        host=host,
-        port=port,
-        log_level=log_level,
-        lifespan="off",
-        http=_nodelay_protocol(),
-    )
-
-
-def _nodelay_protocol() -> Any:
-    """uvicorn's h11 protocol with ``TCP_NODELAY`` on each accepted connection.
-
-    Without it the response's head and body leave as two small writes, Nagle holds the second
-    until the client's delayed ACK, and every request takes about 40 ms on loopback.
-    """
-    from uvicorn.protocols.http.h11_impl import H11Protocol
-
-    class NoDelayH11Protocol(H11Protocol):
-        def connection_made(self, transport: Any) -> None:
-            sock = transport.get_extra_info("socket")
-            if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            super().connection_made(transport)
-
-    return NoDelayH11Protocol
+    driver = ClockDriver(emu, clock, speed=speed, from_now=clock == "wall")
+    app = EmulatorApp(emu, max_body=max_body, clock=driver)
+    driver.start()
+    try:
+        uvicorn.Server(_config(uvicorn, app, log_level, host=host, port=port)).run()
+    finally:
+        app.close()
 
 
 class ServerThread:
     """The loopback server on 127.0.0.1 in a background thread; a context manager.
 
-    ``port=0`` lets the OS choose a free port; `url` tells which.  `stop()` (or leaving
-    the ``with`` block) shuts uvicorn down and joins the thread.
+    ``port=0`` lets the OS choose a free port; ``url`` tells which.  ``clock`` is ``"manual"``
+    by default (tests move time with ``emu.advance``); ``"wall"`` moves it with the wall clock,
+    ``speed`` times as fast.  ``stop`` (or leaving the ``with`` block) shuts uvicorn down and
+    joins the thread.
     """
 
     def __init__(
@@ -175,6 +428,9 @@ class ServerThread:
         *,
         host: str = "127.0.0.1",
         auto_tick: bool | None = None,
+        clock: ClockMode = "manual",
+        speed: float = 1.0,
+        max_body: int = MAX_BODY,
         log_level: str = "warning",
         startup_timeout: float = 10.0,
     ) -> None:
@@ -182,9 +438,13 @@ class ServerThread:
         self.host = host
         self._requested_port = port
         self._auto_tick = auto_tick
+        self._clock_mode: ClockMode = clock
+        self._speed = speed
+        self._max_body = max_body
         self._log_level = log_level
         self._startup_timeout = startup_timeout
         self._server: Any = None
+        self._app: EmulatorApp | None = None
         self._thread: threading.Thread | None = None
         self._sock: socket.socket | None = None
         self.port: int | None = None
@@ -196,11 +456,19 @@ class ServerThread:
             raise RuntimeError("the server is not running")
         return f"http://{self.host}:{self.port}"
 
+    @property
+    def clock(self) -> ClockDriver:
+        """The clock driver (mode, speed) of the running server."""
+        if self._app is None:
+            raise RuntimeError("the server is not running")
+        return self._app.clock
+
     def product_url(self, product: str) -> str:
         """The base URL of one product through the path prefix, e.g. ``…/conversations``."""
         return f"{self.url}/{product}"
 
     def start(self) -> ServerThread:
+        """Bind, start uvicorn in a daemon thread and wait until it accepts connections."""
         if self._thread is not None:
             return self
         uvicorn = _uvicorn()
@@ -211,41 +479,41 @@ class ServerThread:
         sock.bind((self.host, self._requested_port))
         self._sock = sock
         self.port = int(sock.getsockname()[1])
-        config = uvicorn.Config(
-            create_app(self.emu),
-            log_level=self._log_level,
-            lifespan="off",
-            access_log=False,
-            http=_nodelay_protocol(),
-        )
-        server = uvicorn.Server(config)
+        driver = ClockDriver(self.emu, self._clock_mode, speed=self._speed)
+        app = EmulatorApp(self.emu, max_body=self._max_body, clock=driver)
+        self._app = app
+        server = uvicorn.Server(_config(uvicorn, app, self._log_level))
         self._server = server
         thread = threading.Thread(
             target=server.run, kwargs={"sockets": [sock]}, name="flexconv-emulator", daemon=True
         )
         self._thread = thread
         thread.start()
-        deadline = threading.Event()
+        waiter = threading.Event()
         waited = 0.0
         while not server.started:
             if not thread.is_alive():
                 raise RuntimeError("the emulator's loopback server failed to start")
-            deadline.wait(0.01)
+            waiter.wait(0.01)
             waited += 0.01
             if waited > self._startup_timeout:
                 self.stop()
                 raise RuntimeError("the emulator's loopback server did not start in time")
+        driver.start()
         return self
 
     def stop(self) -> None:
+        """Shut the server down and join its thread."""
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
+        if self._app is not None:
+            self._app.close()
         if self._sock is not None:
             with contextlib.suppress(OSError):
                 self._sock.close()
-        self._server = self._thread = self._sock = None
+        self._server = self._thread = self._sock = self._app = None
         self.port = None
 
     def __enter__(self) -> ServerThread:
@@ -258,3 +526,6 @@ class ServerThread:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+__all__ = ["MAX_BODY", "EmulatorApp", "ServerThread", "create_app", "serve"]

@@ -333,6 +333,34 @@ def _fast_optional(conv: cattrs.Converter, tp: Any) -> Callable[[Any, Any], Any]
     return scalar
 
 
+def _slot_setters(cls: type[Model]) -> dict[str, Callable[[Any, Any], None]] | None:
+    """Each field's slot setter, when instances can be filled slot by slot exactly as attrs'
+    `__init__` would fill them (a slotted class without validators, converters, init hooks or
+    hidden slots); `None` otherwise."""
+    if any(hasattr(cls, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__")):
+        return None
+    fields = attrs.fields(cls)
+    names = {f.name for f in fields}
+    for klass in cls.__mro__[:-1]:  # every class but object: slotted, with field slots only
+        slots = klass.__dict__.get("__slots__")
+        if slots is None:
+            return None
+        own = {slots} if isinstance(slots, str) else set(slots)
+        if not own <= names | {"__weakref__"}:
+            return None
+    setters: dict[str, Callable[[Any, Any], None]] = {}
+    for f in fields:
+        if f.validator is not None or f.converter is not None:
+            return None
+        if isinstance(f.default, attrs.Factory) and f.default.takes_self:  # type: ignore[arg-type]
+            return None
+        descriptor = getattr(cls, f.name, None)
+        if not isinstance(descriptor, types.MemberDescriptorType):
+            return None
+        setters[f.name] = descriptor.__set__
+    return setters
+
+
 def _model_structure_fn(
     conv: cattrs.Converter, cls: type[Model], *, strict: bool
 ) -> Callable[[Any, Any], Model]:
@@ -342,15 +370,20 @@ def _model_structure_fn(
     optional scalars and JSON containers are type-checked inline (no call per field), every other
     type goes to the converter's own hook.  Keys the model does not know are kept in ``extra``
     (refused when ``strict``).  This is the hot path of every call, hence the code generation.
+
+    For a plain slotted model (all of flexconv's) the instance is filled slot by slot, as attrs'
+    own `__init__` does, without first gathering keyword arguments: calling a fifty-parameter
+    `__init__` with `**kwargs` cost as much as reading every field.
     """
     attrs.resolve_types(cls)
+    setters = _slot_setters(cls)
     lines = [
         "def structure(o, _):",
         "    if type(o) is not dict and not isinstance(o, Mapping):",
         "        raise ValueError(f'{cls.__name__} expects a JSON object, got {type(o).__name__}')",
-        "    kw = {}",
     ]
-    names: dict[str, Any] = {"cls": cls, "Mapping": Mapping}
+    lines += ["    get = o.get", "    inst = new(cls)"] if setters is not None else ["    kw = {}"]
+    names: dict[str, Any] = {"cls": cls, "Mapping": Mapping, "new": object.__new__}
     known: list[str] = []
     for i, f in enumerate(attrs.fields(cls)):
         if f.name in _SPECIAL:
@@ -360,34 +393,67 @@ def _model_structure_fn(
         tp = f.type
         inner = _optional_inner(tp)
         target = inner if inner is not None else tp
-        lines += [f"    if {wire_name!r} in o:", f"        v = o[{wire_name!r}]"]
+        checks: list[str] = []
         if target is Any:
             pass
         elif inner is not None and inner in _SCALARS:
             names[f"t{i}"] = inner
-            lines.append(f"        if v is not None and type(v) is not t{i}: v = t{i}(v)")
+            checks.append(f"if v is not None and type(v) is not t{i}: v = t{i}(v)")
         elif inner is not None and _json_container(inner) is not None:
             names[f"t{i}"] = _json_container(inner)
-            lines += [
-                f"        if v is not None and not isinstance(v, t{i}):",
-                f"            raise ValueError('{f.name}: expected a JSON ' + t{i}.__name__)",
+            checks += [
+                f"if v is not None and not isinstance(v, t{i}):",
+                f"    raise ValueError('{f.name}: expected a JSON ' + t{i}.__name__)",
             ]
         else:
             names[f"h{i}"], names[f"t{i}"] = conv.get_structure_hook(target), target
             call = f"v = h{i}(v, t{i})"
-            lines.append(
-                f"        if v is not None: {call}" if inner is not None else f"        {call}"
-            )
-        lines.append(f"        kw[{f.alias!r}] = v")
+            checks.append(f"if v is not None: {call}" if inner is not None else call)
+        if setters is None:
+            lines += [f"    if {wire_name!r} in o:", f"        v = o[{wire_name!r}]"]
+            lines += [f"        {c}" for c in checks]
+            lines.append(f"        kw[{f.alias!r}] = v")
+            continue
+        names[f"s{i}"] = setters[f.name]
+        if f.default is None and (inner is not None or target is Any):
+            # absent and null are the same here: both leave the default None
+            lines.append(f"    v = get({wire_name!r})")
+            lines += [f"    {c}" for c in checks]
+        else:
+            lines += [f"    if {wire_name!r} in o:", f"        v = o[{wire_name!r}]"]
+            lines += [f"        {c}" for c in checks]
+            lines.append("    else:")
+            if f.default is attrs.NOTHING:
+                lines.append(
+                    f"        raise ValueError(f'{{cls.__name__}} needs {wire_name!r}, "
+                    "which the response lacks')"
+                )
+            elif isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
+                names[f"d{i}"] = f.default.factory
+                lines.append(f"        v = d{i}()")
+            else:
+                names[f"d{i}"] = f.default
+                lines.append(f"        v = d{i}")
+        lines.append(f"    s{i}(inst, v)")
     names["known"] = frozenset(known)
-    lines += [
-        "    inst = cls(**kw)",
-        "    if o.keys() <= known:",
-        "        return inst",
-        "    extra = {k: v for k, v in o.items() if k not in known}",
-    ]
+    if setters is not None:
+        for special in _SPECIAL[1:]:  # fields outside the response: their defaults
+            default = attrs.fields_dict(cls)[special].default
+            names[f"s_{special}"], names[f"d_{special}"] = setters[special], default
+            lines.append(f"    s_{special}(inst, d_{special})")
+        names["s_extra"] = setters["extra"]
+        lines += [
+            "    if o.keys() <= known:",
+            "        s_extra(inst, {})",
+            "        return inst",
+        ]
+    else:
+        lines += ["    inst = cls(**kw)", "    if o.keys() <= known:", "        return inst"]
+    lines.append("    extra = {k: v for k, v in o.items() if k not in known}")
     if strict:
         lines.append("    raise ValueError(f'{cls.__name__} got unknown keys: {sorted(extra)}')")
+    elif setters is not None:
+        lines += ["    s_extra(inst, extra)", "    return inst"]
     else:
         lines += ["    object.__setattr__(inst, 'extra', extra)", "    return inst"]
     exec(compile("\n".join(lines), f"<flexconv structure {cls.__qualname__}>", "exec"), names)
