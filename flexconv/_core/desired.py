@@ -541,14 +541,23 @@ class AccountState:
     """
 
     task_channels: list[Any] = field(default_factory=list)
+    """The workspace's task channels (`TaskChannel`)."""
     activities: list[Any] = field(default_factory=list)
+    """The workspace's activities (`Activity`)."""
     task_queues: list[Any] = field(default_factory=list)
+    """The workspace's task queues (`TaskQueue`)."""
     workflows: list[Any] = field(default_factory=list)
+    """The workspace's workflows (`Workflow`, with their configuration)."""
     flows: list[Any] = field(default_factory=list)
+    """The account's Studio flows (`Flow`; those the document names with their definition)."""
     addresses: list[Any] = field(default_factory=list)
+    """The Conversations address configurations (`Address`)."""
     channel_configs: list[Any] = field(default_factory=list)
+    """The Flex Configuration's ``channel_configs`` (attachment settings among them)."""
     workspace: Any = None
+    """The workspace (`Workspace`), for its event callback."""
     conversations_webhooks: Any = None
+    """The Conversations account webhooks (`ConversationsWebhooks`)."""
     protected: frozenset[str] = frozenset()
     """SIDs never pruned: the Flex Configuration's workflow and queue, the workspace's default
     and timeout activities."""
