@@ -151,6 +151,15 @@ class AsyncFlexConv:
         client._emulator = emulator
         return client
 
+    async def _pause(self, seconds: float) -> None:
+        """Wait between polls: real time against Twilio; on an in-process emulator, its virtual
+        clock moves instead (what falls due runs), so a poll loop never blocks in real time."""
+        advance = getattr(self._emulator, "advance", None)
+        if callable(advance):
+            advance(seconds)
+        else:
+            await async_sleep(seconds)
+
     @property
     def emulator(self) -> Any:
         """The in-process emulator this client talks to (from `emulated`), else ``None``."""

@@ -152,6 +152,15 @@ class FlexConv:
         client._emulator = emulator
         return client
 
+    def _pause(self, seconds: float) -> None:
+        """Wait between polls: real time against Twilio; on an in-process emulator, its virtual
+        clock moves instead (what falls due runs), so a poll loop never blocks in real time."""
+        advance = getattr(self._emulator, "advance", None)
+        if callable(advance):
+            advance(seconds)
+        else:
+            sleep(seconds)
+
     @property
     def emulator(self) -> Any:
         """The in-process emulator this client talks to (from `emulated`), else ``None``."""
