@@ -22,6 +22,7 @@ from flexconv._core.operation import (
     Operation,
     RawResponse,
     RequestSpec,
+    SpecCache,
     build_raw_request,
     build_request,
     check_followable,
@@ -110,6 +111,8 @@ class AsyncFlexConv:
             transport=transport, http_client=http_client
         )
         self._owns_transport = True
+        #: Requests already built, by operation and plain arguments (no credentials inside).
+        self._specs = SpecCache()
         #: The default TaskRouter workspace once known (shared with ``with_options`` copies).
         self._workspace_cache: list[str] = []
         if workspace_sid is not None:
@@ -362,15 +365,17 @@ class AsyncFlexConv:
             log_retry(attempt, self._retry.max_retries, spec, delay, reason)
             await async_sleep(delay)
 
-    async def _exchange(
+    def _build(
         self,
         op: Operation,
         path_params: Mapping[str, str] | None,
         values: Mapping[str, Any] | None,
         json_body: Any,
         headers: Mapping[str, str] | None,
-    ) -> tuple[RequestSpec, RawResponse]:
-        spec = build_request(
+    ) -> RequestSpec:
+        if json_body is None and headers is None:
+            return self._specs.build(op, self._config, path_params, _drop_none(values))
+        return build_request(
             op,
             self._config,
             path_params=path_params,
@@ -378,7 +383,6 @@ class AsyncFlexConv:
             json_body=json_body,
             headers=headers,
         )
-        return spec, await self._send(spec)
 
     async def _call(
         self,
@@ -391,7 +395,8 @@ class AsyncFlexConv:
         headers: Mapping[str, str] | None = None,
     ) -> T:
         """Build, send and parse one call; the result carries its [`ResponseInfo`][flexconv._core.results.ResponseInfo]."""
-        spec, raw = await self._exchange(op, path_params, values, json_body, headers)
+        spec = self._build(op, path_params, values, json_body, headers)
+        raw = await self._send(spec)
         return _parse(parse, parse_json(raw, spec), ResponseInfo.of(raw, spec))
 
     async def _call_raw(
@@ -404,7 +409,8 @@ class AsyncFlexConv:
         headers: Mapping[str, str] | None = None,
     ) -> APIResponse:
         """Like `_call()` but hands back the raw response (DELETE, or untyped bodies)."""
-        spec, raw = await self._exchange(op, path_params, values, json_body, headers)
+        spec = self._build(op, path_params, values, json_body, headers)
+        raw = await self._send(spec)
         return APIResponse(ResponseInfo.of(raw, spec), raw.content)
 
     def _list(
@@ -504,7 +510,9 @@ def _outcome(exc: APIConnectionError) -> Any:
 
 
 def _drop_none(values: Mapping[str, Any] | None) -> dict[str, Any]:
-    return {k: v for k, v in (values or {}).items() if v is not None}
+    if not values:
+        return {}
+    return {k: v for k, v in values.items() if v is not None}
 
 
 def _parser(parse: Callable[[Any], T] | type[T]) -> Callable[[Any], T]:

@@ -9,7 +9,14 @@ import urllib.parse
 import pytest
 
 from flexconv import ValidationError
-from flexconv._core.operation import Operation, Param, RawResponse, RequestSpec, build_request
+from flexconv._core.operation import (
+    Operation,
+    Param,
+    RawResponse,
+    RequestSpec,
+    SpecCache,
+    build_request,
+)
 from flexconv._core.ops import flex as flex_ops
 from flexconv._core.sids import check_sid, check_sid_or_name, is_sid
 from tests.fakes import ACCOUNT_SID, AUTH_TOKEN, CONVERSATION_SID, make_config
@@ -238,3 +245,55 @@ def test_long_bad_sid_is_shortened_in_the_message() -> None:
     with pytest.raises(ValidationError) as info:
         check_sid("x" * 500, "CH", "sid")
     assert "x" * 41 not in str(info.value)
+
+
+# ------------------------------------------------------------------ requests built once
+
+
+def _as_sent(spec: RequestSpec) -> tuple[object, ...]:
+    return (spec.method, spec.url, spec.headers, spec.content, spec.idempotent, spec.operation)
+
+
+def test_spec_cache_gives_what_build_request_gives_and_keeps_no_credentials() -> None:
+    cache = SpecCache()
+    args = ({"sid": CONVERSATION_SID}, {"friendly_name": "x", "dry": True})
+    first = cache.build(UPDATE_CONVERSATION, CONFIG, *args)
+    again = cache.build(UPDATE_CONVERSATION, CONFIG, *args)
+    fresh = build_request(UPDATE_CONVERSATION, CONFIG, path_params=args[0], values=args[1])
+    assert _as_sent(first) == _as_sent(again) == _as_sent(fresh)
+    assert again.headers["Authorization"] == fresh.headers["Authorization"]
+    assert len(cache) == 1
+    kept = repr(vars(cache))
+    assert AUTH_TOKEN not in kept
+    assert fresh.headers["Authorization"].split()[1] not in kept
+    # another argument, or the same value with another type, is another request
+    other = cache.build(UPDATE_CONVERSATION, CONFIG, args[0], {"friendly_name": "y"})
+    assert b"FriendlyName=y" in (other.content or b"")
+    assert len(cache) == 2
+
+
+def test_spec_cache_checks_every_new_argument() -> None:
+    cache = SpecCache()
+    op = Operation(
+        name="tasks.update",
+        method="POST",
+        product="taskrouter",
+        path="/v1/Tasks",
+        params={"priority": Param("Priority")},
+    )
+    cache.build(op, CONFIG, None, {"priority": 1})
+    with pytest.raises(TypeError, match="priority must be a int, got bool"):
+        cache.build(op, CONFIG, None, {"priority": True})  # True == 1, but not an int here
+    with pytest.raises(ValidationError):
+        cache.build(UPDATE_CONVERSATION, CONFIG, {"sid": ACCOUNT_SID}, {})
+    with pytest.raises(ValidationError):
+        cache.build(UPDATE_CONVERSATION, CONFIG, {"sid": ACCOUNT_SID}, {})
+    assert len(cache) == 1
+
+
+def test_spec_cache_builds_unhashable_arguments_every_time() -> None:
+    cache = SpecCache()
+    values = {"identity": "alice", "roles": ["RL" + "0" * 32]}
+    spec = cache.build(LIST_PARTICIPANTS, CONFIG, {"sid": CONVERSATION_SID}, values)
+    assert "Role=RL" in spec.url
+    assert len(cache) == 0
