@@ -6,7 +6,7 @@ import dataclasses
 import json
 import re
 import urllib.parse
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
@@ -25,6 +25,7 @@ from flexconv._core.sids import check_sid, check_sid_or_name
 from flexconv._version import __version__
 
 __all__ = [
+    "LowerHeaders",
     "Operation",
     "Param",
     "RawResponse",
@@ -110,6 +111,39 @@ class RequestSpec:
 
     def __repr__(self) -> str:  # headers hold the Authorization value: never show them
         return f"RequestSpec({self.method} {self.url})"
+
+
+class LowerHeaders(Mapping[str, str]):
+    """Response headers with lower-case names, copied from the HTTP library's own headers
+    object the first time they are read (most results never look at them).
+
+    A name sent several times keeps its last value.
+    """
+
+    __slots__ = ("_lowered", "_source")
+
+    def __init__(self, source: Any) -> None:
+        self._source: Any = source
+        self._lowered: dict[str, str] | None = None
+
+    def _dict(self) -> dict[str, str]:
+        lowered = self._lowered
+        if lowered is None:
+            lowered = self._lowered = {str(k).lower(): str(v) for k, v in self._source.items()}
+            self._source = None
+        return lowered
+
+    def __getitem__(self, name: str) -> str:
+        return self._dict()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._dict())
+
+    def __len__(self) -> int:
+        return len(self._dict())
+
+    def __repr__(self) -> str:
+        return repr(self._dict())
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import pytest
 
 from flexconv import ValidationError
 from flexconv._core.operation import (
+    LowerHeaders,
     Operation,
     Param,
     RawResponse,
@@ -297,3 +298,23 @@ def test_spec_cache_builds_unhashable_arguments_every_time() -> None:
     spec = cache.build(LIST_PARTICIPANTS, CONFIG, {"sid": CONVERSATION_SID}, values)
     assert "Role=RL" in spec.url
     assert len(cache) == 0
+
+
+def test_response_headers_are_lowered_on_first_read_only() -> None:
+    class Source:
+        reads = 0
+
+        def items(self) -> list[tuple[str, str]]:
+            Source.reads += 1
+            return [("Twilio-Request-Id", "RQ1"), ("Content-Type", "application/json")]
+
+    headers = LowerHeaders(Source())
+    raw = RawResponse(200, headers, b"")
+    assert Source.reads == 0
+    assert raw.request_id == "RQ1"
+    assert dict(headers) == {"twilio-request-id": "RQ1", "content-type": "application/json"}
+    assert len(headers) == 2
+    assert "content-type" in headers
+    assert headers.get("x") is None
+    assert headers == {"twilio-request-id": "RQ1", "content-type": "application/json"}
+    assert Source.reads == 1
