@@ -523,9 +523,20 @@ def _parser(parse: Callable[[Any], T] | type[T]) -> Callable[[Any], T]:
     return parse
 
 
-def _parse(parse: Callable[[Any], T] | type[T], data: Any, info: ResponseInfo) -> T:
+#: `flexconv.models._base.attach_response`, bound on first use (the models load lazily).
+_attach: Callable[[Any, ResponseInfo], None] | None = None
+
+
+def _attach_response() -> Callable[[Any, ResponseInfo], None]:
+    global _attach
     from flexconv.models._base import attach_response
 
+    _attach = attach_response
+    return attach_response
+
+
+def _parse(parse: Callable[[Any], T] | type[T], data: Any, info: ResponseInfo) -> T:
+    attach = _attach or _attach_response()
     try:
         result = _parser(parse)(data)
     except FlexConvError:
@@ -539,5 +550,5 @@ def _parse(parse: Callable[[Any], T] | type[T], data: Any, info: ResponseInfo) -
             body=data,
             headers=dict(info.headers),
         ) from exc
-    attach_response(result, info)
+    attach(result, info)
     return result
