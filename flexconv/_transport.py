@@ -188,8 +188,12 @@ def _aiohttp_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
     )
 
 
-def _map_httpx_error(exc: Exception, request: RequestSpec) -> APIConnectionError:
+def _map_httpx_error(exc: Exception, request: RequestSpec) -> APIConnectionError | None:
+    """flexconv's error for an httpx failure (``None``: not a network error, let it rise)."""
     import httpx
+
+    if not isinstance(exc, httpx.TransportError):
+        return None
 
     m, u = request.method, request.url
     if isinstance(exc, httpx.ConnectTimeout):
@@ -232,22 +236,27 @@ class HttpxTransport:
             headers=static_headers(),
         )
         self._defaults = static_headers() if self._owned else {}
+        self._timeouts: tuple[Timeout | None, Any] = (None, None)
 
     def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
-        import httpx
-
         if self._client.is_closed:
             raise ClientClosedError("This client is closed; create a new one")
+        timeouts = self._timeouts
+        if timeouts[0] is not timeout:  # a client keeps one Timeout: convert it once
+            timeouts = self._timeouts = (timeout, _httpx_timeout(timeout))
         try:
             resp = self._client.request(
                 request.method,
                 request.url,
                 headers=_beyond(request.headers, self._defaults),
                 content=request.content,
-                timeout=_httpx_timeout(timeout),
+                timeout=timeouts[1],
             )
-        except httpx.TransportError as exc:
-            raise _map_httpx_error(exc, request) from exc
+        except Exception as exc:
+            mapped = _map_httpx_error(exc, request)
+            if mapped is None:
+                raise
+            raise mapped from exc
         # httpx.Headers is already a case-insensitive mapping with lower-case keys
         return RawResponse(resp.status_code, resp.headers, resp.content)
 
@@ -273,6 +282,7 @@ class AsyncHttpxTransport:
         self._transport = transport
         self._client = client or self._new_client()
         self._defaults = static_headers() if self._owned else {}
+        self._timeouts: tuple[Timeout | None, Any] = (None, None)
         self._closed = False
         # only a pool we built end to end can be rebuilt for a new loop
         self._pool = _LoopPool() if client is None and transport is None else None
@@ -296,8 +306,6 @@ class AsyncHttpxTransport:
         return self._client
 
     async def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
-        import httpx
-
         if self._closed:
             raise ClientClosedError("This client is closed; create a new one")
         client = self._client
@@ -305,16 +313,22 @@ class AsyncHttpxTransport:
             client = await self._client_for(asyncio.get_running_loop())
         elif client.is_closed:
             raise ClientClosedError("This client is closed; create a new one")
+        timeouts = self._timeouts
+        if timeouts[0] is not timeout:
+            timeouts = self._timeouts = (timeout, _httpx_timeout(timeout))
         try:
             resp = await client.request(
                 request.method,
                 request.url,
                 headers=_beyond(request.headers, self._defaults),
                 content=request.content,
-                timeout=_httpx_timeout(timeout),
+                timeout=timeouts[1],
             )
-        except httpx.TransportError as exc:
-            raise _map_httpx_error(exc, request) from exc
+        except Exception as exc:
+            mapped = _map_httpx_error(exc, request)
+            if mapped is None:
+                raise
+            raise mapped from exc
         # httpx.Headers is already a case-insensitive mapping with lower-case keys
         return RawResponse(resp.status_code, resp.headers, resp.content)
 
