@@ -324,12 +324,23 @@ class AsyncFlexConv:
         A DELETE whose retry meets 404 after an attempt that may have reached Twilio counts as
         deleted (answered as 204): the first attempt most likely removed the resource.
         """
+        try:
+            raw = await self._transport.send(spec, self._timeout)
+        except APIConnectionError as exc:
+            return await self._retried(spec, exc)
+        if 200 <= raw.status_code < 300:
+            return raw
+        return await self._retried(spec, raw)
+
+    async def _retried(
+        self, spec: RequestSpec, outcome: RawResponse | APIConnectionError
+    ) -> RawResponse:
+        """After a first attempt that failed (``outcome``): retry as the policy allows."""
         attempt = 0
         processed = False  # whether an earlier attempt may have taken effect at Twilio
         while True:
-            try:
-                raw = await self._transport.send(spec, self._timeout)
-            except APIConnectionError as exc:
+            if isinstance(outcome, APIConnectionError):
+                exc = outcome
                 processed = processed or may_have_been_processed(
                     outcome=_outcome(exc), sent=exc.sent
                 )
@@ -342,9 +353,10 @@ class AsyncFlexConv:
                     rand=jitter_sample(),
                 )
                 if delay is None:
-                    raise
+                    raise exc
                 reason = str(exc.message)
             else:
+                raw = outcome
                 if 200 <= raw.status_code < 300:
                     return raw
                 if already_done(spec.method, raw.status_code, maybe_processed_before=processed):
@@ -364,6 +376,10 @@ class AsyncFlexConv:
             attempt += 1
             log_retry(attempt, self._retry.max_retries, spec, delay, reason)
             await async_sleep(delay)
+            try:
+                outcome = await self._transport.send(spec, self._timeout)
+            except APIConnectionError as exc:
+                outcome = exc
 
     def _build(
         self,
@@ -396,7 +412,14 @@ class AsyncFlexConv:
     ) -> T:
         """Build, send and parse one call; the result carries its [`ResponseInfo`][flexconv._core.results.ResponseInfo]."""
         spec = self._build(op, path_params, values, json_body, headers)
-        raw = await self._send(spec)
+        # the first attempt inline (one coroutine fewer per call), the rest as `_send()` does
+        try:
+            raw = await self._transport.send(spec, self._timeout)
+        except APIConnectionError as exc:
+            raw = await self._retried(spec, exc)
+        else:
+            if not 200 <= raw.status_code < 300:
+                raw = await self._retried(spec, raw)
         return _parse(parse, parse_json(raw, spec), ResponseInfo.of(raw, spec))
 
     async def _call_raw(

@@ -378,6 +378,8 @@ def _cache_key(
 ) -> tuple[Any, ...] | None:
     """A key naming the operation and every argument with its exact type, or ``None`` when an
     argument is of another type (it is not cached)."""
+    if not path_params and not values:
+        return (id(op),)
     key: list[Any] = [id(op)]
     for args in (path_params, values):
         if args:
