@@ -27,7 +27,13 @@ from flexconv._core.errors import (
     FlexConvError,
     ValidationError,
 )
-from flexconv._core.operation import LowerHeaders, RawResponse, RequestSpec, static_headers
+from flexconv._core.operation import (
+    LowerHeaders,
+    RawResponse,
+    RequestSpec,
+    new_raw_response,
+    static_headers,
+)
 
 if TYPE_CHECKING:
     import aiohttp
@@ -258,7 +264,7 @@ class HttpxTransport:
                 raise
             raise mapped from exc
         # httpx.Headers is already a case-insensitive mapping with lower-case keys
-        return RawResponse(resp.status_code, resp.headers, resp.content)
+        return new_raw_response(resp.status_code, resp.headers, resp.content)
 
     def close(self) -> None:
         if self._owned:
@@ -330,7 +336,7 @@ class AsyncHttpxTransport:
                 raise
             raise mapped from exc
         # httpx.Headers is already a case-insensitive mapping with lower-case keys
-        return RawResponse(resp.status_code, resp.headers, resp.content)
+        return new_raw_response(resp.status_code, resp.headers, resp.content)
 
     async def aclose(self) -> None:
         self._closed = True
@@ -415,7 +421,7 @@ class AiohttpTransport:
                 allow_redirects=False,
             ) as resp:
                 body = await resp.read()
-                return RawResponse(resp.status, LowerHeaders(resp.headers), body)
+                return new_raw_response(resp.status, LowerHeaders(resp.headers), body)
         except Exception as exc:
             mapped = _map_aiohttp_error(exc, request)
             if mapped is None:

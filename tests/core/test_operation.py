@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import urllib.parse
 
@@ -17,8 +18,11 @@ from flexconv._core.operation import (
     RequestSpec,
     SpecCache,
     build_request,
+    new_raw_response,
+    new_request_spec,
 )
 from flexconv._core.ops import flex as flex_ops
+from flexconv._core.results import ResponseInfo
 from flexconv._core.sids import check_sid, check_sid_or_name, is_sid
 from tests.fakes import ACCOUNT_SID, AUTH_TOKEN, CONVERSATION_SID, make_config
 
@@ -318,3 +322,17 @@ def test_response_headers_are_lowered_on_first_read_only() -> None:
     assert headers.get("x") is None
     assert headers == {"twilio-request-id": "RQ1", "content-type": "application/json"}
     assert Source.reads == 1
+
+
+def test_fast_made_request_response_and_info_equal_the_dataclasses() -> None:
+    headers = {"Accept": "application/json"}
+    spec = new_request_spec("GET", "https://x.twilio.com/v1", headers, None, True, "op")
+    assert spec == RequestSpec("GET", "https://x.twilio.com/v1", headers, None, True, "op")
+    raw = new_raw_response(201, {"twilio-request-id": "RQ1"}, b"{}")
+    assert raw == RawResponse(201, {"twilio-request-id": "RQ1"}, b"{}")
+    info = ResponseInfo.of(raw, spec)
+    assert info == ResponseInfo(201, raw.headers, "GET", "https://x.twilio.com/v1")
+    assert info.request_id == "RQ1"
+    for frozen in (spec, raw, info):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            frozen.url = "changed"  # type: ignore[misc,union-attr]
