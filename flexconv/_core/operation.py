@@ -147,6 +147,11 @@ class LowerHeaders(Mapping[str, str]):
     def __repr__(self) -> str:
         return repr(self._dict())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled and copied as the lowered names and values (the HTTP library's own headers
+        # object, aiohttp's for one, cannot be pickled)
+        return (LowerHeaders, (self._dict(),))
+
 
 @dataclass(frozen=True)
 class RawResponse:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import copy
 import dataclasses
 import json
+import pickle
 import urllib.parse
 
 import pytest
@@ -322,6 +324,16 @@ def test_response_headers_are_lowered_on_first_read_only() -> None:
     assert headers.get("x") is None
     assert headers == {"twilio-request-id": "RQ1", "content-type": "application/json"}
     assert Source.reads == 1
+
+
+def test_response_headers_pickle_and_copy_whatever_their_source() -> None:
+    class Unpicklable(dict[str, str]):  # a local class: pickle cannot find it
+        pass
+
+    headers = LowerHeaders(Unpicklable({"Twilio-Request-Id": "RQ1"}))
+    for again in (pickle.loads(pickle.dumps(headers)), copy.deepcopy(headers)):
+        assert again == {"twilio-request-id": "RQ1"}
+        assert RawResponse(200, again, b"").request_id == "RQ1"
 
 
 def test_fast_made_request_response_and_info_equal_the_dataclasses() -> None:
