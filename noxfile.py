@@ -24,6 +24,9 @@ TEST_DEPS = [
     "openapi-schema-validator>=0.6",
     # the events guide's ASGI example mounts the receiver in a Starlette app
     "starlette>=0.37",
+    # the FastAPI backend in docs/testing.md, which the docs run executes (forms need multipart)
+    "fastapi>=0.115",
+    "python-multipart>=0.0.9",
 ]
 LINT_DEPS = ["ruff==0.17.6"]
 TYPE_DEPS = ["mypy==2.4.1", "types-PyYAML", "pytest>=8"]

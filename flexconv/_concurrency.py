@@ -8,9 +8,12 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 async def async_sleep(seconds: float) -> None:
@@ -23,6 +26,32 @@ async def async_sleep(seconds: float) -> None:
 def sleep(seconds: float) -> None:
     """Sleep (sync twin of `async_sleep()`)."""
     time.sleep(seconds)
+
+
+async def async_map_bounded(
+    fn: Callable[[T], Awaitable[R]], items: Iterable[T], limit: int
+) -> list[R]:
+    """``fn`` over ``items``, at most ``limit`` at once; the results in the items' order."""
+    import asyncio
+
+    sem = asyncio.Semaphore(limit)
+
+    async def one(item: T) -> R:
+        async with sem:
+            return await fn(item)
+
+    return list(await asyncio.gather(*(one(i) for i in items)))
+
+
+def map_bounded(fn: Callable[[T], R], items: Iterable[T], limit: int) -> list[R]:
+    """``fn`` over ``items`` on at most ``limit`` threads; results in order (sync twin)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    batch = list(items)
+    if limit <= 1 or len(batch) <= 1:
+        return [fn(i) for i in batch]
+    with ThreadPoolExecutor(max_workers=min(limit, len(batch))) as pool:
+        return list(pool.map(fn, batch))
 
 
 # ------------------------------------------------------------------- per-account write locks

@@ -5,6 +5,7 @@ the codegen maps ``AsyncRateLimiter`` to ``RateLimiter``.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
@@ -29,13 +30,16 @@ class _Schedule:
         self.interval = 1.0 / self.rate
         self._clock = clock
         self._next: dict[str, float] = {}
+        # the sync twin is shared by threads (the doctor's scan); reserving is one short step
+        self._lock = threading.Lock()
 
     def reserve(self, key: str) -> float:
         """Reserve the next slot of ``key``; returns how long to wait for it."""
-        now = self._clock()
-        start = max(now, self._next.get(key, now))
-        self._next[key] = start + self.interval
-        return start - now
+        with self._lock:
+            now = self._clock()
+            start = max(now, self._next.get(key, now))
+            self._next[key] = start + self.interval
+            return start - now
 
 
 class AsyncRateLimiter:

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from flexconv._async.channels import AsyncChannels
     from flexconv._async.configuration import AsyncConfiguration
     from flexconv._async.conversations import AsyncConversations
+    from flexconv._async.doctor import AsyncDoctor
     from flexconv._async.interactions import AsyncInteractions
     from flexconv._async.phone_numbers import AsyncPhoneNumbers
     from flexconv._async.routing import AsyncRouting
@@ -152,6 +153,15 @@ class AsyncFlexConv:
         )
         client._emulator = emulator
         return client
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait between polls: real time against Twilio; on an in-process emulator, its virtual
+        clock moves instead (what falls due runs), so a poll loop never blocks in real time."""
+        advance = getattr(self._emulator, "advance", None)
+        if callable(advance):
+            advance(seconds)
+        else:
+            await async_sleep(seconds)
 
     @property
     def emulator(self) -> Any:
@@ -279,6 +289,13 @@ class AsyncFlexConv:
         from flexconv._async.phone_numbers import AsyncPhoneNumbers
 
         return AsyncPhoneNumbers(self)
+
+    @cached_property
+    def doctor(self) -> AsyncDoctor:
+        """Trace one inbound flow, scan the account, rescue orphans, tell legacy from Conversations."""
+        from flexconv._async.doctor import AsyncDoctor
+
+        return AsyncDoctor(self)
 
     # ------------------------------------------------------------------------- escape hatch
 

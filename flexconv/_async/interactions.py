@@ -9,7 +9,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from flexconv._async._base import AsyncResource
-from flexconv._concurrency import async_sleep
 from flexconv._core import interactions as core
 from flexconv._core.errors import ValidationError
 from flexconv._core.interactions import check_wait
@@ -236,13 +235,14 @@ class AsyncInteractions(AsyncResource):
     ) -> InteractionChannel:
         """Wait until an interaction's channel is ``active``; return it.
 
-        Polls the channel every ``poll_interval`` seconds with the client's sleep.  A ``failed``
+        Polls the channel every ``poll_interval`` seconds.  A ``failed``
         channel raises [`ChannelFailedError`][flexconv.ChannelFailedError] (Twilio's ``error_code``/``error_message``);
         still not active after ``timeout`` seconds raises [`ChannelWaitTimeoutError`][flexconv.ChannelWaitTimeoutError].  ``timeout``
         counts both the time slept and the wall time, whichever is larger.  ``on_poll`` is
-        called before each re-read.  The emulator activates channels when its virtual clock
-        ticks: set ``emu.auto_tick = True`` (each request first runs what is due) or pass
-        ``on_poll=lambda: emu.advance(0)``.
+        called before each re-read.  A client for an in-process emulator
+        ([`emulated()`][flexconv._async.client.AsyncFlexConv.emulated]) waits on the emulator's virtual clock:
+        each pause advances it by the poll interval, so the channel's set-up runs and no real
+        time passes.  A served emulator runs what is due before each request (``auto_tick``).
         """
         if isinstance(interaction, Interaction):
             interaction_sid = interaction.sid or ""
@@ -278,7 +278,7 @@ class AsyncInteractions(AsyncResource):
                     interaction_sid, channel_sid or "?", status, timeout
                 )
             step = min(poll_interval, max(timeout - elapsed, 0.0))
-            await async_sleep(step)
+            await self._client._pause(step)
             slept += step
 
     async def _current_channel(

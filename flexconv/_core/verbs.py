@@ -35,6 +35,11 @@ VERBS: dict[str, str] = {
     "build": "Compute a value locally from your arguments; sends nothing.",
     "describe": "Describe fixed facts (such as Twilio's limits) locally; sends nothing.",
     "paced": "The same group, keeping each endpoint under a request rate.",
+    # the doctor's verbs
+    "trace": "Walk a checklist for one flow and report each step (reads only).",
+    "scan": "Walk the whole account, streaming findings (reads only).",
+    "rescue": "Repair what a scan found; a dry run with the plan unless told to apply.",
+    "migrate": "Move legacy resources to their replacement; a dry run unless told to apply.",
 }
 
 

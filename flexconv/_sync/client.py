@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from flexconv._sync.channels import Channels
     from flexconv._sync.configuration import Configuration
     from flexconv._sync.conversations import Conversations
+    from flexconv._sync.doctor import Doctor
     from flexconv._sync.interactions import Interactions
     from flexconv._sync.phone_numbers import PhoneNumbers
     from flexconv._sync.routing import Routing
@@ -153,6 +154,15 @@ class FlexConv:
         )
         client._emulator = emulator
         return client
+
+    def _pause(self, seconds: float) -> None:
+        """Wait between polls: real time against Twilio; on an in-process emulator, its virtual
+        clock moves instead (what falls due runs), so a poll loop never blocks in real time."""
+        advance = getattr(self._emulator, "advance", None)
+        if callable(advance):
+            advance(seconds)
+        else:
+            sleep(seconds)
 
     @property
     def emulator(self) -> Any:
@@ -280,6 +290,13 @@ class FlexConv:
         from flexconv._sync.phone_numbers import PhoneNumbers
 
         return PhoneNumbers(self)
+
+    @cached_property
+    def doctor(self) -> Doctor:
+        """Trace one inbound flow, scan the account, rescue orphans, tell legacy from Conversations."""
+        from flexconv._sync.doctor import Doctor
+
+        return Doctor(self)
 
     # ------------------------------------------------------------------------- escape hatch
 

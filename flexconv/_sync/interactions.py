@@ -10,7 +10,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from flexconv._sync._base import Resource
-from flexconv._concurrency import sleep
 from flexconv._core import interactions as core
 from flexconv._core.errors import ValidationError
 from flexconv._core.interactions import check_wait
@@ -237,13 +236,14 @@ class Interactions(Resource):
     ) -> InteractionChannel:
         """Wait until an interaction's channel is ``active``; return it.
 
-        Polls the channel every ``poll_interval`` seconds with the client's sleep.  A ``failed``
+        Polls the channel every ``poll_interval`` seconds.  A ``failed``
         channel raises [`ChannelFailedError`][flexconv.ChannelFailedError] (Twilio's ``error_code``/``error_message``);
         still not active after ``timeout`` seconds raises [`ChannelWaitTimeoutError`][flexconv.ChannelWaitTimeoutError].  ``timeout``
         counts both the time slept and the wall time, whichever is larger.  ``on_poll`` is
-        called before each re-read.  The emulator activates channels when its virtual clock
-        ticks: set ``emu.auto_tick = True`` (each request first runs what is due) or pass
-        ``on_poll=lambda: emu.advance(0)``.
+        called before each re-read.  A client for an in-process emulator
+        ([`emulated()`][flexconv._sync.client.FlexConv.emulated]) waits on the emulator's virtual clock:
+        each pause advances it by the poll interval, so the channel's set-up runs and no real
+        time passes.  A served emulator runs what is due before each request (``auto_tick``).
         """
         if isinstance(interaction, Interaction):
             interaction_sid = interaction.sid or ""
@@ -279,7 +279,7 @@ class Interactions(Resource):
                     interaction_sid, channel_sid or "?", status, timeout
                 )
             step = min(poll_interval, max(timeout - elapsed, 0.0))
-            sleep(step)
+            self._client._pause(step)
             slept += step
 
     def _current_channel(

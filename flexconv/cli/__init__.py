@@ -35,7 +35,7 @@ from flexconv.cli._common import (
 
 __all__ = ["CliError", "build_parser", "main"]
 
-_COMMANDS = ("demo", "emulator", "attachments", "channels", "interactions")
+_COMMANDS = ("demo", "emulator", "attachments", "channels", "interactions", "doctor")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -137,7 +137,8 @@ def client_for(args: argparse.Namespace, *, auto_tick: bool = False) -> FlexConv
     if getattr(args, "emulator", False):
         from flexconv.emulator import Emulator
 
-        emu = Emulator.from_scenario()
+        scenario = getattr(args, "doctor_scenario", None)
+        emu = _doctor_emulator(scenario) if scenario else Emulator.from_scenario()
         emu.auto_tick = auto_tick
         logged = _LoggedTransport(make_sync_transport(transport=emu))
         return FlexConv(emu.account_sid, emu.auth_token, transport=logged, env={})
@@ -151,6 +152,16 @@ def client_for(args: argparse.Namespace, *, auto_tick: bool = False) -> FlexConv
     except BaseException:
         transport.close()
         raise
+
+
+def _doctor_emulator(name: str) -> Any:
+    from flexconv.emulator._base import ApiError
+    from flexconv.emulator.doctor_scenarios import scenario_emulator
+
+    try:
+        return scenario_emulator(name)
+    except ApiError as exc:
+        raise CliError(f"--scenario: {exc.message}", EXIT_USAGE) from None
 
 
 def usage(parser: argparse.ArgumentParser, args: argparse.Namespace | None = None) -> int:

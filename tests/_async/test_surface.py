@@ -29,6 +29,7 @@ GROUPS = (
     "conversations",
     "studio",
     "phone_numbers",
+    "doctor",
 )
 
 

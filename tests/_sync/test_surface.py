@@ -30,6 +30,7 @@ GROUPS = (
     "conversations",
     "studio",
     "phone_numbers",
+    "doctor",
 )
 
 

@@ -21,6 +21,7 @@ from flexconv.emulator.conversations.entities import (
 )
 from flexconv.emulator.conversations.routes import ConversationsRoutes
 from flexconv.emulator.conversations.service_roles import register_service_roles
+from flexconv.emulator.conversations.services import register_services
 
 __all__ = [
     "AGENT_PERMISSIONS",
@@ -51,3 +52,4 @@ class Conversations(ConversationsRoutes):
     def _register(self) -> None:
         super()._register()
         register_service_roles(self)
+        register_services(self)

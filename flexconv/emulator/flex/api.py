@@ -19,6 +19,7 @@ from flexconv.emulator.flex.entities import (
     default_channel_configs,
     worker_identity,
 )
+from flexconv.emulator.flex.flex_flows import FlexFlows
 from flexconv.emulator.flex.routes import FlexRoutes
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class Flex(FlexRoutes):
     def __init__(self, emu: FlexHost) -> None:
         super().__init__(emu)
         self._register()
+        self.flex_flows = FlexFlows(emu)
         bus = emu.bus
         bus.subscribe("taskrouter.reservation.accepted", self._on_accepted)
         bus.subscribe("taskrouter.reservation.rejected", self._on_not_accepted)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flexconv.emulator._base import ApiError
 from flexconv.emulator.studio.entities import Execution, Flow, Step, render
 from flexconv.emulator.studio.state import StudioState
+from flexconv.emulator.studio.widgets import CALLOUT_WIDGETS, run_callout
 
 if TYPE_CHECKING:
     from flexconv.emulator.conversations.api import Conversation, Message
@@ -121,6 +122,8 @@ class StudioRunner(StudioState):
                     )
                 except ApiError as err:
                     outcome, widget_context = "failed", {"error": err.message}
+            elif kind in CALLOUT_WIDGETS:
+                outcome, widget_context = run_callout(self.emu, kind, props)
             else:
                 outcome = None
             ex.context["widgets"][current["name"]] = widget_context
