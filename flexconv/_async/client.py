@@ -42,6 +42,7 @@ from flexconv._logging import log_retry
 from flexconv._transport import AsyncTransport, Timeout, make_async_transport
 
 if TYPE_CHECKING:
+    from flexconv._async.account import AsyncAccount
     from flexconv._async.attachments import AsyncAttachments
     from flexconv._async.channels import AsyncChannels
     from flexconv._async.configuration import AsyncConfiguration
@@ -296,6 +297,13 @@ class AsyncFlexConv:
         from flexconv._async.doctor import AsyncDoctor
 
         return AsyncDoctor(self)
+
+    @cached_property
+    def account(self) -> AsyncAccount:
+        """The whole contact centre as desired state: ``ensure`` (``flexconv apply``)."""
+        from flexconv._async.account import AsyncAccount
+
+        return AsyncAccount(self)
 
     # ------------------------------------------------------------------------- escape hatch
 

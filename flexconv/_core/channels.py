@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from flexconv._core.errors import FlexConvError, ValidationError
 from flexconv._core.results import FieldChange
@@ -435,6 +435,11 @@ class PlanItem:
     desired: DesiredAddress | None = None
     result: Address | None = None
 
+    @property
+    def label(self) -> str:
+        """The type and the address (``sms +15551234567``)."""
+        return f"{self.type} {self.address}"
+
     def describe(self) -> str:
         """One human-readable line (plus one per changed field)."""
         head = f"{self.action:<9} {self.type:<9} {self.address}"
@@ -500,8 +505,26 @@ class AddressPlan:
         return "\n".join(lines)
 
 
+class _Change(Protocol):
+    """One change of a plan (`PlanItem`, or an account plan's `AccountChange`)."""
+
+    @property
+    def action(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+
+class _Plan(Protocol):
+    """A plan: its changes, in the order they are applied."""
+
+    @property
+    def items(self) -> Sequence[Any]: ...
+
+
 class EnsureError(FlexConvError):
-    """``ensure`` stopped on an error part-way through writing its plan.
+    """An ``ensure`` (``client.channels.ensure``, ``client.account.ensure``) stopped on an
+    error part-way through writing its plan.
 
     Nothing is rolled back: the changes in ``applied`` were written.  Running ``ensure`` again
     with the same desired state picks up where this one stopped.
@@ -510,19 +533,20 @@ class EnsureError(FlexConvError):
         plan: The whole plan (``plan.applied`` stays false).
         applied: The changes written before the failure, each with its ``result``.
         failed: The change whose request failed.
-        remaining: The changes not attempted (unchanged addresses are left out).
+        remaining: The changes not attempted (unchanged ones are left out).
         error: The error the failing change raised (also the ``__cause__``).
     """
 
-    def __init__(self, plan: AddressPlan, failed: PlanItem, error: FlexConvError) -> None:
-        self.plan = plan
-        self.failed = failed
+    def __init__(self, plan: _Plan, failed: _Change, error: FlexConvError) -> None:
+        self.plan: Any = plan
+        self.failed: Any = failed
         self.error = error
-        at = plan.items.index(failed)
-        self.applied = [i for i in plan.items[:at] if i.action != "unchanged"]
-        self.remaining = [i for i in plan.items[at + 1 :] if i.action != "unchanged"]
+        items = list(plan.items)
+        at = next(n for n, i in enumerate(items) if i is failed)
+        self.applied: list[Any] = [i for i in items[:at] if i.action != "unchanged"]
+        self.remaining: list[Any] = [i for i in items[at + 1 :] if i.action != "unchanged"]
         super().__init__(
-            f"ensure stopped at {failed.action} {failed.type} {failed.address} after applying "
+            f"ensure stopped at {failed.action} {failed.label} after applying "
             f"{len(self.applied)} change(s), {len(self.remaining)} not attempted: {error}"
         )
 

@@ -43,6 +43,7 @@ from flexconv._logging import log_retry
 from flexconv._transport import SyncTransport, Timeout, make_sync_transport
 
 if TYPE_CHECKING:
+    from flexconv._sync.account import Account
     from flexconv._sync.attachments import Attachments
     from flexconv._sync.channels import Channels
     from flexconv._sync.configuration import Configuration
@@ -297,6 +298,13 @@ class FlexConv:
         from flexconv._sync.doctor import Doctor
 
         return Doctor(self)
+
+    @cached_property
+    def account(self) -> Account:
+        """The whole contact centre as desired state: ``ensure`` (``flexconv apply``)."""
+        from flexconv._sync.account import Account
+
+        return Account(self)
 
     # ------------------------------------------------------------------------- escape hatch
 

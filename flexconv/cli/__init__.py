@@ -35,7 +35,16 @@ from flexconv.cli._common import (
 
 __all__ = ["CliError", "build_parser", "main"]
 
-_COMMANDS = ("demo", "emulator", "attachments", "channels", "interactions", "doctor")
+_COMMANDS = (
+    "demo",
+    "emulator",
+    "attachments",
+    "channels",
+    "interactions",
+    "doctor",
+    "apply",
+    "events",
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -134,7 +143,7 @@ def _describe(exc: BaseException, args: argparse.Namespace | None) -> CliError:
         inner = _describe(exc.error, args)
         failed = exc.failed
         return CliError(
-            f"channels ensure stopped at {failed.action} {failed.type} {failed.address} after "
+            f"{_command(args)} stopped at {failed.action} {failed.label} after "
             f"{len(exc.applied)} applied change(s), {len(exc.remaining)} not attempted: "
             f"{inner.message}; run the command again to apply the rest",
             EXIT_FAILURE,
@@ -184,6 +193,12 @@ def _describe(exc: BaseException, args: argparse.Namespace | None) -> CliError:
         f"unexpected {type(exc).__name__}: {exc} (a bug in flexconv; -v shows the traceback)",
         EXIT_FAILURE,
     )
+
+
+def _command(args: argparse.Namespace | None) -> str:
+    """The command an `EnsureError` came from, for its message."""
+    name = getattr(args, "command", None) if args is not None else None
+    return "apply" if name == "apply" else "channels ensure"
 
 
 def _report(error: CliError, *, as_json: bool, cause: BaseException) -> None:

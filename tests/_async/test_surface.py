@@ -30,6 +30,7 @@ GROUPS = (
     "studio",
     "phone_numbers",
     "doctor",
+    "account",
 )
 
 

@@ -31,6 +31,7 @@ GROUPS = (
     "studio",
     "phone_numbers",
     "doctor",
+    "account",
 )
 
 
