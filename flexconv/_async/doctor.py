@@ -16,7 +16,7 @@ from flexconv._async._base import AsyncResource
 from flexconv._concurrency import async_map_bounded
 from flexconv._core.doctor import account as acct
 from flexconv._core.doctor import legacy, rescue
-from flexconv._core.doctor.address import check_address
+from flexconv._core.doctor.address import check_address, service_runs_in_parallel
 from flexconv._core.doctor.agent import accepted_reservation, check_agent
 from flexconv._core.doctor.completion import check_completion
 from flexconv._core.doctor.conversation import check_conversation, pick_conversation
@@ -423,6 +423,23 @@ class _Walk:
             raise
         return str(flow.status) == "published"
 
+    async def _services_of(self, number: dict[str, Any]) -> builtins.list[dict[str, Any]]:
+        """The Messaging Services whose inbound webhook would run in parallel and whose sender
+        pool holds the number: one list of services, then the pools of those services only."""
+        found = []
+        messaging = self.client.messaging.services
+        async for service in messaging.list():
+            row = _wire(service)
+            if not service_runs_in_parallel(row):
+                continue
+            async for member in messaging.phone_numbers.list(str(row.get("sid"))):
+                if member.sid == number.get("sid") or (
+                    member.phone_number == number.get("phone_number")
+                ):
+                    found.append(row)
+                    break
+        return found
+
     async def run(self, conv: dict[str, Any] | None) -> builtins.list[Check]:
         checks: builtins.list[Check] = []
         for _key, found in await self._steps(conv):
@@ -473,8 +490,13 @@ class _Walk:
         if str(self.flex_number).startswith("+"):
             found = await client.phone_numbers.find(str(self.flex_number))
             number = _wire(found) if found is not None else None
+        services = await self._services_of(number) if number is not None else []
         c = check_address(
-            config, address=str(self.flex_number), flow_exists=flow_exists, number=number
+            config,
+            address=str(self.flex_number),
+            flow_exists=flow_exists,
+            number=number,
+            services=services,
         )
         out.append(("address", c))
         if c.status == "failed":
