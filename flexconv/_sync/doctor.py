@@ -54,6 +54,8 @@ from flexconv._ratelimit import RateLimiter
 __all__ = ["Doctor", "Scan"]
 
 _OPEN_TASKS = ("pending", "reserved", "assigned", "wrapping")
+#: How many of the newest tasks of each kind the setup counts (one page each).
+_TASK_SAMPLE = 50
 
 
 def _wire(value: Any) -> dict[str, Any]:
@@ -120,8 +122,10 @@ class Doctor(Resource):
 
     # ------------------------------------------------------------------ setup
     def fetch_setup(self) -> Setup:
-        """Which messaging setup the account runs: Flex Conversations (addresses), legacy
-        messaging (Flex Flows, a Programmable Chat service), or a mix; with the advice."""
+        """Which messaging setup the account runs: Flex Conversations (addresses, tasks linked
+        to a conversation), legacy messaging (Flex Flows, a Programmable Chat service, tasks
+        with a chat ``channelSid``), or a mix; with the advice.  Tasks are counted over one page
+        of the newest of each kind (two requests)."""
         return (self._setup())[0]
 
     def _setup(
@@ -131,11 +135,24 @@ class Doctor(Resource):
         flows = self._pages(ops.LIST_FLEX_FLOWS).to_list()
         flex = _wire(self._client.configuration.fetch())
         conv_config = _wire(self._client.conversations.configuration.fetch())
+        workspace = flex.get("taskrouter_workspace_sid")
+        counts = [0, 0]
+        if workspace:
+            for i, expression in enumerate((legacy.LEGACY_TASKS, legacy.CONVERSATION_TASKS)):
+                page = self._client.routing.tasks.list(
+                    evaluate_task_attributes=expression,
+                    ordering="DateCreated:desc",
+                    limit=_TASK_SAMPLE,
+                    workspace_sid=str(workspace),
+                )
+                counts[i] = len(page.to_list())
         setup = legacy.detect_setup(
             addresses,
             flows,
             flex,
             conversations_service_sid=conv_config.get("default_chat_service_sid"),
+            legacy_tasks=counts[0],
+            conversation_tasks=counts[1],
         )
         return setup, addresses, flex, conv_config
 

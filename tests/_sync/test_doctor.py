@@ -208,3 +208,28 @@ def test_a_service_deferring_to_the_number_is_not_a_problem() -> None:
         with pytest.raises(ValidationError, match="MG"):
             client.messaging.services.fetch("PN" + "0" * 32)
     emu.recorder.assert_clean()
+
+
+def test_setup_counts_legacy_and_conversations_tasks() -> None:
+    emu = CheckedEmulator(scenario_emulator("conversations"))
+    chat_channel = "CH" + "1" * 32
+    with emu.emu.operation():
+        emu.emu.taskrouter.create_task(
+            emu.emu.seeded.workspace_sid,
+            attributes={"channelSid": chat_channel, "channelType": "sms"},
+            task_channel="chat",
+        )
+        # a Conversations task may carry a channelSid too: its conversation makes it current
+        emu.emu.taskrouter.create_task(
+            emu.emu.seeded.workspace_sid,
+            attributes={"channelSid": chat_channel, "conversationSid": "CH" + "2" * 32},
+            task_channel="chat",
+        )
+    with FlexConv.emulated(emu) as client:
+        setup = client.doctor.fetch_setup()
+    assert (setup.legacy_tasks, setup.conversation_tasks) == (1, 2)
+    assert setup.kind == "mixed"
+    task_lists = [r for r in emu.requests if r.url.split("?")[0].endswith("/Tasks")]
+    assert len(task_lists) == 2
+    assert all("PageSize=50" in r.url for r in task_lists)
+    emu.recorder.assert_clean()
