@@ -27,6 +27,8 @@ TEST_DEPS = [
     # the FastAPI backend in docs/testing.md, which the docs run executes (forms need multipart)
     "fastapi>=0.115",
     "python-multipart>=0.0.9",
+    # the "receive webhooks" guide runs its Flask example
+    "flask>=3",
 ]
 LINT_DEPS = ["ruff==0.17.6"]
 TYPE_DEPS = ["mypy==2.4.1", "types-PyYAML", "pytest>=8"]

@@ -143,6 +143,17 @@ class AsyncInteractions(AsyncResource):
             ops.FETCH_INTERACTION, Interaction, path_params={"Sid": interaction_sid}
         )
 
+    async def update(self, interaction_sid: str, *, webhook_ttid: str) -> Interaction:
+        """Change an interaction: ``webhook_ttid`` names its interaction-level webhook."""
+        if not isinstance(webhook_ttid, str) or not webhook_ttid.strip():
+            raise ValidationError(f"webhook_ttid must be a non-empty string, got {webhook_ttid!r}")
+        return await self._call(
+            ops.UPDATE_INTERACTION,
+            Interaction,
+            path_params={"Sid": interaction_sid},
+            values={"webhook_ttid": webhook_ttid},
+        )
+
     async def start_outbound(
         self,
         customer: CustomerAddress | str,
@@ -376,12 +387,16 @@ class AsyncInteractionChannels(AsyncResource):
             path_params={"InteractionSid": interaction_sid, "Sid": channel_sid},
         )
 
-    async def close(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
+    async def close(
+        self, interaction_sid: str, channel_sid: str, *, complete_tasks: bool = False
+    ) -> InteractionChannel:
         """Close the channel: its tasks end and the conversation closes.
 
-        This, not TaskRouter's cancel or delete, is how an interaction task ends.
+        Its accepted tasks go to ``wrapping``; with ``complete_tasks=True`` (``Routing={"status":
+        "closed"}``) they complete.  This, not TaskRouter's cancel or delete, is how an
+        interaction task ends.
         """
-        return await self._change(interaction_sid, channel_sid, "closed")
+        return await self._change(interaction_sid, channel_sid, "closed", complete_tasks)
 
     async def deactivate(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
         """Park the channel (``inactive``); always sends ``Routing={"status": "closed"}`` so the
@@ -389,13 +404,20 @@ class AsyncInteractionChannels(AsyncResource):
         return await self._change(interaction_sid, channel_sid, "inactive")
 
     async def _change(
-        self, interaction_sid: str, channel_sid: str, status: Literal["closed", "inactive"]
+        self,
+        interaction_sid: str,
+        channel_sid: str,
+        status: Literal["closed", "inactive"],
+        complete_tasks: bool = False,
     ) -> InteractionChannel:
+        values = core.closing_values(status)
+        if complete_tasks:
+            values["routing"] = {"status": "closed"}
         return await self._call(
             ops.UPDATE_CHANNEL,
             InteractionChannel,
             path_params={"InteractionSid": interaction_sid, "Sid": channel_sid},
-            values=core.closing_values(status),
+            values=values,
         )
 
 

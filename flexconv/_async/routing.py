@@ -146,11 +146,23 @@ class AsyncWorkflows(AsyncResource):
         friendly_name: str | None = None,
         task_reservation_timeout: int | None = None,
         re_evaluate_tasks: bool | None = None,
+        assignment_callback_url: str | None = None,
+        fallback_assignment_callback_url: str | None = None,
         workspace_sid: str | None = None,
     ) -> Workflow:
-        """Change a workflow; ``configuration`` replaces the whole routing configuration."""
+        """Change a workflow; ``configuration`` replaces the whole routing configuration.
+
+        ``assignment_callback_url`` (and ``fallback_assignment_callback_url``, tried when the
+        first fails) receives each reservation, answered with an instruction; ``""`` clears it.
+        """
         if configuration is not None:
             _check_config(configuration)
+        for name, url in (
+            ("assignment_callback_url", assignment_callback_url),
+            ("fallback_assignment_callback_url", fallback_assignment_callback_url),
+        ):
+            if url:
+                check_http_url(url, name)
         ws = await self._workspace(workspace_sid)
         return await self._call(
             ops.UPDATE_WORKFLOW,
@@ -161,6 +173,8 @@ class AsyncWorkflows(AsyncResource):
                 "friendly_name": friendly_name,
                 "task_reservation_timeout": task_reservation_timeout,
                 "re_evaluate_tasks": re_evaluate_tasks,
+                "assignment_callback_url": assignment_callback_url,
+                "fallback_assignment_callback_url": fallback_assignment_callback_url,
             },
         )
 

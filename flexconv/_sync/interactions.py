@@ -144,6 +144,17 @@ class Interactions(Resource):
             ops.FETCH_INTERACTION, Interaction, path_params={"Sid": interaction_sid}
         )
 
+    def update(self, interaction_sid: str, *, webhook_ttid: str) -> Interaction:
+        """Change an interaction: ``webhook_ttid`` names its interaction-level webhook."""
+        if not isinstance(webhook_ttid, str) or not webhook_ttid.strip():
+            raise ValidationError(f"webhook_ttid must be a non-empty string, got {webhook_ttid!r}")
+        return self._call(
+            ops.UPDATE_INTERACTION,
+            Interaction,
+            path_params={"Sid": interaction_sid},
+            values={"webhook_ttid": webhook_ttid},
+        )
+
     def start_outbound(
         self,
         customer: CustomerAddress | str,
@@ -377,12 +388,16 @@ class InteractionChannels(Resource):
             path_params={"InteractionSid": interaction_sid, "Sid": channel_sid},
         )
 
-    def close(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
+    def close(
+        self, interaction_sid: str, channel_sid: str, *, complete_tasks: bool = False
+    ) -> InteractionChannel:
         """Close the channel: its tasks end and the conversation closes.
 
-        This, not TaskRouter's cancel or delete, is how an interaction task ends.
+        Its accepted tasks go to ``wrapping``; with ``complete_tasks=True`` (``Routing={"status":
+        "closed"}``) they complete.  This, not TaskRouter's cancel or delete, is how an
+        interaction task ends.
         """
-        return self._change(interaction_sid, channel_sid, "closed")
+        return self._change(interaction_sid, channel_sid, "closed", complete_tasks)
 
     def deactivate(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
         """Park the channel (``inactive``); always sends ``Routing={"status": "closed"}`` so the
@@ -390,13 +405,20 @@ class InteractionChannels(Resource):
         return self._change(interaction_sid, channel_sid, "inactive")
 
     def _change(
-        self, interaction_sid: str, channel_sid: str, status: Literal["closed", "inactive"]
+        self,
+        interaction_sid: str,
+        channel_sid: str,
+        status: Literal["closed", "inactive"],
+        complete_tasks: bool = False,
     ) -> InteractionChannel:
+        values = core.closing_values(status)
+        if complete_tasks:
+            values["routing"] = {"status": "closed"}
         return self._call(
             ops.UPDATE_CHANNEL,
             InteractionChannel,
             path_params={"InteractionSid": interaction_sid, "Sid": channel_sid},
-            values=core.closing_values(status),
+            values=values,
         )
 
 

@@ -147,11 +147,23 @@ class Workflows(Resource):
         friendly_name: str | None = None,
         task_reservation_timeout: int | None = None,
         re_evaluate_tasks: bool | None = None,
+        assignment_callback_url: str | None = None,
+        fallback_assignment_callback_url: str | None = None,
         workspace_sid: str | None = None,
     ) -> Workflow:
-        """Change a workflow; ``configuration`` replaces the whole routing configuration."""
+        """Change a workflow; ``configuration`` replaces the whole routing configuration.
+
+        ``assignment_callback_url`` (and ``fallback_assignment_callback_url``, tried when the
+        first fails) receives each reservation, answered with an instruction; ``""`` clears it.
+        """
         if configuration is not None:
             _check_config(configuration)
+        for name, url in (
+            ("assignment_callback_url", assignment_callback_url),
+            ("fallback_assignment_callback_url", fallback_assignment_callback_url),
+        ):
+            if url:
+                check_http_url(url, name)
         ws = self._workspace(workspace_sid)
         return self._call(
             ops.UPDATE_WORKFLOW,
@@ -162,6 +174,8 @@ class Workflows(Resource):
                 "friendly_name": friendly_name,
                 "task_reservation_timeout": task_reservation_timeout,
                 "re_evaluate_tasks": re_evaluate_tasks,
+                "assignment_callback_url": assignment_callback_url,
+                "fallback_assignment_callback_url": fallback_assignment_callback_url,
             },
         )
 

@@ -35,7 +35,16 @@ from flexconv.cli._common import (
 
 __all__ = ["CliError", "build_parser", "main"]
 
-_COMMANDS = ("demo", "emulator", "attachments", "channels", "interactions", "doctor", "apply")
+_COMMANDS = (
+    "demo",
+    "emulator",
+    "attachments",
+    "channels",
+    "interactions",
+    "doctor",
+    "apply",
+    "events",
+)
 
 
 class _Parser(argparse.ArgumentParser):

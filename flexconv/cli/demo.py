@@ -18,11 +18,20 @@ def register(subparsers: Any) -> None:
         description="Seed a small contact centre in the embedded Flex emulator and walk one SMS "
         "conversation through flexconv's public API; exit 1 if any observed state is wrong.",
     )
+    parser.add_argument(
+        "--auto-accept",
+        action="store_true",
+        help="the variant with no agent at all: a receiver accepts the reservation from the "
+        "backend (autoAnswer) and the backend ends the task, closing the conversation",
+    )
     parser.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from flexconv.demo import run
+    if args.auto_accept:
+        from flexconv.lifecycle.demo import run
+    else:
+        from flexconv.demo import run
 
     if not args.json:
         return 1 if run(sys.stdout) else 0

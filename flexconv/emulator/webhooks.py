@@ -76,6 +76,8 @@ class Delivery:
     error: str | None = None
     response_body: bytes = b""
     duplicate: bool = False
+    #: 0 for the first attempt, then 1, 2, ... for redeliveries of a failed one.
+    attempt: int = 0
     #: The URL the webhook was addressed to (the key of registered receivers).
     endpoint: str = ""
     target: Receiver | None = field(default=None, repr=False)
@@ -142,6 +144,10 @@ class WebhookEmitter:
         self.out_of_order = False
         #: When true, nothing is sent until `flush()` (deliveries stay ``pending``).
         self.paused = False
+        #: How many times a failed delivery (non-2xx or no answer) is sent again, with the same
+        #: idempotency token, as Twilio's redelivery does; 0 (the default) sends it once.
+        #: Assignment callbacks are not resent: a failure goes to the fallback URL instead.
+        self.retries = 0
 
     def configure(
         self,
@@ -150,8 +156,14 @@ class WebhookEmitter:
         out_of_order: bool | None = None,
         paused: bool | None = None,
         seed: int | None = None,
+        retries: int | None = None,
     ) -> None:
-        """Set delivery options; ``seed`` reseeds the generator behind duplicates and order."""
+        """Set delivery options; ``seed`` reseeds the generator behind duplicates and order;
+        ``retries`` is how often a failed delivery is sent again (same idempotency token)."""
+        if retries is not None:
+            if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
+                raise ValueError("retries must be a whole number, 0 or more")
+            self.retries = retries
         if duplicate_probability is not None:
             if not 0.0 <= duplicate_probability <= 1.0:
                 raise ValueError("duplicate_probability must be between 0 and 1")
@@ -279,6 +291,22 @@ class WebhookEmitter:
                 sent.append(delivery)
                 if delivery.on_result is not None:
                     delivery.on_result(delivery)
+                if (
+                    delivery.outcome == "failed"
+                    and delivery.attempt < self.retries
+                    and delivery.on_result is None  # assignment callbacks use the fallback URL
+                ):
+                    again = dataclasses.replace(
+                        delivery,
+                        seq=next(self._seq),
+                        attempt=delivery.attempt + 1,
+                        outcome="pending",
+                        status=None,
+                        error=None,
+                        response_body=b"",
+                    )
+                    self.log.append(again)
+                    self._queue.append(again)
         return sent
 
     def _send(self, d: Delivery) -> None:

@@ -34,6 +34,15 @@ FETCH_INTERACTION = Operation(
     path_sids={"Sid": "KD"},
 )
 
+UPDATE_INTERACTION = Operation(
+    name="interactions.update",
+    method="POST",
+    product="flex-api",
+    path=_I + "/{Sid}",
+    params={"webhook_ttid": Param("WebhookTtid", required=True)},
+    path_sids={"Sid": "KD"},
+)
+
 LIST_CHANNELS = Operation(
     name="interactions.channels.list",
     method="GET",

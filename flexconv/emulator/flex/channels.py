@@ -118,7 +118,15 @@ class FlexChannels(FlexInteractions):
                         reason="Participant wrapup",
                     )
                 if status == "closed":
-                    self._finish_task(ch, p.task_sid, complete=True, reason="Participant closed")
+                    # The docs: ``closed`` completes this agent's task and leaves the
+                    # conversation active (parking); Flex's completion clean-up does not run.
+                    self._busy.add(ch.sid)
+                    try:
+                        self._finish_task(
+                            ch, p.task_sid, complete=True, reason="Participant closed"
+                        )
+                    finally:
+                        self._busy.discard(ch.sid)
         p.status = status
         if status == "closed":
             self._remove_from_conversation(ch, p)

@@ -1,0 +1,141 @@
+"""``flexconv events serve`` / ``events wire`` and ``flexconv demo --auto-accept``."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from flexconv.cli import main
+from flexconv.emulator import Emulator
+from flexconv.emulator.server import ServerThread
+
+
+def test_demo_auto_accept(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--auto-accept"]) == 0
+    out = capsys.readouterr().out
+    assert "[FAIL]" not in out
+    assert "agents in the conversation (role): {'alice': 'agent'}" in out
+    assert "all steps observed as expected" in out
+
+
+def test_wire_dry_run_then_apply_then_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    emu = Emulator.from_scenario()
+    with ServerThread(emu) as server:
+        env = {
+            "TWILIO_ACCOUNT_SID": emu.account_sid,
+            "TWILIO_AUTH_TOKEN": emu.auth_token,
+        }
+        old = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            args = ["events", "wire", "https://hooks.example.com/t", "--base-url", server.url]
+            assert main([*args, "--dry-run", "--json"]) == 0
+            planned = json.loads(capsys.readouterr().out)
+            assert planned["applied"] is False
+            assert {c["field"] for c in planned["changes"]} == {
+                "event_callback_url",
+                "events_filter",
+                "post_webhook_url",
+                "filters",
+            }
+            assert (
+                emu.taskrouter.get_workspace(emu.seeded.workspace_sid).event_callback_url is None
+            )  # nothing written
+            assert main(args) == 0
+            assert "applied 4 change(s)" in capsys.readouterr().out
+            assert main(args) == 0
+            assert capsys.readouterr().out.strip() == "no changes"
+        finally:
+            for k, v in old.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+
+def test_bad_store_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "x" * 32)
+    status = main(["events", "serve", "--port", "8000", "--store", "mongo://x"])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "--store takes memory, sqlite:///path" in err
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_auto_accepts_over_http(tmp_path: object) -> None:
+    """A served emulator posts its signed events to `flexconv events serve --auto-accept`,
+    which accepts the reservation through the served emulator's API."""
+    emu = Emulator.from_scenario()
+    emu.simulate.set_activity("bob", "Offline")
+    port = _free_port()
+    with ServerThread(emu) as server:
+        env = {
+            **os.environ,
+            "TWILIO_ACCOUNT_SID": emu.account_sid,
+            "TWILIO_AUTH_TOKEN": emu.auth_token,
+        }
+        cmd = [sys.executable, "-m", "flexconv", "events", "serve", "--port", str(port)]
+        cmd += ["--auto-accept", "--base-url", server.url, "--store", f"sqlite:///{tmp_path}/e.db"]
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            assert proc.stdout is not None
+            assert "receiving on" in proc.stdout.readline().decode()
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    assert proc.poll() is None
+                    assert time.monotonic() < deadline
+                    time.sleep(0.1)
+            hook = f"http://127.0.0.1:{port}/twilio"
+            ws = emu.seeded.workspace_sid
+            emu.taskrouter.get_workspace(ws).event_callback_url = hook
+            task = emu.taskrouter.create_task(
+                ws, attributes={"autoAnswer": "true"}, task_channel="chat"
+            )
+            emu.webhooks.flush()
+            assert task.assignment_status == "assigned", [
+                (d.event_type, d.status, d.error) for d in emu.webhooks.log
+            ]
+            other = emu.taskrouter.create_task(ws, attributes={"n": 1}, task_channel="chat")
+            emu.webhooks.flush()
+            assert other.assignment_status == "pending"  # alice is busy; nothing to accept
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+            if proc.stdout:
+                proc.stdout.close()
+            if proc.stderr:
+                proc.stderr.close()
+
+
+def test_serve_refuses_the_in_process_emulator(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["events", "serve", "--port", "8000", "--emulator"]) == 2
+    assert "--base-url" in capsys.readouterr().err
+
+
+def test_serve_without_token_or_with_bad_port(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+    assert main(["events", "serve", "--port", "8000"]) == 2
+    assert "TWILIO_AUTH_TOKEN is not set" in capsys.readouterr().err
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "x" * 32)
+    assert main(["events", "serve", "--port", "http"]) == 2
+    assert "--port takes a number from 1 to 65535, got 'http'" in capsys.readouterr().err
