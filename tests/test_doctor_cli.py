@@ -25,6 +25,21 @@ def test_trace_table_marks_the_failed_step_and_exits_1(capsys: pytest.CaptureFix
     assert "fix: " in out
 
 
+def test_trace_table_names_the_messaging_service(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "doctor", "--emulator", "--scenario", "failure:messaging_service",
+            "--address", "+15551800000",
+        ]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 1
+    assert " ✗ 2 Is the number a Conversations address" in out
+    assert "Messaging Service MG" in out
+    assert "https://notifications.example.com/inbound" in out
+    assert "Defer to sender's webhook" in out
+
+
 def test_trace_of_a_healthy_flow_exits_0_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(
         ["doctor", "--emulator", "--scenario", "conversations", "--address", "+15550100000",

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from flexconv._async.conversations import AsyncConversations
     from flexconv._async.doctor import AsyncDoctor
     from flexconv._async.interactions import AsyncInteractions
+    from flexconv._async.messaging import AsyncMessaging
     from flexconv._async.phone_numbers import AsyncPhoneNumbers
     from flexconv._async.routing import AsyncRouting
     from flexconv._async.studio import AsyncStudio
@@ -290,6 +291,13 @@ class AsyncFlexConv:
         from flexconv._async.phone_numbers import AsyncPhoneNumbers
 
         return AsyncPhoneNumbers(self)
+
+    @cached_property
+    def messaging(self) -> AsyncMessaging:
+        """Messaging Services and the phone numbers in them (the Messaging API; reads)."""
+        from flexconv._async.messaging import AsyncMessaging
+
+        return AsyncMessaging(self)
 
     @cached_property
     def doctor(self) -> AsyncDoctor:

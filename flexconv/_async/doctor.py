@@ -16,7 +16,7 @@ from flexconv._async._base import AsyncResource
 from flexconv._concurrency import async_map_bounded
 from flexconv._core.doctor import account as acct
 from flexconv._core.doctor import legacy, rescue
-from flexconv._core.doctor.address import check_address
+from flexconv._core.doctor.address import check_address, service_runs_in_parallel
 from flexconv._core.doctor.agent import accepted_reservation, check_agent
 from flexconv._core.doctor.completion import check_completion
 from flexconv._core.doctor.conversation import check_conversation, pick_conversation
@@ -53,6 +53,8 @@ from flexconv._ratelimit import AsyncRateLimiter
 __all__ = ["AsyncDoctor", "AsyncScan"]
 
 _OPEN_TASKS = ("pending", "reserved", "assigned", "wrapping")
+#: How many of the newest tasks of each kind the setup counts (one page each).
+_TASK_SAMPLE = 50
 
 
 def _wire(value: Any) -> dict[str, Any]:
@@ -119,8 +121,10 @@ class AsyncDoctor(AsyncResource):
 
     # ------------------------------------------------------------------ setup
     async def fetch_setup(self) -> Setup:
-        """Which messaging setup the account runs: Flex Conversations (addresses), legacy
-        messaging (Flex Flows, a Programmable Chat service), or a mix; with the advice."""
+        """Which messaging setup the account runs: Flex Conversations (addresses, tasks linked
+        to a conversation), legacy messaging (Flex Flows, a Programmable Chat service, tasks
+        with a chat ``channelSid``), or a mix; with the advice.  Tasks are counted over one page
+        of the newest of each kind (two requests)."""
         return (await self._setup())[0]
 
     async def _setup(
@@ -130,11 +134,24 @@ class AsyncDoctor(AsyncResource):
         flows = await self._pages(ops.LIST_FLEX_FLOWS).to_list()
         flex = _wire(await self._client.configuration.fetch())
         conv_config = _wire(await self._client.conversations.configuration.fetch())
+        workspace = flex.get("taskrouter_workspace_sid")
+        counts = [0, 0]
+        if workspace:
+            for i, expression in enumerate((legacy.LEGACY_TASKS, legacy.CONVERSATION_TASKS)):
+                page = self._client.routing.tasks.list(
+                    evaluate_task_attributes=expression,
+                    ordering="DateCreated:desc",
+                    limit=_TASK_SAMPLE,
+                    workspace_sid=str(workspace),
+                )
+                counts[i] = len(await page.to_list())
         setup = legacy.detect_setup(
             addresses,
             flows,
             flex,
             conversations_service_sid=conv_config.get("default_chat_service_sid"),
+            legacy_tasks=counts[0],
+            conversation_tasks=counts[1],
         )
         return setup, addresses, flex, conv_config
 
@@ -423,6 +440,23 @@ class _Walk:
             raise
         return str(flow.status) == "published"
 
+    async def _services_of(self, number: dict[str, Any]) -> builtins.list[dict[str, Any]]:
+        """The Messaging Services whose inbound webhook would run in parallel and whose sender
+        pool holds the number: one list of services, then the pools of those services only."""
+        found = []
+        messaging = self.client.messaging.services
+        async for service in messaging.list():
+            row = _wire(service)
+            if not service_runs_in_parallel(row):
+                continue
+            async for member in messaging.phone_numbers.list(str(row.get("sid"))):
+                if member.sid == number.get("sid") or (
+                    member.phone_number == number.get("phone_number")
+                ):
+                    found.append(row)
+                    break
+        return found
+
     async def run(self, conv: dict[str, Any] | None) -> builtins.list[Check]:
         checks: builtins.list[Check] = []
         for _key, found in await self._steps(conv):
@@ -473,8 +507,13 @@ class _Walk:
         if str(self.flex_number).startswith("+"):
             found = await client.phone_numbers.find(str(self.flex_number))
             number = _wire(found) if found is not None else None
+        services = await self._services_of(number) if number is not None else []
         c = check_address(
-            config, address=str(self.flex_number), flow_exists=flow_exists, number=number
+            config,
+            address=str(self.flex_number),
+            flow_exists=flow_exists,
+            number=number,
+            services=services,
         )
         out.append(("address", c))
         if c.status == "failed":

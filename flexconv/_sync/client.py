@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from flexconv._sync.conversations import Conversations
     from flexconv._sync.doctor import Doctor
     from flexconv._sync.interactions import Interactions
+    from flexconv._sync.messaging import Messaging
     from flexconv._sync.phone_numbers import PhoneNumbers
     from flexconv._sync.routing import Routing
     from flexconv._sync.studio import Studio
@@ -291,6 +292,13 @@ class FlexConv:
         from flexconv._sync.phone_numbers import PhoneNumbers
 
         return PhoneNumbers(self)
+
+    @cached_property
+    def messaging(self) -> Messaging:
+        """Messaging Services and the phone numbers in them (the Messaging API; reads)."""
+        from flexconv._sync.messaging import Messaging
+
+        return Messaging(self)
 
     @cached_property
     def doctor(self) -> Doctor:

@@ -39,6 +39,8 @@ __all__ = [
 FLEX_NUMBER = "+15005550006"
 #: The URL the failing HTTP Request widget calls (answered 500 by a registered receiver).
 FAILING_URL = "https://lookup.example.com/customer"
+#: The inbound webhook of the Messaging Service planted around a Flex number.
+SERVICE_URL = "https://notifications.example.com/inbound"
 
 
 @dataclass
@@ -162,6 +164,18 @@ def _sms_url(emu: Emulator, n: int) -> Planted:
     emu.phone_numbers.create(number, sms_url="https://legacy.example.com/sms", sms_method="POST")
     sid = _message(emu, number, customer)
     return Planted("sms_url", customer, number, "address", sid)
+
+
+def _messaging_service(emu: Emulator, n: int) -> Planted:
+    number, customer = f"+1500565{n:04d}", f"+1555180{n:04d}"
+    flow = emu.seeded.flows["Messaging Flow"]
+    _address(emu, number, type="studio", studio_flow_sid=flow)
+    emu.messaging.seed(
+        {"messaging_services": [{"friendly_name": f"Notifications {n}",
+                                 "inbound_request_url": SERVICE_URL, "phone_numbers": [number]}]}
+    )  # fmt: skip
+    sid = _message(emu, number, customer)
+    return Planted("messaging_service", customer, number, "address", sid)
 
 
 def _no_conversation(emu: Emulator, n: int) -> Planted:
@@ -301,6 +315,7 @@ PLANTS: dict[str, Callable[[Emulator, int], Planted]] = {
     "wrong_type": _wrong_type,
     "no_flow": _no_flow,
     "sms_url": _sms_url,
+    "messaging_service": _messaging_service,
     "no_conversation": _no_conversation,
     "orphaned": _orphaned,
     "studio_step_failed": _studio_step_failed,

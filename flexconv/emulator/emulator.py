@@ -37,6 +37,7 @@ from .conversations.api import Conversations
 from .faults import Faults
 from .flex.api import Flex
 from .messages import MessageLog
+from .messaging import MessagingServices
 from .monitor.api import Monitor
 from .numbers import PhoneNumbers
 from .scenario import Seeded, apply_scenario, default_scenario
@@ -101,6 +102,7 @@ class Emulator:
         self.faults = Faults(seed)
         self.messages = MessageLog(self)
         self.phone_numbers = PhoneNumbers(self)
+        self.messaging = MessagingServices(self)
         self.conversations = Conversations(self)
         self.studio = Studio(self)
         self.taskrouter = TaskRouter(self)

@@ -24,6 +24,8 @@ A scenario is a plain dict (it loads from JSON or YAML as is); names stand in fo
       "conversation_webhooks": {"post_webhook_url": ..., "filters": [...], "method": "POST"},
       "phone_numbers": [{"phone_number": "+15005550007", "sms_url": ...}]   # 2010 API numbers
                      # (every sms address that is a phone number is one too)
+      "messaging_services": [{"friendly_name": "Notifications",             # Messaging API
+                              "inbound_request_url": ..., "phone_numbers": ["+15005550007"]}]
       "media": [{"filename": "receipt.png", "content_type": "image/png", "size": 2048}]
                  # media a Message's MediaSid may name (what an upload to Twilio's Media Content
                  # Service would hold); Seeded.media maps each filename to its ME SID
@@ -61,6 +63,8 @@ class Seeded:
     flows: dict[str, str] = field(default_factory=dict)
     addresses: dict[str, str] = field(default_factory=dict)
     phone_numbers: dict[str, str] = field(default_factory=dict)
+    #: Messaging Services (``MG…``) by friendly name.
+    messaging_services: dict[str, str] = field(default_factory=dict)
     #: Uploaded media (``ME…``) by filename.
     media: dict[str, str] = field(default_factory=dict)
 
@@ -189,6 +193,7 @@ def apply_scenario(emu: Emulator, spec: Mapping[str, Any]) -> Seeded:
         out.addresses[cfg.address] = cfg.sid
 
     out.phone_numbers = emu.phone_numbers.seed(spec)
+    out.messaging_services = emu.messaging.seed(spec)
     for item in spec.get("media", ()):
         if not isinstance(item, Mapping) or not item.get("filename"):
             raise bad_request("Each scenario media entry needs a filename")

@@ -9,6 +9,7 @@ from flexconv import FlexConv, ValidationError
 from flexconv.emulator import Emulator
 from flexconv.emulator.doctor_scenarios import (
     PLANTS,
+    SERVICE_URL,
     plant,
     plant_task_conversation_closed,
     scenario_emulator,
@@ -166,3 +167,69 @@ def test_migrate_moves_flex_flow_addresses_one_at_a_time() -> None:
         assert [s.outcome for s in done.steps] == ["moved", "skipped"]
         assert client.channels.find("+15005550009") is not None
         assert len(emu.flex.flex_flows.flows) == 1
+
+
+def test_trace_names_the_messaging_service_running_in_parallel() -> None:
+    emu = CheckedEmulator(Emulator.from_scenario())
+    planted = plant(emu.emu, "messaging_service")
+    service = emu.emu.messaging.service_of(planted.flex_number)
+    assert service is not None
+    with FlexConv.emulated(emu) as client:
+        report = client.doctor.trace(planted.customer, flex_number=planted.flex_number)
+    step = report.check("address")
+    assert step.status == "failed"
+    assert report.check("received").status == "ok"
+    assert step.evidence["messaging_service_sid"] == service.sid
+    assert step.evidence["inbound_request_url"] == SERVICE_URL
+    assert "Defer to sender's webhook" in str(step.fix)
+    assert service.sid in str(step.fix)
+    emu.recorder.assert_clean()
+
+
+def test_a_service_deferring_to_the_number_is_not_a_problem() -> None:
+    emu = CheckedEmulator(Emulator.from_scenario())
+    planted = plant(emu.emu, "messaging_service")
+    service = emu.emu.messaging.service_of(planted.flex_number)
+    assert service is not None
+    service.use_inbound_webhook_on_number = True
+    other = emu.emu.messaging.create("Elsewhere", inbound_request_url="https://x.example.com/in")
+    with FlexConv.emulated(emu) as client:
+        report = client.doctor.trace(planted.customer, flex_number=planted.flex_number)
+        assert report.check("address").status == "ok"
+        # only the pools of services that would run in parallel are read
+        pools = [r.url for r in emu.requests if r.url.endswith("/PhoneNumbers")]
+        assert pools == [f"https://messaging.twilio.com/v1/Services/{other.sid}/PhoneNumbers"]
+        listed = [s.sid for s in client.messaging.services.list()]
+        assert listed == [service.sid, other.sid]
+        fetched = client.messaging.services.fetch(service.sid)
+        assert fetched.use_inbound_webhook_on_number is True
+        members = client.messaging.services.phone_numbers.list(service.sid).to_list()
+        assert [m.phone_number for m in members] == [planted.flex_number]
+        with pytest.raises(ValidationError, match="MG"):
+            client.messaging.services.fetch("PN" + "0" * 32)
+    emu.recorder.assert_clean()
+
+
+def test_setup_counts_legacy_and_conversations_tasks() -> None:
+    emu = CheckedEmulator(scenario_emulator("conversations"))
+    chat_channel = "CH" + "1" * 32
+    with emu.emu.operation():
+        emu.emu.taskrouter.create_task(
+            emu.emu.seeded.workspace_sid,
+            attributes={"channelSid": chat_channel, "channelType": "sms"},
+            task_channel="chat",
+        )
+        # a Conversations task may carry a channelSid too: its conversation makes it current
+        emu.emu.taskrouter.create_task(
+            emu.emu.seeded.workspace_sid,
+            attributes={"channelSid": chat_channel, "conversationSid": "CH" + "2" * 32},
+            task_channel="chat",
+        )
+    with FlexConv.emulated(emu) as client:
+        setup = client.doctor.fetch_setup()
+    assert (setup.legacy_tasks, setup.conversation_tasks) == (1, 2)
+    assert setup.kind == "mixed"
+    task_lists = [r for r in emu.requests if r.url.split("?")[0].endswith("/Tasks")]
+    assert len(task_lists) == 2
+    assert all("PageSize=50" in r.url for r in task_lists)
+    emu.recorder.assert_clean()

@@ -30,6 +30,7 @@ GROUPS = (
     "conversations",
     "studio",
     "phone_numbers",
+    "messaging",
     "doctor",
     "account",
 )
@@ -76,6 +77,8 @@ def test_every_public_method_is_named_by_a_documented_verb() -> None:
         "routing.task_queues",
         "routing.workers.channels",
         "studio.flows",
+        "messaging.services",
+        "messaging.services.phone_numbers",
         "interactions.channels",
         "interactions.participants",
         "interactions.invites",

@@ -230,3 +230,14 @@ def test_scan_cursor_round_trip_and_refusal() -> None:
     assert ScanCursor.from_dict(cursor.to_dict()) == cursor
     with pytest.raises(ValidationError, match="phase"):
         ScanCursor.from_dict({"phase": "later"})
+
+
+def test_tasks_alone_tell_the_setup() -> None:
+    flex = {"chat_service_instance_sid": "IS1"}
+    only = {"conversations_service_sid": "IS1"}
+    assert detect_setup([], [], flex, **only).kind == "none"
+    assert detect_setup([], [], flex, legacy_tasks=3, **only).kind == "legacy"
+    assert detect_setup([], [], flex, conversation_tasks=2, **only).kind == "conversations"
+    both = detect_setup([], [], flex, legacy_tasks=1, conversation_tasks=2, **only)
+    assert both.kind == "mixed"
+    assert (both.legacy_tasks, both.conversation_tasks) == (1, 2)

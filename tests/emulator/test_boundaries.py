@@ -19,7 +19,7 @@ import pytest
 
 EMULATOR = Path(__file__).resolve().parents[2] / "flexconv" / "emulator"
 PACKAGE = "flexconv.emulator"
-PRODUCTS = ("taskrouter", "conversations", "flex", "studio", "messages")
+PRODUCTS = ("taskrouter", "conversations", "flex", "studio", "messages", "messaging")
 FORBIDDEN = (
     "httpx",
     "flexconv._async",

@@ -3,13 +3,18 @@ with its flow or URL set, and not also wired to a Messaging Service or an sms_ur
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flexconv._core.doctor.report import Check
 from flexconv._core.doctor.values import check
 
-__all__ = ["check_address", "check_number_wiring"]
+__all__ = [
+    "check_address",
+    "check_number_wiring",
+    "check_service_wiring",
+    "service_runs_in_parallel",
+]
 
 
 def check_address(
@@ -18,11 +23,13 @@ def check_address(
     address: str,
     flow_exists: bool | None = None,
     number: Mapping[str, Any] | None = None,
+    services: Sequence[Mapping[str, Any]] = (),
 ) -> Check:
     """Check an address configuration (``None`` when the number has none).
 
     ``flow_exists`` says whether the Studio flow it names was found (``None``: not looked up);
-    ``number`` is the IncomingPhoneNumber's record when the address is a Twilio number.
+    ``number`` is the IncomingPhoneNumber's record when the address is a Twilio number;
+    ``services`` the Messaging Services whose sender pool holds the number.
     """
     if config is None:
         return check(
@@ -68,6 +75,11 @@ def check_address(
         if wiring is not None:
             evidence.update(wiring[0])
             problem, fix = wiring[1], wiring[2]
+    if problem is None:
+        in_service = check_service_wiring(services)
+        if in_service is not None:
+            evidence.update(in_service[0])
+            problem, fix = in_service[1], in_service[2]
     return check("address", "failed" if problem else "ok", evidence, problem=problem, fix=fix)
 
 
@@ -100,5 +112,40 @@ def check_number_wiring(
             {"phone_number_sid": sid, "sms_url": url},
             f'The number\'s "A message comes in" webhook is set ({url}) and runs in parallel.',
             "Clear the number's SmsUrl (Console > Phone Numbers > Messaging).",
+        )
+    return None
+
+
+def service_runs_in_parallel(service: Mapping[str, Any]) -> bool:
+    """Whether a Messaging Service sends its numbers' inbound messages to a webhook of its own
+    (``inbound_request_url``) instead of deferring to each number's (``use_inbound_webhook_on_
+    number``): for a number in its pool, that webhook runs alongside Conversations."""
+    return bool(service.get("inbound_request_url")) and not service.get(
+        "use_inbound_webhook_on_number"
+    )
+
+
+def check_service_wiring(
+    services: Sequence[Mapping[str, Any]],
+) -> tuple[dict[str, Any], str, str] | None:
+    """The first of ``services`` (those holding the number) whose inbound webhook runs in
+    parallel with Conversations, as (evidence, problem, fix); ``None`` when none does."""
+    for service in services:
+        if not service_runs_in_parallel(service):
+            continue
+        sid = service.get("sid")
+        url = service.get("inbound_request_url")
+        return (
+            {
+                "messaging_service_sid": sid,
+                "messaging_service_name": service.get("friendly_name"),
+                "inbound_request_url": url,
+                "use_inbound_webhook_on_number": bool(service.get("use_inbound_webhook_on_number")),
+            },
+            f"The number is in the Messaging Service {sid}, whose incoming messages go to its "
+            f"own webhook ({url}), in parallel with Conversations.",
+            f"Remove the number from {sid}'s Sender Pool (Console > Messaging > Services), or "
+            "set the service's Integration > Incoming Messages to \"Defer to sender's webhook\" "
+            '(UseInboundWebhookOnNumber=true) or "Autocreate a Conversation".',
         )
     return None

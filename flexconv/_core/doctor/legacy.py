@@ -9,7 +9,13 @@ from typing import Any
 
 from flexconv._core.doctor.report import MigrationStep, Setup
 
-__all__ = ["LEGACY_END_OF_LIFE", "detect_setup", "plan_migration"]
+__all__ = [
+    "CONVERSATION_TASKS",
+    "LEGACY_END_OF_LIFE",
+    "LEGACY_TASKS",
+    "detect_setup",
+    "plan_migration",
+]
 
 #: Twilio's end of life for Programmable Chat in Flex (legacy messaging).
 LEGACY_END_OF_LIFE = "2026-06-01"
@@ -23,9 +29,13 @@ def detect_setup(
     flex_config: Mapping[str, Any],
     *,
     conversations_service_sid: str | None,
+    legacy_tasks: int = 0,
+    conversation_tasks: int = 0,
 ) -> Setup:
-    """Conversations addresses say Flex Conversations; enabled Flex Flows, or a Programmable
-    Chat service in the Flex Configuration other than the Conversations service, say legacy."""
+    """Conversations addresses, or tasks linked to a conversation (``conversation_tasks``), say
+    Flex Conversations; enabled Flex Flows, a Programmable Chat service in the Flex
+    Configuration other than the Conversations service, or tasks carrying a chat ``channelSid``
+    (``legacy_tasks``), say legacy."""
     addr = {str(a.get("address")): str(a.get("sid")) for a in addresses}
     flows = {
         str(f.get("contact_identity") or f.get("friendly_name")): str(f.get("sid"))
@@ -38,10 +48,11 @@ def detect_setup(
         if chat and conversations_service_sid and chat != conversations_service_sid
         else None
     )
-    legacy = bool(flows) or legacy_chat is not None
-    if addr and legacy:
+    legacy = bool(flows) or legacy_chat is not None or legacy_tasks > 0
+    current = bool(addr) or conversation_tasks > 0
+    if current and legacy:
         kind = "mixed"
-    elif addr:
+    elif current:
         kind = "conversations"
     elif legacy:
         kind = "legacy"
@@ -52,6 +63,8 @@ def detect_setup(
         addresses=addr,
         flex_flows=flows,
         chat_service_sid=legacy_chat,
+        legacy_tasks=legacy_tasks,
+        conversation_tasks=conversation_tasks,
         advice=_advice(kind),
     )
 
@@ -129,3 +142,9 @@ def plan_migration(
             )
         )
     return steps
+
+
+#: TaskRouter expressions (``EvaluateTaskAttributes``) picking legacy tasks (a Programmable Chat
+#: channel, no conversation) and Flex Conversations tasks.
+LEGACY_TASKS = 'channelSid CONTAINS "CH" AND NOT (conversationSid CONTAINS "CH")'
+CONVERSATION_TASKS = 'conversationSid CONTAINS "CH" OR flexInteractionSid CONTAINS "KD"'

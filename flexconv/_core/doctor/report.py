@@ -88,6 +88,12 @@ class Setup(_Value):
     flex_flows: dict[str, str] = attrs.field(factory=dict)
     #: A Programmable Chat service in the Flex Configuration that is not the Conversations one.
     chat_service_sid: str | None = None
+    #: Recent tasks whose attributes carry a Programmable Chat ``channelSid`` and no
+    #: conversation (legacy), counted over one page of the newest such tasks.
+    legacy_tasks: int = 0
+    #: Recent tasks whose attributes carry ``conversationSid`` or ``flexInteractionSid``
+    #: (Flex Conversations), counted over one page of the newest such tasks.
+    conversation_tasks: int = 0
     #: The honest answer to "should I switch back to legacy messaging?".
     advice: str = ""
 
