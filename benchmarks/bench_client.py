@@ -36,8 +36,6 @@ from _server import LoopbackServer, json_response  # noqa: E402
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "f" * 32
 AUTHORIZATION = "Basic " + base64.b64encode(f"{ACCOUNT_SID}:{AUTH_TOKEN}".encode()).decode()
-SPEC = Path(os.environ.get("FLEXCONV_OAI_DIR", REPO.parent / "shared" / "twilio-oai"))
-SPEC = SPEC / "twilio_flex_v1.json"
 CONCURRENCY = 16
 
 #: Ratio goals: imports against twilio's; sync against bare httpx; async against the twilio
@@ -202,15 +200,19 @@ def flex_configuration(account_sid: str) -> dict[str, Any]:
 
 
 def check_against_spec(body: dict[str, Any]) -> str:
-    """Say whether the body has exactly the spec's fields (it must, when the spec is at hand)."""
-    if not SPEC.is_file():
-        return f"spec not found at {SPEC}: hand-written body used unchecked"
-    spec = json.loads(SPEC.read_text())
+    """Check that the body has exactly the fields of Twilio's spec (the repository's copy).
+
+    The spec is read as the tests read it (`tests/spec_check.py`): the gzip copy under
+    `tests/data/twilio-oai`, or the folder named by `$FLEXCONV_TWILIO_OAI`.
+    """
+    from tests.spec_check import load_spec, spec_dir
+
+    spec = load_spec("flex-api")
     fields = set(spec["components"]["schemas"]["flex.v1.configuration"]["properties"])
     missing, extra = sorted(fields - set(body)), sorted(set(body) - fields)
     if missing or extra:
         raise BenchError(f"the body does not match the spec: missing {missing}, extra {extra}")
-    return f"all {len(fields)} fields of flex.v1.configuration ({SPEC.name})"
+    return f"all {len(fields)} fields of flex.v1.configuration (spec from {spec_dir()})"
 
 
 # ---------------------------------------------------------------------------- statistics

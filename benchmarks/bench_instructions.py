@@ -8,6 +8,7 @@ ratios of bench_client.py, where server and kernel time are shared by every vari
 
     python benchmarks/bench_instructions.py          # 200 calls per variant
     python benchmarks/bench_instructions.py --calls 50
+    python benchmarks/bench_instructions.py --only aiohttp --only flexconv-async
 
 Needs valgrind (Debian's package); prints a note and exits 0 without it.
 """
@@ -136,6 +137,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=200, help="counted calls per variant")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=VARIANTS + ASYNC_VARIANTS,
+        help="count only these variants (repeatable; a ratio needs its baseline too)",
+    )
     args = parser.parse_args(argv)
     if args.child:
         variant, base, calls = args.child
@@ -149,23 +156,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         "/flex-api/v1/Configuration": json_response(body),
         "/v1/Configuration": json_response(body),
     }
+    chosen = [v for v in VARIANTS + ASYNC_VARIANTS if not args.only or v in args.only]
     per_call: dict[str, float] = {}
     with LoopbackServer.static(routes, authorization=AUTHORIZATION) as server:
-        for variant in VARIANTS + ASYNC_VARIANTS:
+        for variant in chosen:
             base_count = count(variant, server.url, 0)
             with_calls = count(variant, server.url, args.calls)
             per_call[variant] = (with_calls - base_count) / args.calls
             print(f"counted {variant}", file=sys.stderr)
-    ratios = {v: per_call[v] / per_call["httpx"] for v in VARIANTS}
-    ratios.update({v: per_call[v] / per_call["aiohttp"] for v in ASYNC_VARIANTS})
+    nan = float("nan")
+    ratios = {
+        v: per_call[v] / per_call.get("httpx" if v in VARIANTS else "aiohttp", nan) for v in chosen
+    }
     if args.json:
         print(json.dumps({"instructions_per_call": per_call, "ratio_to_bare": ratios}, indent=2))
         return 0
     print(f"Client instructions per fetch ({args.calls} calls each, callgrind)")
     print(f"  {'variant':<15} {'instructions':>13} {'ratio':>7}")
-    for v in VARIANTS:
+    for v in (v for v in VARIANTS if v in chosen):
         print(f"  {v:<15} {per_call[v]:>13,.0f} {ratios[v]:>7.3f}  (sync, against bare httpx)")
-    for v in ASYNC_VARIANTS:
+    for v in (v for v in ASYNC_VARIANTS if v in chosen):
         print(
             f"  {v:<15} {per_call[v]:>13,.0f} {ratios[v]:>7.3f}"
             f"  (async x{CONCURRENCY}, against bare aiohttp)"

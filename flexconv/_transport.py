@@ -27,7 +27,13 @@ from flexconv._core.errors import (
     FlexConvError,
     ValidationError,
 )
-from flexconv._core.operation import RawResponse, RequestSpec, static_headers
+from flexconv._core.operation import (
+    LowerHeaders,
+    RawResponse,
+    RequestSpec,
+    new_raw_response,
+    static_headers,
+)
 
 if TYPE_CHECKING:
     import aiohttp
@@ -109,10 +115,6 @@ def _beyond(headers: dict[str, str], defaults: dict[str, str]) -> dict[str, str]
     return {k: v for k, v in headers.items() if defaults.get(k) != v}
 
 
-def _lower(headers: Any) -> dict[str, str]:
-    return {str(k).lower(): str(v) for k, v in headers.items()}
-
-
 # ------------------------------------------------------------------------- event-loop binding
 
 
@@ -192,8 +194,12 @@ def _aiohttp_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
     )
 
 
-def _map_httpx_error(exc: Exception, request: RequestSpec) -> APIConnectionError:
+def _map_httpx_error(exc: Exception, request: RequestSpec) -> APIConnectionError | None:
+    """flexconv's error for an httpx failure (``None``: not a network error, let it rise)."""
     import httpx
+
+    if not isinstance(exc, httpx.TransportError):
+        return None
 
     m, u = request.method, request.url
     if isinstance(exc, httpx.ConnectTimeout):
@@ -236,24 +242,29 @@ class HttpxTransport:
             headers=static_headers(),
         )
         self._defaults = static_headers() if self._owned else {}
+        self._timeouts: tuple[Timeout | None, Any] = (None, None)
 
     def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
-        import httpx
-
         if self._client.is_closed:
             raise ClientClosedError("This client is closed; create a new one")
+        timeouts = self._timeouts
+        if timeouts[0] is not timeout:  # a client keeps one Timeout: convert it once
+            timeouts = self._timeouts = (timeout, _httpx_timeout(timeout))
         try:
             resp = self._client.request(
                 request.method,
                 request.url,
                 headers=_beyond(request.headers, self._defaults),
                 content=request.content,
-                timeout=_httpx_timeout(timeout),
+                timeout=timeouts[1],
             )
-        except httpx.TransportError as exc:
-            raise _map_httpx_error(exc, request) from exc
+        except Exception as exc:
+            mapped = _map_httpx_error(exc, request)
+            if mapped is None:
+                raise
+            raise mapped from exc
         # httpx.Headers is already a case-insensitive mapping with lower-case keys
-        return RawResponse(resp.status_code, resp.headers, resp.content)
+        return new_raw_response(resp.status_code, resp.headers, resp.content)
 
     def close(self) -> None:
         if self._owned:
@@ -277,6 +288,7 @@ class AsyncHttpxTransport:
         self._transport = transport
         self._client = client or self._new_client()
         self._defaults = static_headers() if self._owned else {}
+        self._timeouts: tuple[Timeout | None, Any] = (None, None)
         self._closed = False
         # only a pool we built end to end can be rebuilt for a new loop
         self._pool = _LoopPool() if client is None and transport is None else None
@@ -300,8 +312,6 @@ class AsyncHttpxTransport:
         return self._client
 
     async def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
-        import httpx
-
         if self._closed:
             raise ClientClosedError("This client is closed; create a new one")
         client = self._client
@@ -309,18 +319,24 @@ class AsyncHttpxTransport:
             client = await self._client_for(asyncio.get_running_loop())
         elif client.is_closed:
             raise ClientClosedError("This client is closed; create a new one")
+        timeouts = self._timeouts
+        if timeouts[0] is not timeout:
+            timeouts = self._timeouts = (timeout, _httpx_timeout(timeout))
         try:
             resp = await client.request(
                 request.method,
                 request.url,
                 headers=_beyond(request.headers, self._defaults),
                 content=request.content,
-                timeout=_httpx_timeout(timeout),
+                timeout=timeouts[1],
             )
-        except httpx.TransportError as exc:
-            raise _map_httpx_error(exc, request) from exc
+        except Exception as exc:
+            mapped = _map_httpx_error(exc, request)
+            if mapped is None:
+                raise
+            raise mapped from exc
         # httpx.Headers is already a case-insensitive mapping with lower-case keys
-        return RawResponse(resp.status_code, resp.headers, resp.content)
+        return new_raw_response(resp.status_code, resp.headers, resp.content)
 
     async def aclose(self) -> None:
         self._closed = True
@@ -331,6 +347,26 @@ class AsyncHttpxTransport:
 
 
 # ------------------------------------------------------------------------------------- aiohttp
+
+
+def _map_aiohttp_error(exc: Exception, request: RequestSpec) -> APIConnectionError | None:
+    """flexconv's error for an aiohttp failure (``None``: not a network error, let it rise)."""
+    import aiohttp
+
+    m, u = request.method, request.url
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return APITimeoutError("Timed out connecting", phase="connect", method=m, url=u)
+    if isinstance(exc, (aiohttp.SocketTimeoutError, TimeoutError)):
+        return APITimeoutError(
+            "Timed out reading the response", phase="read", sent=True, method=m, url=u
+        )
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return APIConnectionError(f"Could not connect: {exc}", sent=False, method=m, url=u)
+    if isinstance(exc, aiohttp.ClientError):
+        return APIConnectionError(
+            f"Connection failed: {type(exc).__name__}: {exc}", sent=True, method=m, url=u
+        )
+    return None
 
 
 class AiohttpTransport:
@@ -348,6 +384,7 @@ class AiohttpTransport:
         self._closed = False
         self._defaults = static_headers() if self._owned else {}
         self._pool = _LoopPool() if self._owned else None
+        self._timeouts: tuple[Timeout | None, Any] = (None, None)
 
     async def _open(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
         import aiohttp
@@ -363,8 +400,6 @@ class AiohttpTransport:
         return session
 
     async def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
-        import aiohttp
-
         if self._closed:
             raise ClientClosedError("This client is closed; create a new one")
         session = self._session
@@ -373,40 +408,25 @@ class AiohttpTransport:
             if session is None or self._pool.loop is not loop or session.closed:
                 session = await self._open(loop)
         assert session is not None
+        timeouts = self._timeouts
+        if timeouts[0] is not timeout:  # a client keeps one Timeout: convert it once
+            timeouts = self._timeouts = (timeout, _aiohttp_timeout(timeout))
         try:
             async with session.request(
                 request.method,
                 request.url,
                 headers=_beyond(request.headers, self._defaults),
                 data=request.content,
-                timeout=_aiohttp_timeout(timeout),
+                timeout=timeouts[1],
                 allow_redirects=False,
             ) as resp:
                 body = await resp.read()
-                return RawResponse(resp.status, _lower(resp.headers), body)
-        except aiohttp.ConnectionTimeoutError as exc:
-            raise APITimeoutError(
-                "Timed out connecting", phase="connect", method=request.method, url=request.url
-            ) from exc
-        except (aiohttp.SocketTimeoutError, TimeoutError) as exc:
-            raise APITimeoutError(
-                "Timed out reading the response",
-                phase="read",
-                sent=True,
-                method=request.method,
-                url=request.url,
-            ) from exc
-        except aiohttp.ClientConnectorError as exc:
-            raise APIConnectionError(
-                f"Could not connect: {exc}", sent=False, method=request.method, url=request.url
-            ) from exc
-        except aiohttp.ClientError as exc:
-            raise APIConnectionError(
-                f"Connection failed: {type(exc).__name__}: {exc}",
-                sent=True,
-                method=request.method,
-                url=request.url,
-            ) from exc
+                return new_raw_response(resp.status, LowerHeaders(resp.headers), body)
+        except Exception as exc:
+            mapped = _map_aiohttp_error(exc, request)
+            if mapped is None:
+                raise
+            raise mapped from exc
 
     async def aclose(self) -> None:
         self._closed = True
@@ -434,7 +454,8 @@ def _call_handler(handler: Handler, request: RequestSpec) -> tuple[RawResponse, 
         raise APIConnectionError(
             "Connection dropped", method=request.method, url=request.url, sent=not before
         ) from exc
-    raw = RawResponse(int(resp.status), _lower(resp.headers), bytes(resp.body))
+    headers = {str(k).lower(): str(v) for k, v in resp.headers.items()}  # the handler's own dict
+    raw = RawResponse(int(resp.status), headers, bytes(resp.body))
     return raw, float(getattr(resp, "delay", 0.0) or 0.0)
 
 

@@ -102,7 +102,8 @@ class AsyncResource:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> T:
-        await self._pace(op)
+        if self._limiter is not None:  # inline: most groups are not paced
+            await self._limiter.acquire(op.name)
         return await self._client._call(
             op, parse, path_params=path_params, values=values, json_body=json_body, headers=headers
         )
@@ -114,7 +115,8 @@ class AsyncResource:
         path_params: Mapping[str, str] | None = None,
         values: Mapping[str, Any] | None = None,
     ) -> APIResponse:
-        await self._pace(op)
+        if self._limiter is not None:
+            await self._limiter.acquire(op.name)
         return await self._client._call_raw(op, path_params=path_params, values=values)
 
     def _list(

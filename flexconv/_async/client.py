@@ -22,6 +22,7 @@ from flexconv._core.operation import (
     Operation,
     RawResponse,
     RequestSpec,
+    SpecCache,
     build_raw_request,
     build_request,
     check_followable,
@@ -112,6 +113,8 @@ class AsyncFlexConv:
             transport=transport, http_client=http_client
         )
         self._owns_transport = True
+        #: Requests already built, by operation and plain arguments (no credentials inside).
+        self._specs = SpecCache()
         #: The default TaskRouter workspace once known (shared with ``with_options`` copies).
         self._workspace_cache: list[str] = []
         if workspace_sid is not None:
@@ -346,12 +349,23 @@ class AsyncFlexConv:
         A DELETE whose retry meets 404 after an attempt that may have reached Twilio counts as
         deleted (answered as 204): the first attempt most likely removed the resource.
         """
+        try:
+            raw = await self._transport.send(spec, self._timeout)
+        except APIConnectionError as exc:
+            return await self._retried(spec, exc)
+        if 200 <= raw.status_code < 300:
+            return raw
+        return await self._retried(spec, raw)
+
+    async def _retried(
+        self, spec: RequestSpec, outcome: RawResponse | APIConnectionError
+    ) -> RawResponse:
+        """After a first attempt that failed (``outcome``): retry as the policy allows."""
         attempt = 0
         processed = False  # whether an earlier attempt may have taken effect at Twilio
         while True:
-            try:
-                raw = await self._transport.send(spec, self._timeout)
-            except APIConnectionError as exc:
+            if isinstance(outcome, APIConnectionError):
+                exc = outcome
                 processed = processed or may_have_been_processed(
                     outcome=_outcome(exc), sent=exc.sent
                 )
@@ -364,9 +378,10 @@ class AsyncFlexConv:
                     rand=jitter_sample(),
                 )
                 if delay is None:
-                    raise
+                    raise exc
                 reason = str(exc.message)
             else:
+                raw = outcome
                 if 200 <= raw.status_code < 300:
                     return raw
                 if already_done(spec.method, raw.status_code, maybe_processed_before=processed):
@@ -386,16 +401,22 @@ class AsyncFlexConv:
             attempt += 1
             log_retry(attempt, self._retry.max_retries, spec, delay, reason)
             await async_sleep(delay)
+            try:
+                outcome = await self._transport.send(spec, self._timeout)
+            except APIConnectionError as exc:
+                outcome = exc
 
-    async def _exchange(
+    def _build(
         self,
         op: Operation,
         path_params: Mapping[str, str] | None,
         values: Mapping[str, Any] | None,
         json_body: Any,
         headers: Mapping[str, str] | None,
-    ) -> tuple[RequestSpec, RawResponse]:
-        spec = build_request(
+    ) -> RequestSpec:
+        if json_body is None and headers is None:
+            return self._specs.build(op, self._config, path_params, _drop_none(values))
+        return build_request(
             op,
             self._config,
             path_params=path_params,
@@ -403,7 +424,6 @@ class AsyncFlexConv:
             json_body=json_body,
             headers=headers,
         )
-        return spec, await self._send(spec)
 
     async def _call(
         self,
@@ -416,7 +436,15 @@ class AsyncFlexConv:
         headers: Mapping[str, str] | None = None,
     ) -> T:
         """Build, send and parse one call; the result carries its [`ResponseInfo`][flexconv._core.results.ResponseInfo]."""
-        spec, raw = await self._exchange(op, path_params, values, json_body, headers)
+        spec = self._build(op, path_params, values, json_body, headers)
+        # the first attempt inline (one coroutine fewer per call), the rest as `_send()` does
+        try:
+            raw = await self._transport.send(spec, self._timeout)
+        except APIConnectionError as exc:
+            raw = await self._retried(spec, exc)
+        else:
+            if not 200 <= raw.status_code < 300:
+                raw = await self._retried(spec, raw)
         return _parse(parse, parse_json(raw, spec), ResponseInfo.of(raw, spec))
 
     async def _call_raw(
@@ -429,7 +457,8 @@ class AsyncFlexConv:
         headers: Mapping[str, str] | None = None,
     ) -> APIResponse:
         """Like `_call()` but hands back the raw response (DELETE, or untyped bodies)."""
-        spec, raw = await self._exchange(op, path_params, values, json_body, headers)
+        spec = self._build(op, path_params, values, json_body, headers)
+        raw = await self._send(spec)
         return APIResponse(ResponseInfo.of(raw, spec), raw.content)
 
     def _list(
@@ -529,7 +558,9 @@ def _outcome(exc: APIConnectionError) -> Any:
 
 
 def _drop_none(values: Mapping[str, Any] | None) -> dict[str, Any]:
-    return {k: v for k, v in (values or {}).items() if v is not None}
+    if not values:
+        return {}
+    return {k: v for k, v in values.items() if v is not None}
 
 
 def _parser(parse: Callable[[Any], T] | type[T]) -> Callable[[Any], T]:
@@ -539,9 +570,20 @@ def _parser(parse: Callable[[Any], T] | type[T]) -> Callable[[Any], T]:
     return parse
 
 
-def _parse(parse: Callable[[Any], T] | type[T], data: Any, info: ResponseInfo) -> T:
+#: `flexconv.models._base.attach_response`, bound on first use (the models load lazily).
+_attach: Callable[[Any, ResponseInfo], None] | None = None
+
+
+def _attach_response() -> Callable[[Any, ResponseInfo], None]:
+    global _attach
     from flexconv.models._base import attach_response
 
+    _attach = attach_response
+    return attach_response
+
+
+def _parse(parse: Callable[[Any], T] | type[T], data: Any, info: ResponseInfo) -> T:
+    attach = _attach or _attach_response()
     try:
         result = _parser(parse)(data)
     except FlexConvError:
@@ -555,5 +597,5 @@ def _parse(parse: Callable[[Any], T] | type[T], data: Any, info: ResponseInfo) -
             body=data,
             headers=dict(info.headers),
         ) from exc
-    attach_response(result, info)
+    attach(result, info)
     return result

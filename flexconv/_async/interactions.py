@@ -1,14 +1,22 @@
 """``client.interactions``: Flex Interactions with typed Channel/Routing values, waiting for the
-asynchronous channel creation, safe agent-initiated outbound, invites, transfers and pacing."""
+asynchronous channel creation, safe agent-initiated outbound, invites, transfers and pacing.
+
+The sub-groups live in `interactions_channels`, `interactions_participants`,
+`interactions_invites` and `interactions_transfers`.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from flexconv._async._base import AsyncResource
+from flexconv._async.interactions_channels import AsyncInteractionChannels
+from flexconv._async.interactions_invites import AsyncInteractionInvites
+from flexconv._async.interactions_participants import AsyncInteractionParticipants
+from flexconv._async.interactions_transfers import AsyncInteractionTransfers
 from flexconv._core import interactions as core
 from flexconv._core.errors import ValidationError
 from flexconv._core.interactions import check_wait
@@ -20,13 +28,8 @@ from flexconv.models.interactions import (
     Interaction,
     InteractionChannel,
     InteractionInvite,
-    InteractionParticipant,
-    InteractionTransfer,
     RoutingSpec,
 )
-
-if TYPE_CHECKING:
-    from flexconv._async.paging import AsyncPager
 
 __all__ = [
     "AsyncInteractionChannels",
@@ -361,240 +364,3 @@ class AsyncInteractions(AsyncResource):
             attributes=dict(attributes) if attributes is not None else None,
         )
         return await self.invites.create(interaction_sid, channel_sid, routing)
-
-
-class AsyncInteractionChannels(AsyncResource):
-    """An interaction's channels (``client.interactions.channels``)."""
-
-    _path = "interactions.channels"
-
-    def list(
-        self, interaction_sid: str, *, limit: int | None = None
-    ) -> AsyncPager[InteractionChannel]:
-        """The interaction's channels."""
-        return self._list(
-            ops.LIST_CHANNELS,
-            InteractionChannel,
-            path_params={"InteractionSid": interaction_sid},
-            limit=limit,
-        )
-
-    async def fetch(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
-        """One channel; ``status`` and, when ``failed``, ``error_code``/``error_message``."""
-        return await self._call(
-            ops.FETCH_CHANNEL,
-            InteractionChannel,
-            path_params={"InteractionSid": interaction_sid, "Sid": channel_sid},
-        )
-
-    async def close(
-        self, interaction_sid: str, channel_sid: str, *, complete_tasks: bool = False
-    ) -> InteractionChannel:
-        """Close the channel: its tasks end and the conversation closes.
-
-        Its accepted tasks go to ``wrapping``; with ``complete_tasks=True`` (``Routing={"status":
-        "closed"}``) they complete.  This, not TaskRouter's cancel or delete, is how an
-        interaction task ends.
-        """
-        return await self._change(interaction_sid, channel_sid, "closed", complete_tasks)
-
-    async def deactivate(self, interaction_sid: str, channel_sid: str) -> InteractionChannel:
-        """Park the channel (``inactive``); always sends ``Routing={"status": "closed"}`` so the
-        tasks complete instead of wrapping forever.  The conversation stays open for later."""
-        return await self._change(interaction_sid, channel_sid, "inactive")
-
-    async def _change(
-        self,
-        interaction_sid: str,
-        channel_sid: str,
-        status: Literal["closed", "inactive"],
-        complete_tasks: bool = False,
-    ) -> InteractionChannel:
-        values = core.closing_values(status)
-        if complete_tasks:
-            values["routing"] = {"status": "closed"}
-        return await self._call(
-            ops.UPDATE_CHANNEL,
-            InteractionChannel,
-            path_params={"InteractionSid": interaction_sid, "Sid": channel_sid},
-            values=values,
-        )
-
-
-class AsyncInteractionParticipants(AsyncResource):
-    """A channel's participants (``client.interactions.participants``)."""
-
-    _path = "interactions.participants"
-
-    def list(
-        self, interaction_sid: str, channel_sid: str, *, limit: int | None = None
-    ) -> AsyncPager[InteractionParticipant]:
-        """The channel's participants (customer, agents, ...)."""
-        return self._list(
-            ops.LIST_PARTICIPANTS,
-            InteractionParticipant,
-            path_params={"InteractionSid": interaction_sid, "ChannelSid": channel_sid},
-            limit=limit,
-        )
-
-    async def create(
-        self,
-        interaction_sid: str,
-        channel_sid: str,
-        *,
-        type: str,
-        media_properties: Mapping[str, Any],
-        routing_properties: Mapping[str, Any] | None = None,
-    ) -> InteractionParticipant:
-        """Add a participant (``type`` agent, customer, external, supervisor or unknown;
-        ``media_properties`` such as ``{"identity": ...}`` or ``{"address": ..., "proxy_address": ...}``)."""
-        if type not in core.PARTICIPANT_TYPES:
-            raise ValidationError(
-                f"type must be one of {', '.join(core.PARTICIPANT_TYPES)}, got {type!r}"
-            )
-        if not isinstance(media_properties, Mapping) or not media_properties:
-            raise ValidationError("media_properties must be a non-empty mapping")
-        return await self._call(
-            ops.ADD_PARTICIPANT,
-            InteractionParticipant,
-            path_params={"InteractionSid": interaction_sid, "ChannelSid": channel_sid},
-            values={
-                "type": type,
-                "media_properties": dict(media_properties),
-                "routing_properties": dict(routing_properties)
-                if routing_properties is not None
-                else None,
-            },
-        )
-
-    async def update(
-        self,
-        interaction_sid: str,
-        channel_sid: str,
-        participant_sid: str,
-        status: Literal["wrapup", "closed"],
-    ) -> InteractionParticipant:
-        """Move a participant to ``wrapup`` (its task wraps) or ``closed`` (task completes, the
-        participant leaves the conversation)."""
-        if status not in core.PARTICIPANT_STATUSES:
-            raise ValidationError(f'status must be "wrapup" or "closed", got {status!r}')
-        return await self._call(
-            ops.UPDATE_PARTICIPANT,
-            InteractionParticipant,
-            path_params={
-                "InteractionSid": interaction_sid,
-                "ChannelSid": channel_sid,
-                "Sid": participant_sid,
-            },
-            values={"status": status},
-        )
-
-
-class AsyncInteractionInvites(AsyncResource):
-    """A channel's invites (``client.interactions.invites``); see also `AsyncInteractions.invite_worker`."""
-
-    _path = "interactions.invites"
-
-    def list(
-        self, interaction_sid: str, channel_sid: str, *, limit: int | None = None
-    ) -> AsyncPager[InteractionInvite]:
-        """The channel's invites."""
-        return self._list(
-            ops.LIST_INVITES,
-            InteractionInvite,
-            path_params={"InteractionSid": interaction_sid, "ChannelSid": channel_sid},
-            limit=limit,
-        )
-
-    async def create(
-        self, interaction_sid: str, channel_sid: str, routing: RoutingSpec
-    ) -> InteractionInvite:
-        """Invite with a full [`RoutingSpec`][flexconv._core.interactions.RoutingSpec] (needs ``worker_sid`` or ``queue_sid``)."""
-        if not isinstance(routing, RoutingSpec):
-            raise ValidationError(f"routing must be a RoutingSpec, got {type(routing).__name__}")
-        if routing.worker_sid is None and routing.queue_sid is None:
-            raise ValidationError("An invite's routing needs worker_sid or queue_sid")
-        return await self._call(
-            ops.CREATE_INVITE,
-            InteractionInvite,
-            path_params={"InteractionSid": interaction_sid, "ChannelSid": channel_sid},
-            values={"routing": routing.to_wire()},
-        )
-
-
-class AsyncInteractionTransfers(AsyncResource):
-    """A channel's transfers (``client.interactions.transfers``)."""
-
-    _path = "interactions.transfers"
-
-    async def create(
-        self,
-        interaction_sid: str,
-        channel_sid: str,
-        *,
-        type: Literal["warm", "cold", "external"],
-        to: str,
-        from_: str | None = None,
-        note_sid: str | None = None,
-        summary_sid: str | None = None,
-    ) -> InteractionTransfer:
-        """Transfer the channel: ``warm``/``cold`` to a worker (``WK…``) or queue (``WQ…``),
-        ``external`` to an address; ``from_`` is the transferring participant or worker."""
-        body = core.transfer_body(
-            type=type, from_=from_, to=to, note_sid=note_sid, summary_sid=summary_sid
-        )
-        return await self._call(
-            ops.CREATE_TRANSFER,
-            InteractionTransfer,
-            path_params={"InteractionSid": interaction_sid, "ChannelSid": channel_sid},
-            json_body=body,
-        )
-
-    async def fetch(
-        self, interaction_sid: str, channel_sid: str, transfer_sid: str
-    ) -> InteractionTransfer:
-        """One transfer."""
-        return await self._call(
-            ops.FETCH_TRANSFER,
-            InteractionTransfer,
-            path_params={
-                "InteractionSid": interaction_sid,
-                "ChannelSid": channel_sid,
-                "Sid": transfer_sid,
-            },
-        )
-
-    async def update(
-        self,
-        interaction_sid: str,
-        channel_sid: str,
-        transfer_sid: str,
-        *,
-        status: Literal["active", "failed", "completed"] | None = None,
-        note_sid: str | None = None,
-        summary_sid: str | None = None,
-    ) -> InteractionTransfer:
-        """Update a transfer (JSON body): its ``status``, ``note_sid`` or ``summary_sid``."""
-        body: dict[str, Any] = {}
-        if status is not None:
-            if status not in core.TRANSFER_STATUSES:
-                raise ValidationError(
-                    f"status must be one of {', '.join(core.TRANSFER_STATUSES)}, got {status!r}"
-                )
-            body["status"] = status
-        if note_sid is not None:
-            body["note_sid"] = note_sid
-        if summary_sid is not None:
-            body["summary_sid"] = summary_sid
-        if not body:
-            raise ValidationError("Nothing to update: give status, note_sid or summary_sid")
-        return await self._call(
-            ops.UPDATE_TRANSFER,
-            InteractionTransfer,
-            path_params={
-                "InteractionSid": interaction_sid,
-                "ChannelSid": channel_sid,
-                "Sid": transfer_sid,
-            },
-            json_body=body,
-        )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import urllib.parse
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
@@ -24,14 +25,18 @@ from flexconv._core.sids import check_sid, check_sid_or_name
 from flexconv._version import __version__
 
 __all__ = [
+    "LowerHeaders",
     "Operation",
     "Param",
     "RawResponse",
     "RequestSpec",
+    "SpecCache",
     "build_raw_request",
     "build_request",
     "check_followable",
     "follow_request",
+    "new_raw_response",
+    "new_request_spec",
     "user_agent",
 ]
 
@@ -110,6 +115,44 @@ class RequestSpec:
         return f"RequestSpec({self.method} {self.url})"
 
 
+class LowerHeaders(Mapping[str, str]):
+    """Response headers with lower-case names, copied from the HTTP library's own headers
+    object the first time they are read (most results never look at them).
+
+    A name sent several times keeps its last value.
+    """
+
+    __slots__ = ("_lowered", "_source")
+
+    def __init__(self, source: Any) -> None:
+        self._source: Any = source
+        self._lowered: dict[str, str] | None = None
+
+    def _dict(self) -> dict[str, str]:
+        lowered = self._lowered
+        if lowered is None:
+            lowered = self._lowered = {str(k).lower(): str(v) for k, v in self._source.items()}
+            self._source = None
+        return lowered
+
+    def __getitem__(self, name: str) -> str:
+        return self._dict()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._dict())
+
+    def __len__(self) -> int:
+        return len(self._dict())
+
+    def __repr__(self) -> str:
+        return repr(self._dict())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled and copied as the lowered names and values (the HTTP library's own headers
+        # object, aiohttp's for one, cannot be pickled)
+        return (LowerHeaders, (self._dict(),))
+
+
 @dataclass(frozen=True)
 class RawResponse:
     """What a transport hands back: status, lower-cased headers and the body bytes."""
@@ -121,6 +164,44 @@ class RawResponse:
     @property
     def request_id(self) -> str | None:
         return self.headers.get("twilio-request-id")
+
+
+# The hot path makes a RequestSpec, a RawResponse and a ResponseInfo per call.  A frozen
+# dataclass's generated `__init__` sets each field through `object.__setattr__`, which costs
+# about three times what filling the instance's `__dict__` costs; these make the same
+# instances (equal, hashable, still frozen) that way.  They must set every field.
+
+_new = object.__new__
+
+
+def new_request_spec(
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    content: bytes | None,
+    idempotent: bool,
+    operation: str,
+) -> RequestSpec:
+    """`RequestSpec(...)`, made the fast way."""
+    spec: RequestSpec = _new(RequestSpec)
+    fields = spec.__dict__
+    fields["method"] = method
+    fields["url"] = url
+    fields["headers"] = headers
+    fields["content"] = content
+    fields["idempotent"] = idempotent
+    fields["operation"] = operation
+    return spec
+
+
+def new_raw_response(status_code: int, headers: Mapping[str, str], content: bytes) -> RawResponse:
+    """`RawResponse(...)`, made the fast way (transports make one per response)."""
+    raw: RawResponse = _new(RawResponse)
+    fields = raw.__dict__
+    fields["status_code"] = status_code
+    fields["headers"] = headers
+    fields["content"] = content
+    return raw
 
 
 def static_headers() -> dict[str, str]:
@@ -286,6 +367,76 @@ def build_request(
     return _spec(op.method, url, pairs, hdrs, form, payload, headers, op.idempotent, op.name)
 
 
+#: Argument types whose value alone decides the request (exact types: ``True`` and ``1`` are
+#: different keys, and a subclass such as a str-valued Enum is not cached).
+_KEYABLE = (str, int, bool)
+
+
+class SpecCache:
+    """Requests already built for one client, by operation and arguments.
+
+    Building a request checks every argument and formats the URL; a call repeated with the
+    same operation and the same plain arguments (str, int, bool) gets the same request, so it
+    is built once.  What is kept leaves the ``Authorization`` header out (the client's
+    credentials are added per request, never stored here); anything else (a JSON body, extra
+    headers, a list or a mapping argument) is built afresh every time.
+    """
+
+    def __init__(self, limit: int = 256) -> None:
+        self._built: dict[tuple[Any, ...], tuple[Operation, RequestSpec]] = {}
+        self.limit = limit
+
+    def build(
+        self,
+        op: Operation,
+        config: ClientConfig,
+        path_params: Mapping[str, Any] | None,
+        values: Mapping[str, Any],
+    ) -> RequestSpec:
+        """The request for ``op`` with these arguments: `build_request`'s, built once."""
+        key = _cache_key(op, path_params, values)
+        found = self._built.get(key) if key is not None else None
+        if found is not None and found[0] is op:
+            kept = found[1]
+            return new_request_spec(
+                kept.method,
+                kept.url,
+                {"Authorization": config.auth_header, **kept.headers},
+                kept.content,
+                kept.idempotent,
+                kept.operation,
+            )
+        spec = build_request(op, config, path_params=path_params, values=values)
+        if key is not None:
+            if len(self._built) >= self.limit:
+                self._built.clear()
+            headers = {k: v for k, v in spec.headers.items() if k != "Authorization"}
+            self._built[key] = (op, dataclasses.replace(spec, headers=headers))
+        return spec
+
+    def __len__(self) -> int:
+        return len(self._built)
+
+
+def _cache_key(
+    op: Operation, path_params: Mapping[str, Any] | None, values: Mapping[str, Any]
+) -> tuple[Any, ...] | None:
+    """A key naming the operation and every argument with its exact type, or ``None`` when an
+    argument is of another type (it is not cached)."""
+    if not path_params and not values:
+        return (id(op),)
+    key: list[Any] = [id(op)]
+    for args in (path_params, values):
+        if args:
+            for name, value in args.items():
+                kind = type(value)
+                if kind not in _KEYABLE:
+                    return None
+                key += (name, kind, value)
+        key.append(None)
+    return tuple(key)
+
+
 def _spec(
     method: str,
     url: str,
@@ -317,7 +468,7 @@ def _spec(
         hdrs["Content-Type"] = "application/x-www-form-urlencoded"
     if headers:
         hdrs.update(headers)
-    return RequestSpec(method, url, hdrs, content, idempotent, name)
+    return new_request_spec(method, url, hdrs, content, idempotent, name)
 
 
 def build_raw_request(

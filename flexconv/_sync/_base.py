@@ -103,7 +103,8 @@ class Resource:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> T:
-        self._pace(op)
+        if self._limiter is not None:  # inline: most groups are not paced
+            self._limiter.acquire(op.name)
         return self._client._call(
             op, parse, path_params=path_params, values=values, json_body=json_body, headers=headers
         )
@@ -115,7 +116,8 @@ class Resource:
         path_params: Mapping[str, str] | None = None,
         values: Mapping[str, Any] | None = None,
     ) -> APIResponse:
-        self._pace(op)
+        if self._limiter is not None:
+            self._limiter.acquire(op.name)
         return self._client._call_raw(op, path_params=path_params, values=values)
 
     def _list(

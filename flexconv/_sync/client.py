@@ -23,6 +23,7 @@ from flexconv._core.operation import (
     Operation,
     RawResponse,
     RequestSpec,
+    SpecCache,
     build_raw_request,
     build_request,
     check_followable,
@@ -113,6 +114,8 @@ class FlexConv:
             transport=transport, http_client=http_client
         )
         self._owns_transport = True
+        #: Requests already built, by operation and plain arguments (no credentials inside).
+        self._specs = SpecCache()
         #: The default TaskRouter workspace once known (shared with ``with_options`` copies).
         self._workspace_cache: list[str] = []
         if workspace_sid is not None:
@@ -347,12 +350,23 @@ class FlexConv:
         A DELETE whose retry meets 404 after an attempt that may have reached Twilio counts as
         deleted (answered as 204): the first attempt most likely removed the resource.
         """
+        try:
+            raw = self._transport.send(spec, self._timeout)
+        except APIConnectionError as exc:
+            return self._retried(spec, exc)
+        if 200 <= raw.status_code < 300:
+            return raw
+        return self._retried(spec, raw)
+
+    def _retried(
+        self, spec: RequestSpec, outcome: RawResponse | APIConnectionError
+    ) -> RawResponse:
+        """After a first attempt that failed (``outcome``): retry as the policy allows."""
         attempt = 0
         processed = False  # whether an earlier attempt may have taken effect at Twilio
         while True:
-            try:
-                raw = self._transport.send(spec, self._timeout)
-            except APIConnectionError as exc:
+            if isinstance(outcome, APIConnectionError):
+                exc = outcome
                 processed = processed or may_have_been_processed(
                     outcome=_outcome(exc), sent=exc.sent
                 )
@@ -365,9 +379,10 @@ class FlexConv:
                     rand=jitter_sample(),
                 )
                 if delay is None:
-                    raise
+                    raise exc
                 reason = str(exc.message)
             else:
+                raw = outcome
                 if 200 <= raw.status_code < 300:
                     return raw
                 if already_done(spec.method, raw.status_code, maybe_processed_before=processed):
@@ -387,16 +402,22 @@ class FlexConv:
             attempt += 1
             log_retry(attempt, self._retry.max_retries, spec, delay, reason)
             sleep(delay)
+            try:
+                outcome = self._transport.send(spec, self._timeout)
+            except APIConnectionError as exc:
+                outcome = exc
 
-    def _exchange(
+    def _build(
         self,
         op: Operation,
         path_params: Mapping[str, str] | None,
         values: Mapping[str, Any] | None,
         json_body: Any,
         headers: Mapping[str, str] | None,
-    ) -> tuple[RequestSpec, RawResponse]:
-        spec = build_request(
+    ) -> RequestSpec:
+        if json_body is None and headers is None:
+            return self._specs.build(op, self._config, path_params, _drop_none(values))
+        return build_request(
             op,
             self._config,
             path_params=path_params,
@@ -404,7 +425,6 @@ class FlexConv:
             json_body=json_body,
             headers=headers,
         )
-        return spec, self._send(spec)
 
     def _call(
         self,
@@ -417,7 +437,15 @@ class FlexConv:
         headers: Mapping[str, str] | None = None,
     ) -> T:
         """Build, send and parse one call; the result carries its [`ResponseInfo`][flexconv._core.results.ResponseInfo]."""
-        spec, raw = self._exchange(op, path_params, values, json_body, headers)
+        spec = self._build(op, path_params, values, json_body, headers)
+        # the first attempt inline (one coroutine fewer per call), the rest as `_send()` does
+        try:
+            raw = self._transport.send(spec, self._timeout)
+        except APIConnectionError as exc:
+            raw = self._retried(spec, exc)
+        else:
+            if not 200 <= raw.status_code < 300:
+                raw = self._retried(spec, raw)
         return _parse(parse, parse_json(raw, spec), ResponseInfo.of(raw, spec))
 
     def _call_raw(
@@ -430,7 +458,8 @@ class FlexConv:
         headers: Mapping[str, str] | None = None,
     ) -> APIResponse:
         """Like `_call()` but hands back the raw response (DELETE, or untyped bodies)."""
-        spec, raw = self._exchange(op, path_params, values, json_body, headers)
+        spec = self._build(op, path_params, values, json_body, headers)
+        raw = self._send(spec)
         return APIResponse(ResponseInfo.of(raw, spec), raw.content)
 
     def _list(
@@ -530,7 +559,9 @@ def _outcome(exc: APIConnectionError) -> Any:
 
 
 def _drop_none(values: Mapping[str, Any] | None) -> dict[str, Any]:
-    return {k: v for k, v in (values or {}).items() if v is not None}
+    if not values:
+        return {}
+    return {k: v for k, v in values.items() if v is not None}
 
 
 def _parser(parse: Callable[[Any], T] | type[T]) -> Callable[[Any], T]:
@@ -540,9 +571,20 @@ def _parser(parse: Callable[[Any], T] | type[T]) -> Callable[[Any], T]:
     return parse
 
 
-def _parse(parse: Callable[[Any], T] | type[T], data: Any, info: ResponseInfo) -> T:
+#: `flexconv.models._base.attach_response`, bound on first use (the models load lazily).
+_attach: Callable[[Any, ResponseInfo], None] | None = None
+
+
+def _attach_response() -> Callable[[Any, ResponseInfo], None]:
+    global _attach
     from flexconv.models._base import attach_response
 
+    _attach = attach_response
+    return attach_response
+
+
+def _parse(parse: Callable[[Any], T] | type[T], data: Any, info: ResponseInfo) -> T:
+    attach = _attach or _attach_response()
     try:
         result = _parser(parse)(data)
     except FlexConvError:
@@ -556,5 +598,5 @@ def _parse(parse: Callable[[Any], T] | type[T], data: Any, info: ResponseInfo) -
             body=data,
             headers=dict(info.headers),
         ) from exc
-    attach_response(result, info)
+    attach(result, info)
     return result

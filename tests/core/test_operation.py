@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import base64
+import copy
+import dataclasses
 import json
+import pickle
 import urllib.parse
 
 import pytest
 
 from flexconv import ValidationError
-from flexconv._core.operation import Operation, Param, RawResponse, RequestSpec, build_request
+from flexconv._core.operation import (
+    LowerHeaders,
+    Operation,
+    Param,
+    RawResponse,
+    RequestSpec,
+    SpecCache,
+    build_request,
+    new_raw_response,
+    new_request_spec,
+)
 from flexconv._core.ops import flex as flex_ops
+from flexconv._core.results import ResponseInfo
 from flexconv._core.sids import check_sid, check_sid_or_name, is_sid
 from tests.fakes import ACCOUNT_SID, AUTH_TOKEN, CONVERSATION_SID, make_config
 
@@ -238,3 +252,99 @@ def test_long_bad_sid_is_shortened_in_the_message() -> None:
     with pytest.raises(ValidationError) as info:
         check_sid("x" * 500, "CH", "sid")
     assert "x" * 41 not in str(info.value)
+
+
+# ------------------------------------------------------------------ requests built once
+
+
+def _as_sent(spec: RequestSpec) -> tuple[object, ...]:
+    return (spec.method, spec.url, spec.headers, spec.content, spec.idempotent, spec.operation)
+
+
+def test_spec_cache_gives_what_build_request_gives_and_keeps_no_credentials() -> None:
+    cache = SpecCache()
+    args = ({"sid": CONVERSATION_SID}, {"friendly_name": "x", "dry": True})
+    first = cache.build(UPDATE_CONVERSATION, CONFIG, *args)
+    again = cache.build(UPDATE_CONVERSATION, CONFIG, *args)
+    fresh = build_request(UPDATE_CONVERSATION, CONFIG, path_params=args[0], values=args[1])
+    assert _as_sent(first) == _as_sent(again) == _as_sent(fresh)
+    assert again.headers["Authorization"] == fresh.headers["Authorization"]
+    assert len(cache) == 1
+    kept = repr(vars(cache))
+    assert AUTH_TOKEN not in kept
+    assert fresh.headers["Authorization"].split()[1] not in kept
+    # another argument, or the same value with another type, is another request
+    other = cache.build(UPDATE_CONVERSATION, CONFIG, args[0], {"friendly_name": "y"})
+    assert b"FriendlyName=y" in (other.content or b"")
+    assert len(cache) == 2
+
+
+def test_spec_cache_checks_every_new_argument() -> None:
+    cache = SpecCache()
+    op = Operation(
+        name="tasks.update",
+        method="POST",
+        product="taskrouter",
+        path="/v1/Tasks",
+        params={"priority": Param("Priority")},
+    )
+    cache.build(op, CONFIG, None, {"priority": 1})
+    with pytest.raises(TypeError, match="priority must be a int, got bool"):
+        cache.build(op, CONFIG, None, {"priority": True})  # True == 1, but not an int here
+    with pytest.raises(ValidationError):
+        cache.build(UPDATE_CONVERSATION, CONFIG, {"sid": ACCOUNT_SID}, {})
+    with pytest.raises(ValidationError):
+        cache.build(UPDATE_CONVERSATION, CONFIG, {"sid": ACCOUNT_SID}, {})
+    assert len(cache) == 1
+
+
+def test_spec_cache_builds_unhashable_arguments_every_time() -> None:
+    cache = SpecCache()
+    values = {"identity": "alice", "roles": ["RL" + "0" * 32]}
+    spec = cache.build(LIST_PARTICIPANTS, CONFIG, {"sid": CONVERSATION_SID}, values)
+    assert "Role=RL" in spec.url
+    assert len(cache) == 0
+
+
+def test_response_headers_are_lowered_on_first_read_only() -> None:
+    class Source:
+        reads = 0
+
+        def items(self) -> list[tuple[str, str]]:
+            Source.reads += 1
+            return [("Twilio-Request-Id", "RQ1"), ("Content-Type", "application/json")]
+
+    headers = LowerHeaders(Source())
+    raw = RawResponse(200, headers, b"")
+    assert Source.reads == 0
+    assert raw.request_id == "RQ1"
+    assert dict(headers) == {"twilio-request-id": "RQ1", "content-type": "application/json"}
+    assert len(headers) == 2
+    assert "content-type" in headers
+    assert headers.get("x") is None
+    assert headers == {"twilio-request-id": "RQ1", "content-type": "application/json"}
+    assert Source.reads == 1
+
+
+def test_response_headers_pickle_and_copy_whatever_their_source() -> None:
+    class Unpicklable(dict[str, str]):  # a local class: pickle cannot find it
+        pass
+
+    headers = LowerHeaders(Unpicklable({"Twilio-Request-Id": "RQ1"}))
+    for again in (pickle.loads(pickle.dumps(headers)), copy.deepcopy(headers)):
+        assert again == {"twilio-request-id": "RQ1"}
+        assert RawResponse(200, again, b"").request_id == "RQ1"
+
+
+def test_fast_made_request_response_and_info_equal_the_dataclasses() -> None:
+    headers = {"Accept": "application/json"}
+    spec = new_request_spec("GET", "https://x.twilio.com/v1", headers, None, True, "op")
+    assert spec == RequestSpec("GET", "https://x.twilio.com/v1", headers, None, True, "op")
+    raw = new_raw_response(201, {"twilio-request-id": "RQ1"}, b"{}")
+    assert raw == RawResponse(201, {"twilio-request-id": "RQ1"}, b"{}")
+    info = ResponseInfo.of(raw, spec)
+    assert info == ResponseInfo(201, raw.headers, "GET", "https://x.twilio.com/v1")
+    assert info.request_id == "RQ1"
+    for frozen in (spec, raw, info):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            frozen.url = "changed"  # type: ignore[misc,union-attr]
