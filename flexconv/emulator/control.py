@@ -169,7 +169,8 @@ class RemoteSimulation:
         media: Sequence[Mapping[str, Any]] | None = None,
     ) -> dict[str, Any]:
         """A customer at ``from_`` writes to ``address_to``; returns ``conversation_sid``,
-        ``message_sid``, ``conversation`` and ``message``."""
+        ``message_sid``, ``conversation``, ``message`` and ``refused`` (the ``onMessageAdd``
+        pre-action webhook refused it: no message)."""
         payload = {"to": address_to, "from": from_, "body": body, "media": media}
         return _dict(self._c.request("POST", "/Simulate/CustomerMessages", payload))
 

@@ -136,8 +136,9 @@ class ControlApi(FaultRoutes):
         return {
             "conversation_sid": inbound.conversation_sid,
             "message_sid": inbound.message_sid,
+            "refused": inbound.refused,
             "conversation": inbound.conversation.to_json(sid),
-            "message": inbound.message.to_json(sid),
+            "message": None if inbound.message is None else inbound.message.to_json(sid),
         }
 
     def worker(self, call: Call) -> dict[str, Any]:

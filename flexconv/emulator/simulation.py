@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._base import ApiError, bad_request, not_found
+from .conversations.api import PreEventOutcome, message_changes
 
 if TYPE_CHECKING:
     from .conversations.api import Conversation, Media, Message
@@ -35,15 +36,21 @@ class Inbound:
     """What a customer message led to."""
 
     conversation: Conversation
-    message: Message
+    #: ``None`` when the pre-action webhook (``onMessageAdd``) refused the message.
+    message: Message | None
+
+    @property
+    def refused(self) -> bool:
+        """True when the ``onMessageAdd`` pre-action webhook refused the message."""
+        return self.message is None
 
     @property
     def conversation_sid(self) -> str:
         return self.conversation.sid
 
     @property
-    def message_sid(self) -> str:
-        return self.message.sid
+    def message_sid(self) -> str | None:
+        return None if self.message is None else self.message.sid
 
 
 class Simulation:
@@ -65,9 +72,27 @@ class Simulation:
         ``media`` items are ``{"content_type": ..., "filename": ..., "size": ...}``.  Webhooks
         and Studio run at once; Flex's interaction setup waits for the next clock tick
         (``emu.advance(0)``).  Raises `ApiError` (404) when no open conversation holds the
-        binding and the address has no auto-creation.
+        binding and the address has no auto-creation.  A message to an open conversation first
+        goes to the ``onMessageAdd`` pre-action webhook, if configured: a refusal leaves it out
+        (`Inbound.refused`), a 200 JSON answer changes its body, author or attributes.
         """
+        if not body and not media:
+            raise bad_request("A customer message needs a body or media")
+        with self.emu.operation():  # read what the pre-event needs; deliver it unlocked
+            asked = self.emu.conversations.pre_inbound_message(
+                address_to, from_, body, len(media or [])
+            )
+        pre = PreEventOutcome()
+        if asked is not None:
+            pre = self.emu.conversations.pre_event("onMessageAdd", asked[0])
+        pre_conv = None if asked is None else asked[1]
         with self.emu.operation():
+            refused_in = self.emu.conversations.conversations.get(pre_conv or "")
+            if not pre.allowed and refused_in is not None:
+                self.emu.messages.record(
+                    direction="inbound", from_=from_, to=address_to, body=body or ""
+                )
+                return Inbound(refused_in, None)
             convs = self.emu.conversations
             items: list[Media] = [
                 convs.create_media(
@@ -77,9 +102,9 @@ class Simulation:
                 )
                 for m in (media or [])
             ]
-            if not body and not items:
-                raise bad_request("A customer message needs a body or media")
-            conv, msg = convs.inbound(address_to, from_, body, items)
+            changes = message_changes(pre)
+            body = changes.pop("body", body)
+            conv, msg = convs.inbound(address_to, from_, body, items, **changes)
             return Inbound(conv, msg)
 
     # ------------------------------------------------------------------ agents

@@ -324,6 +324,9 @@ class ConversationsMessaging(ConversationsLifecycle):
         from_: str,
         body: str | None,
         media: Sequence[Media] = (),
+        *,
+        author: str | None = None,
+        attributes: str | None = None,
     ) -> tuple[Conversation, Message]:
         """A customer's message arrives at ``address_to`` (what the carrier hands Twilio).
 
@@ -331,6 +334,7 @@ class ConversationsMessaging(ConversationsLifecycle):
         has auto-creation enabled, creates a conversation, adds the sender, appends the message
         and attaches the Studio flow or webhook.  Without either: 404 (Twilio would drop it, or
         hand it to the number's messaging webhook, which the emulator does not model).
+        ``author`` and ``attributes`` replace the message's own (a pre-action webhook's answer).
         """
         channel = binding_type(from_)
         source = channel.upper()
@@ -378,8 +382,9 @@ class ConversationsMessaging(ConversationsLifecycle):
             self.media.setdefault(m.sid, m)
         msg = self.add_message(
             conv,
-            author=p.address,
+            author=author or p.address,
             body=body,
+            attributes=attributes,
             media_sids=[m.sid for m in media],
             hooks=True,
             source=source,
