@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from flexconv import FlexConv, ConfigurationError
+from flexconv import FlexConv, ConfigurationError, NotFoundError
 from flexconv._core.agents import agent_identity
 from flexconv._core.errors import APIStatusError, ValidationError
 from flexconv.emulator.flex.entities import worker_identity
@@ -49,6 +49,17 @@ def test_configuration_fetch_and_update(client: FlexConv, centre: Centre) -> Non
     assert updated.default_inactive_timer == "PT5M"
     assert updated.default_closed_timer == "PT1H"
     assert (client.conversations.configuration.fetch()).default_closed_timer == "PT1H"
+    other_mg = "MG" + "1" * 32
+    moved = client.conversations.configuration.update(default_messaging_service_sid=other_mg)
+    assert moved.default_messaging_service_sid == other_mg
+    assert (
+        client.conversations.configuration.fetch()
+    ).default_messaging_service_sid == other_mg
+    with pytest.raises(NotFoundError):  # the account has no such Conversations service
+        client.conversations.configuration.update(default_chat_service_sid="IS" + "2" * 32)
+    assert (client.conversations.configuration.fetch()).default_chat_service_sid == (
+        config.default_chat_service_sid
+    )
     sent = len(centre.checked.requests)
     with pytest.raises(ValidationError, match="IS SID"):
         client.conversations.configuration.update(default_chat_service_sid="MG" + "0" * 32)

@@ -6,7 +6,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import ApiError, EmuRequest, EmuResponse, bad_request, paginate
+from flexconv.emulator._base import (
+    ApiError,
+    EmuRequest,
+    EmuResponse,
+    bad_request,
+    is_sid,
+    paginate,
+)
 from flexconv.emulator.conversations.entities import (
     AUTO_CREATION_TYPES,
     POST_EVENTS,
@@ -92,6 +99,13 @@ class ConversationsRoutes(ConversationsMediaRoutes):
         return EmuResponse.json(200, self._config_json(req.base_url))
 
     def _h_update_config(self, req: EmuRequest) -> EmuResponse:
+        chat = req.value("DefaultChatServiceSid")
+        if chat is not None and chat != self.chat_service_sid:
+            # the account has one Conversations service (creating others is not modelled)
+            raise ApiError(404, 20404, f"The requested resource /Services/{chat} was not found")
+        messaging = req.value("DefaultMessagingServiceSid")
+        if messaging is not None and not is_sid(messaging, "MG"):
+            raise bad_request("DefaultMessagingServiceSid must be a Messaging Service SID (MG...)")
         for name, attr in (
             ("DefaultInactiveTimer", "default_inactive_timer"),
             ("DefaultClosedTimer", "default_closed_timer"),
@@ -100,6 +114,8 @@ class ConversationsRoutes(ConversationsMediaRoutes):
             if raw is not None:
                 parse_duration(raw)
                 setattr(self, attr, raw)
+        if messaging is not None:
+            self.messaging_service_sid = messaging
         return EmuResponse.json(200, self._config_json(req.base_url))
 
     def _service_webhooks_json(self, base: str) -> dict[str, Any]:
