@@ -294,5 +294,6 @@ def test_broken_pipe_is_quiet(words: list[str]) -> None:
     finally:
         os.close(write_end)
     assert proc.stderr == ""  # no traceback, no "Exception ignored" at exit
-    # argparse itself ignores a failed write of --help (exit 0); commands report 141
-    assert proc.returncode == (0 if words == ["--help"] else 141)
+    # commands report 141; for --help, argparse on 3.11+ ignores the failed write itself (exit
+    # 0), while on 3.10 the write fails into flexconv's handler (141): quiet either way
+    assert proc.returncode in ((0, 141) if words == ["--help"] else (141,))
