@@ -60,7 +60,12 @@ class ChannelRules:
     on_wrapup: Literal["keep_agent", "remove_agent"] = attrs.field(
         default="keep_agent", validator=_one_of("keep_agent", "remove_agent")
     )
-    """``"keep_agent"`` (the agent stays to finish notes) or ``"remove_agent"`` at wrap-up."""
+    """``"keep_agent"`` (the agent stays to finish notes) or ``"remove_agent"`` at wrap-up.
+
+    For a custom task the agent's chat participant is removed and the task stays ``wrapping``.
+    For an Interactions task the only way out of the conversation is the agent's interaction
+    participant going to ``closed``, which completes their task as well: the wrap-up ends there
+    and the completion rules (`on_complete`) apply next."""
     wrapup_message: str | None = attrs.field(default=None, validator=_optional_text)
     """Posted to the conversation (once) when the task goes to wrap-up."""
     on_complete: Literal["close", "leave_open"] = attrs.field(

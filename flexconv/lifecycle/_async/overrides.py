@@ -112,7 +112,9 @@ class AsyncTaskLifecycle(EngineBase):
     async def wrap_up(self, task_sid: str, *, workspace_sid: str | None = None) -> Task | None:
         """End the conversation for the agent: the task goes to ``wrapping`` (an Interactions
         task through its agent participant's ``wrapup``), then the wrap-up rules apply.
-        Returns the task as re-read, ``None`` when it no longer exists."""
+        Returns the task as re-read after them, ``None`` when it no longer exists (an
+        Interactions task whose rules say ``remove_agent`` comes back ``completed``: see
+        [`ChannelRules.on_wrapup`][flexconv.lifecycle.ChannelRules.on_wrapup])."""
         task = await self._task(task_sid, workspace_sid)
         if task is None:
             return None
@@ -136,6 +138,7 @@ class AsyncTaskLifecycle(EngineBase):
                 return None
         if status_of(task.assignment_status) == "wrapping":
             await self._after_wrapup(task, workspace_sid)
+            task = await self._task(task_sid, workspace_sid)
         return task
 
     async def complete(self, task_sid: str, *, workspace_sid: str | None = None) -> Task | None:
@@ -193,16 +196,25 @@ class AsyncTaskLifecycle(EngineBase):
             return
         if rules.on_complete == "leave_open" and conv_sid:
             await self._mark_keep_open(conv_sid)
+        await self._close_agent(task, interaction_sid, channel_sid, workspace_sid)
+
+    async def _close_agent(
+        self, task: Task, interaction_sid: str, channel_sid: str, workspace_sid: str | None
+    ) -> None:
+        """Move the task's agent participant to ``closed``: the agent leaves the conversation and
+        their task completes; the channel (the conversation) stays active.  A participant closed
+        already (its task completed) is success."""
         agent = await self._agent_participant(interaction_sid, channel_sid, task.sid or "")
-        if agent is not None:
-            try:
-                await self.client.interactions.participants.update(
-                    interaction_sid, channel_sid, agent.sid, "closed"
-                )
-            except APIStatusError:
-                current = await self._task(task.sid, workspace_sid)
-                if current is None or status_of(current.assignment_status) != "completed":
-                    raise
+        if agent is None:
+            return
+        try:
+            await self.client.interactions.participants.update(
+                interaction_sid, channel_sid, agent.sid, "closed"
+            )
+        except APIStatusError:
+            current = await self._task(task.sid, workspace_sid)
+            if current is None or status_of(current.assignment_status) != "completed":
+                raise
 
     async def _after_wrapup(self, task: Task, workspace_sid: str | None) -> None:
         rules = self.rules_for(task)
@@ -213,8 +225,17 @@ class AsyncTaskLifecycle(EngineBase):
             await self._post_once(
                 conv_sid, rules.wrapup_message, rules.author, f"wrapup:{task.sid}"
             )
-        if rules.on_wrapup == "remove_agent" and interaction_of_task(task.attributes) is None:
+        if rules.on_wrapup != "remove_agent":
+            return
+        owner = interaction_of_task(task.attributes)
+        if owner is None:
             await self._remove_task_agent(task, conv_sid, workspace_sid)
+        elif owner[0] and owner[1]:
+            # The Interactions API takes an agent out of the conversation only by closing their
+            # participant, which also completes their task; the completion rules then apply.
+            if rules.on_complete == "leave_open":
+                await self._mark_keep_open(conv_sid)  # before the janitor sees the agent go
+            await self._close_agent(task, owner[0], owner[1], workspace_sid)
 
     async def _after_complete(self, task: Task, workspace_sid: str | None) -> None:
         rules = self.rules_for(task)
