@@ -28,6 +28,7 @@ from flexconv.lifecycle.policies import (
 )
 from flexconv.lifecycle.rules import (
     KEEP_OPEN_ATTRIBUTE,
+    REROUTED_ATTRIBUTE,
     ChannelRules,
     JanitorRules,
     auto_answer,
@@ -36,6 +37,7 @@ from flexconv.lifecycle.wiring_plan import WiringChange, WiringPlan
 
 __all__ = [
     "KEEP_OPEN_ATTRIBUTE",
+    "REROUTED_ATTRIBUTE",
     "AsyncAutoAccept",
     "AsyncJanitor",
     "AsyncTaskLifecycle",

@@ -11,6 +11,7 @@ import attrs
 __all__ = [
     "KEEP_OPEN_ATTRIBUTE",
     "OPEN_TASK_STATUSES",
+    "REROUTED_ATTRIBUTE",
     "ChannelRules",
     "JanitorRules",
     "Predicate",
@@ -24,6 +25,10 @@ OPEN_TASK_STATUSES = ("pending", "reserved", "assigned", "wrapping")
 #: The conversation attribute the policies set when a conversation is deliberately left open
 #: after its task completed (a post-chat survey); the janitor leaves such conversations alone.
 KEEP_OPEN_ATTRIBUTE = "flexconvKeepOpen"
+
+#: The conversation attribute the janitor sets when it re-routes a conversation, so that it
+#: re-routes each conversation once, whichever task's end (or late event) it sees next.
+REROUTED_ATTRIBUTE = "flexconvRerouted"
 
 #: Decides from a task's attributes whether a reservation is accepted by the backend.
 Predicate = Callable[[Mapping[str, Any]], bool]
@@ -105,7 +110,10 @@ class JanitorRules:
         default="close", validator=_one_of("close", "reroute")
     )
     """``"close"`` the conversation, or ``"reroute"`` it once: an invite to `queue_sid` for an
-    Interactions conversation, a TaskRouter task through `workflow_sid` for a custom one."""
+    Interactions conversation, a TaskRouter task through `workflow_sid` for a custom one.  The
+    new task carries the ended task's attributes with ``rerouted: true``, and the conversation
+    is marked with `REROUTED_ATTRIBUTE`; when a re-routed conversation is orphaned again, it is
+    closed."""
     message: str | None = attrs.field(default=None, validator=_optional_text)
     """Posted to the customer (once) before closing."""
     author: str | None = attrs.field(default=None, validator=_optional_text)

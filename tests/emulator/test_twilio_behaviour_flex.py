@@ -145,3 +145,34 @@ def test_inactive_without_routing_status_is_refused(emu: Emulator, http: Http) -
     assert http.post(url, {"Status": "inactive", "Routing": {}}).status == 400
     parked = http.post(url, {"Status": "inactive", "Routing": {"status": "closed"}})
     assert parked.json["status"] == "inactive"
+
+
+def test_declined_worker_invite_cancels_its_task(emu: Emulator, http: Http) -> None:
+    """Flex Conversations best practices, "Handle declined agent reservations": "When you specify
+    a worker SID in your Interactions invite and that agent declines the invite ..., the created
+    task gets canceled but the conversation remains active without an agent"."""
+    conv = conversation(http)
+    inter = http.post(
+        f"{FLEX}/Interactions",
+        {
+            "Channel": {"type": "sms", "properties": {"media_channel_sid": conv}},
+            "Routing": routing(emu),
+        },
+    ).json
+    emu.advance(0)
+    bob = emu.seeded.workers["bob"]
+    url = f"{FLEX}/Interactions/{inter['sid']}/Channels/{inter['channel']['sid']}/Invites"
+    task_sid = http.post(url, {"Routing": {"properties": {"worker_sid": bob}}}).json["routing"][
+        "properties"
+    ]["sid"]
+    ws = emu.seeded.workspace_sid
+    offers = http.get(f"{TR}/Workspaces/{ws}/Tasks/{task_sid}/Reservations").json["reservations"]
+    (offer,) = [r for r in offers if r["reservation_status"] == "pending"]
+    assert offer["worker_sid"] == bob
+    rejected = http.post(
+        f"{TR}/Workspaces/{ws}/Tasks/{task_sid}/Reservations/{offer['sid']}",
+        {"ReservationStatus": "rejected"},
+    )
+    assert rejected.json["reservation_status"] == "rejected"
+    assert fetch_task(http, emu, task_sid)["assignment_status"] == "canceled"
+    assert http.get(f"{CONV}/Conversations/{conv}").json["state"] == "active"

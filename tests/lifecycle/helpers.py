@@ -82,3 +82,17 @@ def auto_answer_flow(c: Centre) -> None:
             attributes["autoAnswer"] = "true"
             state["properties"]["attributes"] = json.dumps(attributes)
     c.client.studio.flows.update(c.flow_sid, definition=definition, status="published")
+
+
+def short_wait(c: Centre) -> None:
+    """Every worker offline; the workflow tries its one queue for 30 s, then times out."""
+    from flexconv.models.routing import RoutingFilter, RoutingTarget, WorkflowConfiguration
+
+    c.emu.simulate.set_activity("alice", "Offline")
+    queue = c.emu.seeded.task_queues["Everyone"]
+    config = WorkflowConfiguration(
+        filters=(
+            RoutingFilter(expression="1==1", targets=(RoutingTarget(queue=queue, timeout=30),)),
+        )
+    )
+    c.client.routing.workflows.update(c.workflow_sid, configuration=config)

@@ -8,7 +8,15 @@ from __future__ import annotations
 import pytest
 
 from flexconv.lifecycle import KEEP_OPEN_ATTRIBUTE, ChannelRules, Wiring, auto_accept, overrides
-from tests.lifecycle.helpers import CUSTOMER, HOOK, SUPPORT_LINE, Centre, auto_answer_flow, centre
+from tests.lifecycle.helpers import (
+    CUSTOMER,
+    HOOK,
+    SUPPORT_LINE,
+    Centre,
+    auto_answer_flow,
+    centre,
+    short_wait,
+)
 
 
 def _agent_role(c: Centre, conversation_sid: str) -> dict[str, str]:
@@ -90,20 +98,6 @@ def test_custom_task_auto_accepted_and_ended_by_the_backend(on_complete: str) ->
         assert _agent_role(c, conv) == {} or on_complete == "close"
 
 
-def _short_wait(c: Centre) -> None:
-    """Every worker offline; the workflow tries its one queue for 30 s, then times out."""
-    from flexconv.models.routing import RoutingFilter, RoutingTarget, WorkflowConfiguration
-
-    c.emu.simulate.set_activity("alice", "Offline")
-    queue = c.emu.seeded.task_queues["Everyone"]
-    config = WorkflowConfiguration(
-        filters=(
-            RoutingFilter(expression="1==1", targets=(RoutingTarget(queue=queue, timeout=30),)),
-        )
-    )
-    c.client.routing.workflows.update(c.workflow_sid, configuration=config)
-
-
 @pytest.mark.parametrize("studio", [True, False], ids=["interactions", "custom"])
 @pytest.mark.parametrize("seed", [1, 3])
 def test_workflow_timeout_leaves_no_open_conversation(studio: bool, seed: int) -> None:
@@ -111,7 +105,7 @@ def test_workflow_timeout_leaves_no_open_conversation(studio: bool, seed: int) -
 
     with centre(studio=studio, seed=seed) as c:
         Wiring(c.client).ensure(HOOK)
-        _short_wait(c)
+        short_wait(c)
         c.receiver.use(janitor(message="Sorry, nobody is free; please write again later."))
         c.emu.webhooks.configure(duplicate_probability=0.5, out_of_order=True, retries=3, seed=seed)
         # the janitor's writes fail once each before succeeding (the handler fails, Twilio
@@ -205,7 +199,7 @@ def test_janitor_reroutes_once_then_closes() -> None:
 
     with centre(studio=False) as c:
         Wiring(c.client).ensure(HOOK)
-        _short_wait(c)
+        short_wait(c)
         c.receiver.use(janitor(action="reroute", workflow_sid=c.workflow_sid))
         inbound = c.emu.simulate.customer_message(SUPPORT_LINE, CUSTOMER, "Anyone?")
         conv = inbound.conversation_sid

@@ -72,6 +72,21 @@ class FlexReactions(FlexChannels):
             if tr.task_sid == task.sid and tr.status == "active" and (tr.to or "").startswith("WK"):
                 tr.status = "failed"
                 tr.date_updated = self.emu.clock.now()
+        attrs = task.attributes if isinstance(task.attributes, dict) else {}
+        if (
+            reservation is not None
+            and reservation.reservation_status == "rejected"
+            and attrs.get("flexChannelInviteSid")
+            and worker is not None
+            and task.routing_target == worker.sid
+            and task.assignment_status == "pending"
+            and ch.workspace_sid is not None
+        ):
+            # Flex best practices, "Handle declined agent reservations": when the worker named in
+            # an invite declines it, the task is canceled and the conversation stays active.
+            self.emu.taskrouter.update_task(
+                ch.workspace_sid, task.sid, assignment_status="canceled", reason="Invite declined"
+            )
 
     def _on_task_updated(self, task: Any, previous_status: str | None = None, **_: Any) -> None:
         ch = self.channel_of_task(task)

@@ -261,12 +261,7 @@ class AsyncTaskLifecycle(EngineBase):
             await self._close_conversation(conv_sid)
 
     async def _mark_keep_open(self, conversation_sid: str) -> None:
-        conv = await self.client.conversations.fetch(conversation_sid)
-        attributes = dict(conv.attributes or {}) if isinstance(conv.attributes, Mapping) else {}
-        if attributes.get(KEEP_OPEN_ATTRIBUTE) is True:
-            return
-        attributes[KEEP_OPEN_ATTRIBUTE] = True
-        await self.client.conversations.update(conversation_sid, attributes=attributes)
+        await self._mark_conversation(conversation_sid, KEEP_OPEN_ATTRIBUTE)
 
     async def _remove_task_agent(
         self, task: Task, conversation_sid: str, workspace_sid: str | None

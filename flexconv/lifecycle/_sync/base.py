@@ -112,3 +112,12 @@ class EngineBase:
             if status_of(p.type) == "agent" and routing.get("task_sid") == task_sid:
                 return p
         return None
+
+    def _mark_conversation(self, conversation_sid: str, key: str) -> None:
+        """Set the conversation attribute ``key`` to ``true`` (unless it is already)."""
+        conv = self.client.conversations.fetch(conversation_sid)
+        attributes = dict(conv.attributes or {}) if isinstance(conv.attributes, Mapping) else {}
+        if attributes.get(key) is True:
+            return
+        attributes[key] = True
+        self.client.conversations.update(conversation_sid, attributes=attributes)

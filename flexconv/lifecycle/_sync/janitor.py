@@ -10,7 +10,12 @@ from flexconv._core.errors import APIStatusError, ValidationError
 from flexconv._core.routing import interaction_of_task
 from flexconv.events.models import ConversationsEvent
 from flexconv.lifecycle._sync.base import EngineBase, conversation_of, status_of
-from flexconv.lifecycle.rules import KEEP_OPEN_ATTRIBUTE, OPEN_TASK_STATUSES, JanitorRules
+from flexconv.lifecycle.rules import (
+    KEEP_OPEN_ATTRIBUTE,
+    OPEN_TASK_STATUSES,
+    REROUTED_ATTRIBUTE,
+    JanitorRules,
+)
 
 if TYPE_CHECKING:
     from flexconv._sync.client import FlexConv
@@ -52,12 +57,16 @@ class Janitor(EngineBase):
     def on_task_event(self, event: TaskRouterEvent) -> None:
         """A task ended without an agent (or an offer was declined): tidy its conversation."""
         attributes = event.task_attributes
+        channel = event.task_channel_unique_name
         task = self._task(event.task_sid, event.workspace_sid)
         if task is not None:
             if status_of(task.assignment_status) in OPEN_TASK_STATUSES:
                 return  # still routing (a declined offer goes to the next worker)
             attributes = dict(task.attributes or {})
-        self.tidy(conversation_of(attributes), attributes or {}, event.workspace_sid)
+            channel = task.task_channel_unique_name or channel
+        self.tidy(
+            conversation_of(attributes), attributes or {}, event.workspace_sid, task_channel=channel
+        )
 
     def on_participant_removed(self, event: ConversationsEvent) -> None:
         """Someone left: if only the customer remains and no task is open, tidy."""
@@ -74,14 +83,27 @@ class Janitor(EngineBase):
         if not tasks:
             return  # never routed (a bot or a Studio flow owns it)
         latest = self._task(tasks[0].sid, None)
-        self.tidy(conv_sid, dict((latest.attributes if latest else None) or {}), None)
+        self.tidy(
+            conv_sid,
+            dict((latest.attributes if latest else None) or {}),
+            None,
+            task_channel=latest.task_channel_unique_name if latest else None,
+        )
 
     def tidy(
-        self, conversation_sid: str | None, attributes: Mapping[str, Any], workspace_sid: str | None
+        self,
+        conversation_sid: str | None,
+        attributes: Mapping[str, Any],
+        workspace_sid: str | None,
+        *,
+        task_channel: str | None = None,
     ) -> str:
         """Close or re-route ``conversation_sid`` if it is open with no open task; returns what
         was done: ``closed``, ``rerouted``, or why nothing was (``no conversation``,
-        ``closed already``, ``task open``, ``kept open``)."""
+        ``closed already``, ``task open``, ``kept open``).
+
+        ``attributes`` are those of the task that ended (a task marked ``rerouted`` is not
+        re-routed again); ``task_channel`` is its task channel, which a re-routed task keeps."""
         if conversation_sid is None:
             return "no conversation"
         conv = self._open_conversation(conversation_sid)
@@ -93,8 +115,12 @@ class Janitor(EngineBase):
         if self._open_tasks(conversation_sid, workspace_sid):
             return "task open"
         owner = interaction_of_task(attributes)
-        if self.rules.action == "reroute" and attributes.get("rerouted") is not True:
-            self._reroute(conversation_sid, attributes, owner, workspace_sid)
+        rerouted = attributes.get("rerouted") is True or conv_attributes.get(REROUTED_ATTRIBUTE)
+        if self.rules.action == "reroute" and rerouted is not True:
+            self._reroute(conversation_sid, attributes, owner, workspace_sid, task_channel)
+            # on the conversation too: the ended task may be deleted before a late event about
+            # an older task arrives, which must not re-route the conversation again
+            self._mark_conversation(conversation_sid, REROUTED_ATTRIBUTE)
             return "rerouted"
         if self.rules.message:
             self._post_once(
@@ -121,7 +147,16 @@ class Janitor(EngineBase):
         attributes: Mapping[str, Any],
         owner: tuple[str | None, str | None] | None,
         workspace_sid: str | None,
+        task_channel: str | None,
     ) -> None:
+        # what the new task carries over; Flex (or create_for_conversation) sets the rest
+        carried = {
+            k: v
+            for k, v in attributes.items()
+            if k not in ("conversationSid", "conversations", "direction")
+            and not k.startswith("flex")
+        }
+        carried["rerouted"] = True
         if owner is not None and owner[0] and owner[1]:
             if self.rules.queue_sid is None:
                 raise ValidationError(
@@ -133,19 +168,15 @@ class Janitor(EngineBase):
                 self.rules.queue_sid,
                 workspace_sid=workspace_sid,
                 workflow_sid=self.rules.workflow_sid,
+                task_channel_unique_name=task_channel or "chat",
+                attributes=carried,  # an invite does not carry the ended task's attributes over
             )
             return
-        carried = {
-            k: v
-            for k, v in attributes.items()
-            if k not in ("conversationSid", "conversations", "direction")
-            and not k.startswith("flex")
-        }
-        carried["rerouted"] = True
         direction = attributes.get("direction")
         self.client.routing.tasks.create_for_conversation(
             conversation_sid,
             workflow_sid=self.rules.workflow_sid,
+            task_channel=task_channel or "chat",
             direction="outbound" if direction == "outbound" else "inbound",
             attributes=carried,
             workspace_sid=workspace_sid,

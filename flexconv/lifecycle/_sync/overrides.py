@@ -262,12 +262,7 @@ class TaskLifecycle(EngineBase):
             self._close_conversation(conv_sid)
 
     def _mark_keep_open(self, conversation_sid: str) -> None:
-        conv = self.client.conversations.fetch(conversation_sid)
-        attributes = dict(conv.attributes or {}) if isinstance(conv.attributes, Mapping) else {}
-        if attributes.get(KEEP_OPEN_ATTRIBUTE) is True:
-            return
-        attributes[KEEP_OPEN_ATTRIBUTE] = True
-        self.client.conversations.update(conversation_sid, attributes=attributes)
+        self._mark_conversation(conversation_sid, KEEP_OPEN_ATTRIBUTE)
 
     def _remove_task_agent(
         self, task: Task, conversation_sid: str, workspace_sid: str | None
