@@ -65,6 +65,22 @@ def register(subparsers: Any) -> None:
         "leave it open",
     )
     serve.add_argument(
+        "--wrapup",
+        choices=("keep_agent", "remove_agent"),
+        help="with --overrides: at wrap-up keep the agent in the conversation (default) or "
+        "remove them",
+    )
+    serve.add_argument(
+        "--wrapup-message",
+        metavar="TEXT",
+        help="with --overrides: what is posted to the conversation when its task wraps up",
+    )
+    serve.add_argument(
+        "--complete-message",
+        metavar="TEXT",
+        help="with --overrides: what is posted to the conversation when its task completes",
+    )
+    serve.add_argument(
         "--store",
         default="memory",
         metavar="URL",
@@ -141,6 +157,21 @@ def open_store(url: str) -> Any:
     )
 
 
+def _check_override_options(args: argparse.Namespace) -> None:
+    for flag, value in (
+        ("--wrapup", args.wrapup),
+        ("--wrapup-message", args.wrapup_message),
+        ("--complete-message", args.complete_message),
+    ):
+        if value is not None and not args.overrides:
+            raise CliError(
+                f"{flag} applies to the task overrides: add --overrides close (or leave_open)",
+                EXIT_USAGE,
+            )
+        if flag.endswith("message") and value is not None and not value.strip():
+            raise CliError(f"{flag} takes a non-empty text", EXIT_USAGE)
+
+
 def _token() -> str:
     token = os.environ.get("TWILIO_AUTH_TOKEN")
     if not token:
@@ -159,13 +190,23 @@ def build_receiver(args: argparse.Namespace, client: Any, store: Any = None) -> 
 
     token = _token()
     _port(args.port)
+    _check_override_options(args)
     if store is None:
         store = open_store(args.store)
     receiver = Receiver(token, public_url=args.public_url, store=store, client=client)
     if args.auto_accept:
         receiver.use(auto_accept())
     if args.overrides:
-        receiver.use(overrides(ChannelRules(on_complete=args.overrides)))
+        receiver.use(
+            overrides(
+                ChannelRules(
+                    on_complete=args.overrides,
+                    on_wrapup=args.wrapup or "keep_agent",
+                    wrapup_message=args.wrapup_message,
+                    complete_message=args.complete_message,
+                )
+            )
+        )
     if args.janitor or args.janitor_message:
         receiver.use(janitor(message=args.janitor_message))
     return receiver
@@ -187,6 +228,7 @@ def _serve(args: argparse.Namespace) -> int:
         )
     _token()
     _port(args.port)
+    _check_override_options(args)
     store = open_store(args.store)  # every refusal before anything is opened or sent
     client = client_for(args)
     try:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 
 import pytest
 
+from flexconv import FlexConv
 from flexconv.cli import main
 from flexconv.emulator import Emulator
 from flexconv.emulator.server import ServerThread
+from flexconv.models.routing import RoutingFilter, RoutingTarget, WorkflowConfiguration
 
 
 def test_demo_auto_accept(capsys: pytest.CaptureFixture[str]) -> None:
@@ -76,11 +80,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_serve_auto_accepts_over_http(tmp_path: object) -> None:
-    """A served emulator posts its signed events to `flexconv events serve --auto-accept`,
-    which accepts the reservation through the served emulator's API."""
-    emu = Emulator.from_scenario()
-    emu.simulate.set_activity("bob", "Offline")
+@contextlib.contextmanager
+def served_receiver(emu: Emulator, *flags: str) -> Iterator[str]:
+    """`flexconv events serve FLAGS` in a subprocess against the emulator served on loopback;
+    yields the hook URL once it listens, and points the workspace's event callback at it."""
     port = _free_port()
     with ServerThread(emu) as server:
         env = {
@@ -89,7 +92,7 @@ def test_serve_auto_accepts_over_http(tmp_path: object) -> None:
             "TWILIO_AUTH_TOKEN": emu.auth_token,
         }
         cmd = [sys.executable, "-m", "flexconv", "events", "serve", "--port", str(port)]
-        cmd += ["--auto-accept", "--base-url", server.url, "--store", f"sqlite:///{tmp_path}/e.db"]
+        cmd += ["--base-url", server.url, *flags]
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
             assert proc.stdout is not None
@@ -104,18 +107,8 @@ def test_serve_auto_accepts_over_http(tmp_path: object) -> None:
                     assert time.monotonic() < deadline
                     time.sleep(0.1)
             hook = f"http://127.0.0.1:{port}/twilio"
-            ws = emu.seeded.workspace_sid
-            emu.taskrouter.get_workspace(ws).event_callback_url = hook
-            task = emu.taskrouter.create_task(
-                ws, attributes={"autoAnswer": "true"}, task_channel="chat"
-            )
-            emu.webhooks.flush()
-            assert task.assignment_status == "assigned", [
-                (d.event_type, d.status, d.error) for d in emu.webhooks.log
-            ]
-            other = emu.taskrouter.create_task(ws, attributes={"n": 1}, task_channel="chat")
-            emu.webhooks.flush()
-            assert other.assignment_status == "pending"  # alice is busy; nothing to accept
+            emu.taskrouter.get_workspace(emu.seeded.workspace_sid).event_callback_url = hook
+            yield hook
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -123,6 +116,111 @@ def test_serve_auto_accepts_over_http(tmp_path: object) -> None:
                 proc.stdout.close()
             if proc.stderr:
                 proc.stderr.close()
+
+
+def test_serve_auto_accepts_over_http(tmp_path: object) -> None:
+    """A served emulator posts its signed events to `flexconv events serve --auto-accept`,
+    which accepts the reservation through the served emulator's API."""
+    emu = Emulator.from_scenario()
+    emu.simulate.set_activity("bob", "Offline")
+    with served_receiver(emu, "--auto-accept", "--store", f"sqlite:///{tmp_path}/e.db"):
+        ws = emu.seeded.workspace_sid
+        task = emu.taskrouter.create_task(
+            ws, attributes={"autoAnswer": "true"}, task_channel="chat"
+        )
+        emu.webhooks.flush()
+        assert task.assignment_status == "assigned", [
+            (d.event_type, d.status, d.error) for d in emu.webhooks.log
+        ]
+        other = emu.taskrouter.create_task(ws, attributes={"n": 1}, task_channel="chat")
+        emu.webhooks.flush()
+        assert other.assignment_status == "pending"  # alice is busy; nothing to accept
+
+
+def pump(emu: Emulator) -> None:
+    """Send the held deliveries, and those the receiver's calls cause, until none is left.
+
+    Held because the served emulator sends a request's webhooks before it answers that request:
+    an auto-accept made while handling ``reservation.created`` would wait for its own
+    ``reservation.accepted`` to be handled, which waits (same task) for the first to finish."""
+    while emu.webhooks.pending():
+        emu.webhooks.flush()
+
+
+def _customer_conversation(client: FlexConv, customer: str) -> str:
+    conv = client.conversations.create(friendly_name=customer)
+    assert conv.sid is not None
+    client.conversations.participants.create(
+        conv.sid, address=customer, proxy_address="+15005550006"
+    )
+    return conv.sid
+
+
+def test_serve_overrides_and_janitor_over_http() -> None:
+    """`events serve --auto-accept --overrides close --wrapup remove_agent --wrapup-message ...
+    --janitor --janitor-message ...` against a served emulator: a custom task is accepted, its
+    agent joins, leaves at wrap-up after the message, the conversation closes on completion;
+    another task times out in its workflow and the janitor closes its conversation."""
+    emu = Emulator.from_scenario()
+    emu.simulate.set_activity("bob", "Offline")
+    # Deliveries go out from this thread, after the API answers, as Twilio sends them; a served
+    # emulator otherwise sends them before answering the request that caused them (see pump).
+    emu.webhooks.configure(paused=True)
+    flags = ["--auto-accept", "--overrides", "close", "--wrapup", "remove_agent"]
+    flags += ["--wrapup-message", "Wrapping up, thanks!", "--janitor", "--janitor-message"]
+    flags += ["Nobody is free, sorry."]
+    with served_receiver(emu, *flags), FlexConv.emulated(emu) as client:
+        ws = emu.seeded.workspace_sid
+        served = _customer_conversation(client, "+15551230001")
+        task = client.routing.tasks.create_for_conversation(
+            served, customer_address="+15551230001", attributes={"autoAnswer": "true"}
+        )
+        assert task.sid is not None
+        pump(emu)
+        assert str(client.routing.tasks.fetch(task.sid).assignment_status) == "assigned"
+        agents = [p.identity for p in client.conversations.participants.list(served) if p.identity]
+        assert agents == ["alice"]  # added by the overrides on reservation.accepted
+
+        emu.taskrouter.update_task(ws, task.sid, assignment_status="wrapping", reason="done")
+        pump(emu)
+        bodies = [m.body for m in client.conversations.messages.list(served)]
+        assert bodies == ["Wrapping up, thanks!"]
+        assert [p.identity for p in client.conversations.participants.list(served)] == [None]
+        assert str(client.conversations.fetch(served).state) == "active"
+
+        emu.taskrouter.update_task(ws, task.sid, assignment_status="completed", reason="done")
+        pump(emu)
+        assert str(client.conversations.fetch(served).state) == "closed"
+
+        emu.simulate.set_activity("alice", "Offline")
+        queue = emu.seeded.task_queues["Everyone"]
+        client.routing.workflows.update(
+            emu.seeded.workflows["Assign to Anyone"],
+            configuration=WorkflowConfiguration(
+                filters=(
+                    RoutingFilter(
+                        expression="1==1", targets=(RoutingTarget(queue=queue, timeout=30),)
+                    ),
+                )
+            ),
+        )
+        orphan = _customer_conversation(client, "+15551230002")
+        client.routing.tasks.create_for_conversation(orphan, customer_address="+15551230002")
+        emu.advance(31)
+        pump(emu)
+        assert str(client.conversations.fetch(orphan).state) == "closed"
+        bodies = [m.body for m in client.conversations.messages.list(orphan)]
+        assert bodies == ["Nobody is free, sorry."]
+        failed = [(d.event_type, d.status) for d in emu.webhooks.log if d.outcome != "delivered"]
+        assert failed == []
+
+
+def test_serve_wrapup_flags_need_overrides(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "x" * 32)
+    assert main(["events", "serve", "--port", "8000", "--wrapup", "remove_agent"]) == 2
+    assert "--wrapup applies to the task overrides: add --overrides" in capsys.readouterr().err
 
 
 def test_serve_refuses_the_in_process_emulator(capsys: pytest.CaptureFixture[str]) -> None:
