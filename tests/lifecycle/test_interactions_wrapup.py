@@ -6,10 +6,18 @@ from __future__ import annotations
 
 import pytest
 
-from flexconv.lifecycle import KEEP_OPEN_ATTRIBUTE, ChannelRules, Wiring, auto_accept, overrides
+from flexconv.lifecycle import (
+    KEEP_OPEN_ATTRIBUTE,
+    ChannelRules,
+    Wiring,
+    auto_accept,
+    janitor,
+    overrides,
+)
 from tests.lifecycle.helpers import CUSTOMER, HOOK, SUPPORT_LINE, Centre, auto_answer_flow, centre
 
 TASK_PATH = "/v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}"
+SORRY = "Sorry, nobody could take this; please write again."
 
 
 def agents(c: Centre, conversation_sid: str) -> list[str]:
@@ -61,8 +69,10 @@ def test_backend_wrap_up_removes_the_agent_through_the_interactions_api(on_compl
             on_wrapup="remove_agent",
             wrapup_message="An agent has left; thanks for writing.",
             on_complete=on_complete,  # type: ignore[arg-type]
+            complete_message="Goodbye!",
         )
         policy, task_sid, conv = interactions_task(c, rules)
+        c.receiver.use(janitor(message=SORRY))  # it must not take the customer for abandoned
         forbid_task_writes(c)
 
         after = policy.engine.wrap_up(task_sid)  # type: ignore[attr-defined]
@@ -72,7 +82,7 @@ def test_backend_wrap_up_removes_the_agent_through_the_interactions_api(on_compl
         assert _agent_participant_status(c, task_sid) == "closed"
         assert agents(c, conv) == []
         bodies = [m.body for m in c.client.conversations.messages.list(conv)]
-        assert bodies.count("An agent has left; thanks for writing.") == 1
+        assert bodies[1:] == ["An agent has left; thanks for writing.", "Goodbye!"]
         state = c.client.conversations.fetch(conv)
         if on_complete == "close":
             assert str(state.state) == "closed"
