@@ -9,6 +9,7 @@ import pytest
 from flexconv.lifecycle import (
     KEEP_OPEN_ATTRIBUTE,
     ChannelRules,
+    TaskLifecycle,
     Wiring,
     auto_accept,
     janitor,
@@ -113,3 +114,25 @@ def test_agent_wrapping_up_in_flex_is_removed_by_the_wrapup_event() -> None:
         state = c.client.conversations.fetch(conv)
         assert str(state.state) == "active"
         assert (state.attributes or {}).get(KEEP_OPEN_ATTRIBUTE) is True
+
+
+def test_lifecycle_used_without_a_receiver_applies_the_completion_rules() -> None:
+    """`TaskLifecycle` called directly (no overrides on the receiver, so no ``task.completed``
+    handler): wrap-up with ``remove_agent`` still closes the conversation by the rules."""
+    with centre() as c:
+        Wiring(c.client).ensure(HOOK)
+        auto_answer_flow(c)
+        c.receiver.use(auto_accept())
+        conv = c.emu.simulate.customer_message(SUPPORT_LINE, CUSTOMER, "Hi").conversation_sid
+        c.emu.advance(0)
+        (task,) = c.client.routing.tasks.list().to_list()
+        lifecycle = TaskLifecycle(
+            c.client, ChannelRules(on_wrapup="remove_agent", complete_message="Goodbye!")
+        )
+        forbid_task_writes(c)
+        after = lifecycle.wrap_up(task.sid or "")
+        assert after is not None
+        assert str(after.assignment_status) == "completed"
+        assert agents(c, conv) == []
+        assert str(c.client.conversations.fetch(conv).state) == "closed"
+        assert [m.body for m in c.client.conversations.messages.list(conv)] == ["Hi", "Goodbye!"]

@@ -236,6 +236,11 @@ class AsyncTaskLifecycle(EngineBase):
             if rules.on_complete == "leave_open":
                 await self._mark_keep_open(conv_sid)  # before the janitor sees the agent go
             await self._close_agent(task, owner[0], owner[1], workspace_sid)
+            # the task completed with it: apply the completion rules now, not only on the
+            # task.completed event (which a receiver may not get, or a direct call not wait for)
+            current = await self._task(task.sid, workspace_sid)
+            if current is not None and status_of(current.assignment_status) == "completed":
+                await self._after_complete(current, workspace_sid)
 
     async def _after_complete(self, task: Task, workspace_sid: str | None) -> None:
         rules = self.rules_for(task)
