@@ -78,7 +78,8 @@ class Delivery:
     duplicate: bool = False
     #: 0 for the first attempt, then 1, 2, ... for redeliveries of a failed one.
     attempt: int = 0
-    #: The URL the webhook was addressed to (the key of registered receivers).
+    #: The URL the webhook was addressed to, with any ``#`` fragment (the key of registered
+    #: receivers; a receiver registered for the URL without the fragment gets it too).
     endpoint: str = ""
     target: Receiver | None = field(default=None, repr=False)
     #: Called with this record once it has been sent (Twilio acting on the answer).
@@ -203,6 +204,15 @@ class WebhookEmitter:
         finally:
             self._hold -= 1
 
+    def suspend_hold(self) -> int:
+        """Stop queueing (see `hold`) until `resume_hold`; returns what to pass it."""
+        held, self._hold = self._hold, 0
+        return held
+
+    def resume_hold(self, held: int) -> None:
+        """Queue again as before `suspend_hold`."""
+        self._hold = held
+
     def deliver(
         self,
         url_or_callable: str | Receiver,
@@ -222,10 +232,12 @@ class WebhookEmitter:
         ``on_result`` is called with the record once it has been sent (also for a duplicate).
         """
         if callable(url_or_callable):
-            url = f"inproc://{getattr(url_or_callable, '__name__', 'receiver')}"
+            endpoint = url = f"inproc://{getattr(url_or_callable, '__name__', 'receiver')}"
             target: Receiver | None = url_or_callable
         else:
-            url = url_or_callable
+            # a "#..." fragment (Twilio's connection overrides) is neither sent nor signed
+            endpoint = url_or_callable
+            url = endpoint.partition("#")[0]
             target = None
         method = method.upper()
         params = [(str(k), str(v)) for k, v in params]
@@ -261,7 +273,7 @@ class WebhookEmitter:
             body=body,
             idempotency_token=headers["I-Twilio-Idempotency-Token"],
             created=self._clock.now(),
-            endpoint=url,
+            endpoint=endpoint,
             target=target,
             on_result=on_result,
         )
@@ -310,7 +322,11 @@ class WebhookEmitter:
         return sent
 
     def _send(self, d: Delivery) -> None:
-        receiver = d.target or self._receivers.get(d.endpoint)
+        receiver = (
+            d.target
+            or self._receivers.get(d.endpoint)
+            or self._receivers.get(d.endpoint.partition("#")[0])
+        )
         try:
             if receiver is not None:
                 answer = receiver(
