@@ -103,7 +103,9 @@ class Walk:
         self.conv = self.part = self.msg = ""
 
     def add_conversation(self, headers: dict[str, str] = ON) -> Any:
-        form = {"FriendlyName": "Order 1", "UniqueName": "order-1", "Attributes": '{"a":1}'}
+        taken = {c.unique_name for c in self.emu.conversations.conversations.values()}
+        unique = next(f"order-{n}" for n in range(1, 100) if f"order-{n}" not in taken)
+        form = {"FriendlyName": "Order 1", "UniqueName": unique, "Attributes": '{"a":1}'}
         return self.http.post(f"{CONV}/Conversations", form, headers=headers)
 
     def prepare(self, event: str) -> None:
@@ -157,9 +159,7 @@ def test_each_pre_event_goes_out_signed_with_the_documented_fields(
     assert [e.event_type for e in seen] == [event]
     (got,) = seen
     assert got.is_pre_event
-    assert COMMON | DOCUMENTED[event] <= set(got.params), sorted(
-        COMMON | DOCUMENTED[event] - set(got.params)
-    )
+    assert sorted((COMMON | DOCUMENTED[event]) - set(got.params)) == []
     assert got.params["Source"] == "API"
     if event != "onConversationAdd":  # the others name their conversation
         assert got.conversation_sid is not None
@@ -427,3 +427,44 @@ def test_official_client_over_http_is_refused_and_modified(
     assert [m.body for m in messages.list()] == ["hello"]
     assert len(listed) == 3
     assert log.problems == []
+
+
+_POST_CONV = {*_CONV_EXISTING}
+_POST_PART = {"ConversationSid", "ParticipantSid", "DateCreated", "Identity", "RoleSid"}
+_POST_PART |= {"Attributes", "MessagingBinding.Type"}
+_POST_MSG = {"ConversationSid", "MessageSid", "Index", "DateCreated", "Body", "Author"}
+_POST_MSG |= {"ParticipantSid", "Attributes"}
+#: "Post Action Webhooks request parameters", per event, by name.
+POST_DOCUMENTED = {
+    "onConversationAdded": _POST_CONV,
+    "onConversationUpdated": _POST_CONV,
+    "onConversationRemoved": {*_POST_CONV, "DateRemoved"},
+    "onParticipantAdded": _POST_PART,
+    "onParticipantUpdated": {*_POST_PART, "DateUpdated"},
+    "onParticipantRemoved": {*_POST_PART, "DateUpdated", "DateRemoved"},
+    "onMessageAdded": {*_POST_MSG, "MessagingServiceSid"},
+    "onMessageUpdated": {*_POST_MSG, "DateUpdated"},
+    "onMessageRemoved": {*_POST_MSG, "DateUpdated", "DateRemoved"},
+}
+
+
+def test_post_events_carry_the_documented_fields(emu: Emulator, http: Http) -> None:
+    """The post-action webhook of each action above, with the parameters the page lists."""
+    emu.webhooks.register(POST, lambda r: 200)
+    configure(http, *POST_DOCUMENTED)
+    missing: dict[str, list[str]] = {}
+    for pre in PRE_EVENTS:
+        post = pre + ("ed" if pre.endswith("Add") else "d")
+        walk = Walk(emu, http)
+        if pre != "onConversationAdd":
+            walk.prepare(pre)
+        done = len(emu.webhooks.deliveries(url=POST))
+        assert walk.run(pre).status in (200, 201, 204)
+        sent = [d.form() for d in emu.webhooks.deliveries(url=POST)[done:]]
+        (params,) = [p for p in sent if p["EventType"] == post]
+        lacking = sorted((COMMON | POST_DOCUMENTED[post]) - set(params))
+        if lacking:
+            missing[post] = lacking
+        if post.startswith("onParticipant"):
+            assert params["MessagingBinding.Type"] == "CHAT"  # alice and bob are chat users
+    assert missing == {}

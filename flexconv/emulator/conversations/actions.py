@@ -94,7 +94,11 @@ class ConversationsActions(ConversationsMessaging):
             raise not_found(f"/v1/Conversations/{conv.sid}/Messages/{msg.sid}")
         conv.messages.remove(msg)
         self._post_event(
-            conv, "onMessageRemoved", self._message_params(msg), hooks=hooks, source=source
+            conv,
+            "onMessageRemoved",
+            [*self._message_params(msg), self._removed()],
+            hooks=hooks,
+            source=source,
         )
 
     def inbound(

@@ -279,6 +279,10 @@ class ConversationsLifecycle(ConversationsTimers):
             self.emu.clock.cancel(timer)
         del self.conversations[conv.sid]
         self._post_event(
-            conv, "onConversationRemoved", self._conv_params(conv), hooks=hooks, source=source
+            conv,
+            "onConversationRemoved",
+            [*self._conv_params(conv), self._removed()],
+            hooks=hooks,
+            source=source,
         )
         self.emu.bus.emit("conversations.conversation.removed", conversation=conv)

@@ -208,7 +208,11 @@ class ConversationsMessaging(ConversationsLifecycle):
             return
         conv.date_updated = self.emu.clock.now()
         self._post_event(
-            conv, "onParticipantRemoved", self._participant_params(p), hooks=hooks, source=source
+            conv,
+            "onParticipantRemoved",
+            [*self._participant_params(p), self._removed()],
+            hooks=hooks,
+            source=source,
         )
         self.emu.bus.emit("conversations.participant.removed", conversation=conv, participant=p)
 

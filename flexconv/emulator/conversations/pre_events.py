@@ -39,7 +39,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import ApiError, iso
+from flexconv.emulator._base import ApiError
 from flexconv.emulator.conversations.entities import (
     Conversation,
     Message,
@@ -141,16 +141,11 @@ def send_pre_event(
 
 
 # ------------------------------------------------------------------------ request parameters
-def _binding(
-    address: str | None, proxy_address: str | None, projected: str | None
-) -> list[tuple[str, str]]:
+def _binding(address: str | None, proxy_address: str | None) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if address is not None:
         out.append(("MessagingBinding.Address", address))
         out.append(("MessagingBinding.ProxyAddress", proxy_address or ""))
-    if projected is not None:
-        out.append(("MessagingBinding.ProjectedAddress", projected))
-    out.append(("MessagingBinding.Type", binding_type(address).upper() if address else "CHAT"))
     return out
 
 
@@ -179,12 +174,7 @@ def conversation_add_params(
 
 def conversation_params(convs: ConversationsEvents, conv: Conversation) -> list[tuple[str, str]]:
     """``onConversationUpdate`` / ``onConversationRemove``: the conversation as it would be."""
-    return [
-        *convs._common(conv),
-        ("DateCreated", iso(conv.date_created) or ""),
-        ("DateUpdated", iso(conv.date_updated) or ""),
-        *[(k, v) for k, v in convs._conv_params(conv) if k != "DateCreated"],
-    ]
+    return [*convs._common(conv), *convs._conv_params(conv)]
 
 
 def participant_add_params(
@@ -205,25 +195,18 @@ def participant_add_params(
     if role_sid is not None:
         out.append(("RoleSid", role_sid))
     out.append(("Attributes", attributes))
-    return [*out, *_binding(address, proxy_address, projected_address)]
+    out.extend(_binding(address, proxy_address))
+    if projected_address is not None:
+        out.append(("MessagingBinding.ProjectedAddress", projected_address))
+    kind = binding_type(address).upper() if address is not None else "CHAT"
+    return [*out, ("MessagingBinding.Type", kind)]
 
 
 def participant_params(
     convs: ConversationsEvents, conv: Conversation, p: Participant
 ) -> list[tuple[str, str]]:
     """``onParticipantUpdate`` / ``onParticipantRemove``: the participant as it would be."""
-    out = [
-        *convs._common(conv),
-        ("ParticipantSid", p.sid),
-        ("DateCreated", iso(p.date_created) or ""),
-        ("DateUpdated", iso(p.date_updated) or ""),
-    ]
-    if p.identity is not None:
-        out.append(("Identity", p.identity))
-    if p.role_sid is not None:
-        out.append(("RoleSid", p.role_sid))
-    out.append(("Attributes", p.attributes))
-    return [*out, *_binding(p.address, p.proxy_address, p.projected_address)]
+    return [*convs._common(conv), *convs._participant_params(p)]
 
 
 def message_add_params(
@@ -250,18 +233,4 @@ def message_params(
     convs: ConversationsEvents, conv: Conversation, m: Message
 ) -> list[tuple[str, str]]:
     """``onMessageUpdate`` / ``onMessageRemove``: the message as it would be."""
-    out = [
-        *convs._common(conv),
-        ("MessageSid", m.sid),
-        ("Index", str(m.index)),
-        ("DateCreated", iso(m.date_created) or ""),
-        ("DateUpdated", iso(m.date_updated) or ""),
-        ("Body", m.body or ""),
-        ("Author", m.author),
-    ]
-    if m.participant_sid is not None:
-        out.append(("ParticipantSid", m.participant_sid))
-    out.append(("Attributes", m.attributes))
-    if m.media:
-        out.append(("Media", json.dumps([x.to_json() for x in m.media])))
-    return out
+    return [*convs._common(conv), *convs._message_params(m)]
