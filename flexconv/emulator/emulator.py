@@ -152,6 +152,9 @@ class Emulator:
             except RuntimeError:  # not (or no longer) held by this thread
                 break
             held += 1
+        if not held:  # this thread holds no lock: nothing to release or restore
+            yield
+            return
         depth, self._depth = self._depth, 0
         hold = self.webhooks.suspend_hold()
         try:

@@ -227,8 +227,9 @@ class WebhookEmitter:
         """Sign and send (or queue) one webhook; returns its `Delivery` record.
 
         ``json_body`` sends JSON instead of a form (the URL then carries ``bodySHA256``).
-        ``method="GET"`` puts the parameters in the query string.  ``sync=True`` sends at once
-        even inside an emulator operation (use it only when the response is needed).
+        ``method="GET"`` puts the parameters in the query string.  ``sync=True`` sends this
+        delivery at once, even inside an emulator operation or while `paused` (use it only when
+        the response is needed); other queued deliveries stay queued.
         ``on_result`` is called with the record once it has been sent (also for a duplicate).
         """
         if callable(url_or_callable):
@@ -283,7 +284,13 @@ class WebhookEmitter:
             dup = dataclasses.replace(delivery, seq=next(self._seq), duplicate=True)
             self.log.append(dup)
             self._queue.append(dup)
-        if sync or (self._hold == 0 and not self.paused and not self.out_of_order):
+        if sync:  # this one (and its duplicate) now; what else is queued stays queued
+            mine = [d for d in self._queue if d.idempotency_token == delivery.idempotency_token]
+            self._queue = [
+                d for d in self._queue if d.idempotency_token != delivery.idempotency_token
+            ]
+            self._drain(mine)
+        elif self._hold == 0 and not self.paused and not self.out_of_order:
             self.flush()
         return delivery
 
@@ -296,8 +303,16 @@ class WebhookEmitter:
         sent: list[Delivery] = []
         while self._queue:
             batch, self._queue = self._queue, []
+            sent += self._drain(batch)
+        return sent
+
+    def _drain(self, batch: list[Delivery]) -> list[Delivery]:
+        """Send ``batch``, then its redeliveries (`retries`), until none is left."""
+        sent: list[Delivery] = []
+        while batch:
             if self.out_of_order:
                 self._rng.shuffle(batch)
+            again: list[Delivery] = []
             for delivery in batch:
                 self._send(delivery)
                 sent.append(delivery)
@@ -306,9 +321,10 @@ class WebhookEmitter:
                 if (
                     delivery.outcome == "failed"
                     and delivery.attempt < self.retries
-                    and delivery.on_result is None  # assignment callbacks use the fallback URL
+                    # assignment callbacks use the fallback URL; pre-action webhooks are answers
+                    and delivery.on_result is None
                 ):
-                    again = dataclasses.replace(
+                    retry = dataclasses.replace(
                         delivery,
                         seq=next(self._seq),
                         attempt=delivery.attempt + 1,
@@ -317,8 +333,9 @@ class WebhookEmitter:
                         error=None,
                         response_body=b"",
                     )
-                    self.log.append(again)
-                    self._queue.append(again)
+                    self.log.append(retry)
+                    again.append(retry)
+            batch = again
         return sent
 
     def _send(self, d: Delivery) -> None:

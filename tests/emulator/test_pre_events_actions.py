@@ -468,3 +468,21 @@ def test_post_events_carry_the_documented_fields(emu: Emulator, http: Http) -> N
         if post.startswith("onParticipant"):
             assert params["MessagingBinding.Type"] == "CHAT"  # alice and bob are chat users
     assert missing == {}
+
+
+def test_paused_post_events_stay_queued_while_a_pre_event_is_answered(
+    emu: Emulator, http: Http
+) -> None:
+    """A pre-action webhook must be answered now; `paused` still holds everything else."""
+    seen: list[ConversationsEvent] = []
+    receiver_for(emu, allow, seen)
+    configure(http, "onConversationAdd", "onParticipantAdd", "onConversationAdded")
+    emu.webhooks.configure(paused=True)
+    inbound = emu.simulate.customer_message(LINE, CUSTOMER, "Hi")
+    assert inbound.message is not None
+    assert [e.event_type for e in seen] == ["onConversationAdd", "onParticipantAdd"]
+    (added,) = emu.webhooks.deliveries(url=POST)
+    assert added.outcome == "pending"
+    emu.webhooks.configure(paused=False)
+    emu.webhooks.flush()
+    assert added.outcome == "delivered"
