@@ -486,3 +486,18 @@ def test_paused_post_events_stay_queued_while_a_pre_event_is_answered(
     emu.webhooks.configure(paused=False)
     emu.webhooks.flush()
     assert added.outcome == "delivered"
+
+
+def test_an_invalid_request_is_refused_before_the_pre_event(emu: Emulator, http: Http) -> None:
+    """The webhook is asked about valid actions only: a bad `MediaSid` answers 400 at once."""
+    emu.webhooks.register(PRE, lambda r: 200)
+    configure(http, "onMessageAdd")
+    walk = Walk(emu, http)
+    walk.prepare("onMessageAdd")
+    bad = http.post(
+        f"{CONV}/Conversations/{walk.conv}/Messages",
+        {"Author": "alice", "MediaSid": "ME" + "0" * 32},
+        headers=ON,
+    )
+    assert bad.status == 400
+    assert emu.webhooks.deliveries(url=PRE) == []

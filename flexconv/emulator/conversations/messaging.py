@@ -1,5 +1,5 @@
-"""Conversations' Python API inside a conversation: participants, media, messages, scoped
-webhooks, and inbound customer messages (simulation)."""
+"""Conversations' Python API inside a conversation: participants, media, new messages and
+scoped webhooks."""
 
 from __future__ import annotations
 
@@ -261,26 +261,6 @@ class ConversationsMessaging(ConversationsLifecycle):
             raise _closed_error(conv)
         if not body and not media_sids and not content_sid:
             raise bad_request("Either Body, MediaSid or ContentSid is required")
-        attributes = json_string(attributes)
-        if pre:
-            asked_author = author or "system"
-            params = message_add_params(
-                self,
-                conv,
-                author=asked_author,
-                body=body,
-                attributes=attributes,
-                participant_sid=self._sender_sid(conv, asked_author),
-                media=[self.media[m] for m in media_sids if m in self.media],
-            )
-            identity = asked_author if source == "SDK" else None
-            changes = send_pre_event(self, "onMessageAdd", params, source=source, identity=identity)
-            body = changes.get("body", body)
-            author = changes.get("author", author)
-            attributes = changes.get("attributes", attributes)
-            self._still_there(conv)
-            if conv.closed:
-                raise _closed_error(conv)
         media: list[Media] = []
         for sid in media_sids:
             if not is_sid(sid, "ME"):
@@ -292,6 +272,26 @@ class ConversationsMessaging(ConversationsLifecycle):
                     "Service first)"
                 )
             media.append(found)
+        attributes = json_string(attributes)
+        if pre:
+            asked_author = author or "system"
+            params = message_add_params(
+                self,
+                conv,
+                author=asked_author,
+                body=body,
+                attributes=attributes,
+                participant_sid=self._sender_sid(conv, asked_author),
+                media=media,
+            )
+            identity = asked_author if source == "SDK" else None
+            changes = send_pre_event(self, "onMessageAdd", params, source=source, identity=identity)
+            body = changes.get("body", body)
+            author = changes.get("author", author)
+            attributes = changes.get("attributes", attributes)
+            self._still_there(conv)
+            if conv.closed:
+                raise _closed_error(conv)
         author = author or "system"
         sender = conv.participants.get(self._sender_sid(conv, author) or "")
         now = self.emu.clock.now()
