@@ -188,9 +188,11 @@ class ConversationsEvent(Event):
 class PreEventAnswer:
     """The answer to a Conversations pre-event (``onMessageAdd``, ...).
 
-    Twilio refuses the action when the answer is not 2xx, and applies the parameters of a 200
-    JSON answer to it (for example a changed ``body``).  Which parameters can change depends on
-    the event (Twilio's "Conversations Webhooks" page); they are sent as given.
+    Twilio refuses the action when the answer is 4xx or 5xx, and applies the fields of a 200
+    JSON answer to it.  Which fields can change depends on the event (the "Modifiable Fields" of
+    https://www.twilio.com/docs/conversations/conversations-webhooks): ``friendly_name`` for
+    ``onConversationAdd`` and ``onConversationUpdate``; ``body``, ``author`` and ``attributes``
+    for ``onMessageAdd`` and ``onMessageUpdate``; nothing for the others.  They are sent as given.
     """
 
     status: int = 200
@@ -229,7 +231,7 @@ class PreEventAnswer:
         if attributes is not None:
             merged["attributes"] = json.dumps(dict(attributes), separators=(",", ":"))
         if friendly_name is not None:
-            merged["friendlyName"] = friendly_name
+            merged["friendly_name"] = friendly_name
         if not merged:
             raise ValueError("modify() needs at least one parameter to change")
         return cls(200, merged)
