@@ -573,9 +573,11 @@ def _drop_none(values: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def _parser(parse: Callable[[Any], T] | type[T]) -> Callable[[Any], T]:
-    from_dict = getattr(parse, "from_dict", None)
-    if callable(from_dict):
-        return from_dict  # type: ignore[no-any-return]
+    """How a response body becomes ``T``: models are built lazily (fields read on first
+    access), anything else is called with the decoded body."""
+    from_response = getattr(parse, "_from_response", None)
+    if callable(from_response):
+        return from_response  # type: ignore[no-any-return]
     return parse
 
 

@@ -4,48 +4,35 @@ whole account in one streamed pass (`scan`), orphans sent to Flex (`rescue`), an
 setup (Flex Conversations, legacy Flex Flows, or a mix) with the move off legacy (`migrate`).
 
 The checks themselves are pure functions in ``flexconv._core.doctor``; this module only reads.
+The trace's steps are in ``doctor_trace``, the streamed scan in ``doctor_scan``.
 """
 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from flexconv._sync._base import Resource
+from flexconv._sync.doctor_scan import Scan
+from flexconv._sync.doctor_trace import TraceWalk
 from flexconv._concurrency import map_bounded
 from flexconv._core.doctor import account as acct
 from flexconv._core.doctor import legacy, rescue
-from flexconv._core.doctor.address import check_address, service_runs_in_parallel
-from flexconv._core.doctor.agent import accepted_reservation, check_agent
-from flexconv._core.doctor.completion import check_completion
-from flexconv._core.doctor.conversation import check_conversation, pick_conversation
-from flexconv._core.doctor.received import check_received
 from flexconv._core.doctor.report import (
     Check,
-    Finding,
     MigrationPlan,
     MigrationStep,
     RescueAction,
     RescuePlan,
     ScanCursor,
     ScanProgress,
-    ScanSummary,
     Setup,
     TraceReport,
 )
-from flexconv._core.doctor.scan import (
-    FINDING_KINDS,
-    classify_conversation,
-    server_now,
-    stale_reservation,
-    task_conversation_closed,
-)
-from flexconv._core.doctor.studio import check_studio, execution_conversation, interaction_of
-from flexconv._core.doctor.task import check_task, task_expression
-from flexconv._core.doctor.values import STEPS, attributes_of, parse_time, skipped, worker_identity
-from flexconv._core.doctor.webhook import check_webhook
+from flexconv._core.doctor.task import task_expression
+from flexconv._core.doctor.values import parse_time, wire_dict
 from flexconv._core.errors import APIStatusError, ValidationError
 from flexconv._core.ops import doctor as ops
 from flexconv._core.sids import check_sid
@@ -53,17 +40,8 @@ from flexconv._ratelimit import RateLimiter
 
 __all__ = ["Doctor", "Scan"]
 
-_OPEN_TASKS = ("pending", "reserved", "assigned", "wrapping")
 #: How many of the newest tasks of each kind the setup counts (one page each).
 _TASK_SAMPLE = 50
-
-
-def _wire(value: Any) -> dict[str, Any]:
-    """A model (or a mapping) as its wire dict."""
-    if isinstance(value, Mapping):
-        return dict(value)
-    out: dict[str, Any] = value.to_dict()
-    return out
 
 
 def _raw(value: Any) -> dict[str, Any]:
@@ -116,7 +94,7 @@ class Doctor(Resource):
         tasks = self._client.routing.tasks.list(
             evaluate_task_attributes=task_expression(conversation_sid)
         ).to_list()
-        rows = [_wire(t) for t in tasks]
+        rows = [wire_dict(t) for t in tasks]
         rows.sort(key=lambda t: str(t.get("date_created") or ""))
         return rows
 
@@ -131,10 +109,10 @@ class Doctor(Resource):
     def _setup(
         self,
     ) -> tuple[Setup, builtins.list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
-        addresses = [_wire(a) for a in self._client.channels.list().to_list()]
+        addresses = [wire_dict(a) for a in self._client.channels.list().to_list()]
         flows = self._pages(ops.LIST_FLEX_FLOWS).to_list()
-        flex = _wire(self._client.configuration.fetch())
-        conv_config = _wire(self._client.conversations.configuration.fetch())
+        flex = wire_dict(self._client.configuration.fetch())
+        conv_config = wire_dict(self._client.conversations.configuration.fetch())
         workspace = flex.get("taskrouter_workspace_sid")
         counts = [0, 0]
         if workspace:
@@ -208,7 +186,7 @@ class Doctor(Resource):
         account = self._account_checks(flex, conv_config)
         conv: dict[str, Any] | None = None
         if conversation is not None:
-            conv = _wire(self._client.conversations.fetch(conversation))
+            conv = wire_dict(self._client.conversations.fetch(conversation))
             people = self._client.conversations.participants.list(conversation).to_list()
             for p in people:
                 binding = p.messaging_binding or {}
@@ -224,7 +202,7 @@ class Doctor(Resource):
             if since is None and created is not None:
                 since = created - timedelta(minutes=5)
         assert address is not None
-        walk = _Walk(self, address, flex_number, since, until, addresses)
+        walk = TraceWalk(self, address, flex_number, since, until, addresses)
         checks = walk.run(conv)
         return TraceReport(
             setup=setup,
@@ -303,7 +281,7 @@ class Doctor(Resource):
                 check_sid(sid, "CH", "conversations")
         if apply and workflow_sid is None and queue_sid is None:
             flex = self._client.configuration.fetch()
-            workflow_sid = _wire(flex).get("taskrouter_target_workflow_sid")
+            workflow_sid = wire_dict(flex).get("taskrouter_target_workflow_sid")
             if not workflow_sid:
                 raise ValidationError(
                     "No workflow to route to: pass workflow_sid= or queue_sid= (the Flex "
@@ -318,7 +296,7 @@ class Doctor(Resource):
             ]
 
         def one(sid: str) -> RescueAction:
-            conv = _wire(self._client.conversations.fetch(sid))
+            conv = wire_dict(self._client.conversations.fetch(sid))
             decision = rescue.decide_rescue(conv, self._tasks_of(sid))
             if not apply or decision.action != "create_interaction":
                 return decision
@@ -374,7 +352,7 @@ class Doctor(Resource):
         from flexconv._core.channels import StudioTarget, WebhookTarget
 
         flows = self._pages(ops.LIST_FLEX_FLOWS).to_list()
-        addresses = [_wire(a) for a in self._client.channels.list().to_list()]
+        addresses = [wire_dict(a) for a in self._client.channels.list().to_list()]
         steps = legacy.plan_migration(flows, addresses)
         if only is not None:
             steps = [s for s in steps if only in (s.flex_flow_sid, s.address)]
@@ -409,368 +387,3 @@ def _replace(step: MigrationStep, **changes: Any) -> MigrationStep:
     import attrs
 
     return attrs.evolve(step, **changes)
-
-
-class _Walk:
-    """One trace: the steps in order; after a failure the rest are skipped."""
-
-    def __init__(
-        self,
-        doctor: Doctor,
-        address: str,
-        flex_number: str | None,
-        since: datetime | None,
-        until: datetime | None,
-        addresses: builtins.list[dict[str, Any]],
-    ) -> None:
-        self.d = doctor
-        self.client = doctor.client
-        self.address = address
-        self.flex_number = flex_number
-        self.since = since
-        self.until = until
-        self.addresses = addresses
-        self.conversation_sid: str | None = None
-
-    def _flow_published(self, flow_sid: str) -> bool:
-        try:
-            flow = self.client.studio.flows.fetch(flow_sid)
-        except APIStatusError as exc:
-            if exc.status == 404:
-                return False
-            raise
-        return str(flow.status) == "published"
-
-    def _services_of(self, number: dict[str, Any]) -> builtins.list[dict[str, Any]]:
-        """The Messaging Services whose inbound webhook would run in parallel and whose sender
-        pool holds the number: one list of services, then the pools of those services only."""
-        found = []
-        messaging = self.client.messaging.services
-        for service in messaging.list():
-            row = _wire(service)
-            if not service_runs_in_parallel(row):
-                continue
-            for member in messaging.phone_numbers.list(str(row.get("sid"))):
-                if member.sid == number.get("sid") or (
-                    member.phone_number == number.get("phone_number")
-                ):
-                    found.append(row)
-                    break
-        return found
-
-    def run(self, conv: dict[str, Any] | None) -> builtins.list[Check]:
-        checks: builtins.list[Check] = []
-        for _key, found in self._steps(conv):
-            checks.append(found)
-            if found.status == "failed":
-                break
-        done = {c.key for c in checks}
-        checks.extend(skipped(k) for k in STEPS if k not in done)
-        return checks
-
-    def _steps(self, conv: dict[str, Any] | None) -> builtins.list[tuple[str, Check]]:
-        out: builtins.list[tuple[str, Check]] = []
-        client = self.client
-        # 1. the Messages log
-        messages = self.d._pages(
-            ops.LIST_MESSAGES_2010,
-            path_params={"AccountSid": client.account_sid},
-            values={
-                "from_": self.address,
-                "to": self.flex_number,
-                "date_sent_after": self.since.date().isoformat() if self.since else None,
-            },
-            limit=200,
-        ).to_list()
-        c = check_received(
-            messages,
-            customer=self.address,
-            flex_number=self.flex_number,
-            since=self.since,
-            until=self.until,
-        )
-        out.append(("received", c))
-        if c.status == "failed":
-            return out
-        self.flex_number = self.flex_number or c.evidence.get("to")
-        # 2. the address configuration (and its Studio flow)
-        config = next((a for a in self.addresses if a.get("address") == self.flex_number), None)
-        ac = (config or {}).get("auto_creation") or {}
-        flow_sid = ac.get("studio_flow_sid") if ac.get("type") == "studio" else None
-        executions: builtins.list[dict[str, Any]] | None = []
-        if flow_sid:
-            window_from = self.since or ((conv and parse_time(conv.get("date_created"))) or None)
-            executions = self.d._flow_executions(flow_sid, window_from, self.until)
-        flow_exists: bool | None = None
-        if flow_sid:
-            flow_exists = self._flow_published(flow_sid)
-        number = None
-        if str(self.flex_number).startswith("+"):
-            found = client.phone_numbers.find(str(self.flex_number))
-            number = _wire(found) if found is not None else None
-        services = self._services_of(number) if number is not None else []
-        c = check_address(
-            config,
-            address=str(self.flex_number),
-            flow_exists=flow_exists,
-            number=number,
-            services=services,
-        )
-        out.append(("address", c))
-        if c.status == "failed":
-            return out
-        # 3. the conversation
-        if conv is None:
-            rows = client.conversations.list_for(address=self.address).to_list()
-            row = pick_conversation([_wire(r) for r in rows], flex_number=self.flex_number)
-        else:
-            row = {
-                "conversation_sid": conv.get("sid"),
-                "conversation_state": conv.get("state"),
-                "conversation_date_created": conv.get("date_created"),
-            }
-        c = check_conversation(row, customer=self.address, flex_number=self.flex_number)
-        out.append(("conversation", c))
-        if c.status == "failed" or row is None:
-            return out
-        sid = str(row.get("conversation_sid"))
-        self.conversation_sid = sid
-        conv = conv or _wire(client.conversations.fetch(sid))
-        # 4. the scoped webhook (or the hand-over to Flex)
-        hooks = [_wire(h) for h in client.conversations.webhooks.list(sid).to_list()]
-        tasks = self.d._tasks_of(sid)
-        c = check_webhook(hooks, auto_creation=ac, task_sids=[str(t.get("sid")) for t in tasks])
-        out.append(("webhook", c))
-        if c.status == "failed":
-            return out
-        # 5. Studio
-        steps: builtins.list[dict[str, Any]] = []
-        if flow_sid:
-            execution = None
-            for ex in executions or []:
-                ctx = self.d._read(
-                    ops.FETCH_EXECUTION_CONTEXT,
-                    path_params={"FlowSid": flow_sid, "ExecutionSid": str(ex.get("sid"))},
-                )
-                if execution_conversation(ctx) == sid:
-                    execution = ex
-                    break
-            if execution is not None:
-                steps = self.d._pages(
-                    ops.LIST_STEPS,
-                    path_params={"FlowSid": flow_sid, "ExecutionSid": str(execution.get("sid"))},
-                ).to_list()
-                steps.sort(key=lambda s: str(s.get("date_created") or ""))
-                for step in steps:  # a list leaves the context out: read each step's
-                    ctx = self.d._read(
-                        ops.FETCH_STEP_CONTEXT,
-                        path_params={
-                            "FlowSid": flow_sid,
-                            "ExecutionSid": str(execution.get("sid")),
-                            "StepSid": str(step.get("sid")),
-                        },
-                    )
-                    step["context"] = ctx.get("context") or {}
-            c = check_studio(flow_sid, execution, steps)
-        else:
-            c = skipped("studio", "the address does not use Studio")
-        out.append(("studio", c))
-        if c.status == "failed":
-            return out
-        # 6. the task and the interaction channel
-        task: dict[str, Any] | None = None
-        if tasks:
-            task = _wire(client.routing.tasks.fetch(str(tasks[-1].get("sid"))))
-        attrs = attributes_of((task or {}).get("attributes"))
-        interaction_sid = attrs.get("flexInteractionSid")
-        channel_sid = attrs.get("flexInteractionChannelSid")
-        if not interaction_sid:
-            interaction_sid, channel_sid = interaction_of(steps)
-        channel = None
-        if interaction_sid and channel_sid:
-            channel = _wire(client.interactions.channels.fetch(interaction_sid, channel_sid))
-        c = check_task(task, channel, conversation_sid=sid)
-        out.append(("task", c))
-        if c.status == "failed" or task is None:
-            return out
-        # 7. the reservation, the agent and the agent's role
-        task_sid = str(task.get("sid"))
-        reservations = [
-            _wire(r) for r in client.routing.reservations.list(task_sid).to_list()
-        ]
-        people = [_wire(p) for p in client.conversations.participants.list(sid).to_list()]
-        accepted = accepted_reservation(reservations)
-        identity = participant = role = None
-        if accepted is not None:
-            worker = _wire(client.routing.workers.fetch(str(accepted.get("worker_sid"))))
-            identity = worker_identity(worker)
-            participant = next((p for p in people if p.get("identity") == identity), None)
-            role_sid = (participant or {}).get("role_sid")
-            if role_sid:
-                role = _wire(client.conversations.roles.fetch(str(role_sid)))
-        c = check_agent(task, reservations, identity=identity, participant=participant, role=role)
-        out.append(("agent", c))
-        if c.status == "failed":
-            return out
-        # 8. completion
-        agents = [str(p.get("identity")) for p in people if p.get("identity")]
-        out.append(("completion", check_completion(task, conv, agents)))
-        return out
-
-
-class Scan:
-    """A running scan: iterate it for `Finding` values; `progress`, `cursor` and `summary`
-    tell how far it is.  Made by [`scan()`][flexconv._sync.doctor.Doctor.scan]."""
-
-    def __init__(
-        self,
-        doctor: Doctor,
-        limiter: RateLimiter,
-        concurrency: int,
-        cursor: ScanCursor,
-        include_healthy: bool,
-        on_progress: Callable[[ScanProgress], object] | None,
-    ) -> None:
-        client = doctor.client
-        self._doctor = doctor
-        self._convs = type(client.conversations)(client, limiter=limiter)
-        routing = type(client.routing)(client, limiter=limiter)
-        self._tasks = routing.tasks
-        self._reservations = routing.reservations
-        self._workflows = routing.workflows
-        #: reservation timeout by workflow (one entry per workflow of the account)
-        self._timeouts: dict[str, int] = {}
-        self._channels = type(client.channels)(client, limiter=limiter)
-        self._concurrency = concurrency
-        self._include_healthy = include_healthy
-        self._on_progress = on_progress
-        #: Where the scan got to: pass it to ``scan(resume=...)`` to go on from there.
-        self.cursor = cursor
-        self._seen = cursor.seen
-        self._counts = dict.fromkeys(FINDING_KINDS, 0)
-
-    @property
-    def progress(self) -> ScanProgress:
-        """Conversations classified so far, findings by kind, and the resume cursor."""
-        return ScanProgress(seen=self._seen, counts=dict(self._counts), cursor=self.cursor)
-
-    @property
-    def summary(self) -> ScanSummary:
-        """Counts by finding kind (complete once iteration ended)."""
-        return ScanSummary(counts=dict(self._counts), seen=self._seen)
-
-    def __iter__(self) -> Iterator[Finding]:
-        return self._run()
-
-    def _advance(self, phase: Any, next_url: str | None) -> None:
-        self.cursor = ScanCursor(phase=phase, next_page_url=next_url, seen=self._seen)
-        if self._on_progress is not None:
-            self._on_progress(self.progress)
-
-    def _count(self, f: Finding) -> bool:
-        self._counts[f.kind] = self._counts.get(f.kind, 0) + 1
-        return self._include_healthy or f.kind != "healthy"
-
-    def _run(self) -> Iterator[Finding]:
-        order = ("addresses", "active", "inactive", "tasks", "done")
-        start = order.index(self.cursor.phase) if self.cursor.phase in order else len(order) - 1
-        for phase in order[start:]:
-            if phase == "done":
-                break
-            url = self.cursor.next_page_url if phase == self.cursor.phase else None
-            if phase == "addresses":
-                pager: Any = self._channels.list()
-            elif phase == "tasks":
-                pager = self._tasks.list(assignment_status=_OPEN_TASKS)
-            else:
-                pager = self._convs.list(state=phase, page_size=100)
-            if url:
-                pager = pager.resume(url)
-            for page in pager.pages():
-                items = builtins.list(page.items)
-                if phase == "addresses":
-                    found = [_address_finding(_wire(a)) for a in items]
-                elif phase == "tasks":
-                    lists = map_bounded(self._check_task, items, self._concurrency)
-                    found = [f for group in lists for f in group]
-                else:
-                    found = map_bounded(self._classify, items, self._concurrency)
-                    self._seen += len(items)
-                shown = [f for f in found if f is not None and self._count(f)]
-                for f in shown[:-1]:
-                    yield f
-                # the cursor moves on before the page's last finding is handed out: a caller
-                # that stops after it resumes at the next page
-                if page.next_page_url is None:
-                    self._advance(order[order.index(phase) + 1], None)
-                else:
-                    self._advance(phase, page.next_page_url)
-                if shown:
-                    yield shown[-1]
-                if page.next_page_url is None:
-                    break
-
-    def _check_task(self, listed: Any) -> builtins.list[Finding]:
-        """An open task: is its conversation closed, is a reservation stuck pending?"""
-        task = _wire(self._tasks.fetch(str(listed.sid)))
-        found: builtins.list[Finding] = []
-        conv_sid = attributes_of(task.get("attributes")).get("conversationSid")
-        if isinstance(conv_sid, str) and conv_sid.startswith("CH"):
-            try:
-                conv: dict[str, Any] | None = _wire(self._convs.fetch(conv_sid))
-            except APIStatusError as exc:
-                if exc.status != 404:
-                    raise
-                conv = None
-            closed = task_conversation_closed(task, conv, conversation_sid=conv_sid)
-            if closed is not None:
-                found.append(closed)
-        now = server_now(task)
-        if task.get("assignment_status") == "reserved" and now is not None:
-            timeout = self._reservation_timeout(task.get("workflow_sid"))
-            for r in self._reservations.list(str(task.get("sid"))).to_list():
-                stale = stale_reservation(_wire(r), now=now, timeout_seconds=timeout)
-                if stale is not None:
-                    found.append(stale)
-        return found
-
-    def _reservation_timeout(self, workflow_sid: Any) -> int:
-        if not isinstance(workflow_sid, str) or not workflow_sid:
-            return 120
-        if workflow_sid not in self._timeouts:
-            workflow = self._workflows.fetch(workflow_sid)
-            self._timeouts[workflow_sid] = int(workflow.task_reservation_timeout or 120)
-        return self._timeouts[workflow_sid]
-
-    def _classify(self, conv: Any) -> Finding:
-        """Reads the conversation's scoped webhooks and tasks side by side; its participants
-        only when a task names it (without one, who is in it changes nothing)."""
-        sid = str(conv.sid)
-
-        def read(what: str) -> builtins.list[Any]:
-            if what == "webhooks":
-                return self._convs.webhooks.list(sid).to_list()
-            return self._tasks.list(evaluate_task_attributes=task_expression(sid)).to_list()
-
-        hooks, tasks = map_bounded(read, ["webhooks", "tasks"], 2)
-        people = self._convs.participants.list(sid).to_list() if tasks else []
-        rows = [_wire(t) for t in tasks]
-        rows.sort(key=lambda t: str(t.get("date_created") or ""))
-        return classify_conversation(
-            _wire(conv), [_wire(h) for h in hooks], [_wire(p) for p in people], rows
-        )
-
-
-def _address_finding(config: dict[str, Any]) -> Finding | None:
-    """A misconfigured address, or ``None`` when it routes to Flex."""
-    found = check_address(config, address=str(config.get("address")))
-    if found.status != "failed":
-        return None
-    sid = str(config.get("sid"))
-    return Finding(
-        kind="misconfigured_address",
-        sid=sid,
-        evidence=found.evidence,
-        problem=found.problem,
-        fix=found.fix,
-    )

@@ -137,7 +137,9 @@ class ControlApi(FaultRoutes):
             "conversation_sid": inbound.conversation_sid,
             "message_sid": inbound.message_sid,
             "refused": inbound.refused,
-            "conversation": inbound.conversation.to_json(sid),
+            "conversation": (
+                None if inbound.conversation is None else inbound.conversation.to_json(sid)
+            ),
             "message": None if inbound.message is None else inbound.message.to_json(sid),
         }
 

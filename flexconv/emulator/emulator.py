@@ -135,6 +135,36 @@ class Emulator:
         if outermost and not self.webhooks.paused:
             self.webhooks.flush()
 
+    @contextlib.contextmanager
+    def unlocked(self) -> Iterator[None]:
+        """Release the state lock, however deeply this thread holds it, while inside.
+
+        For a webhook whose answer the current operation waits for (a Conversations pre-action
+        webhook): its receiver may call back into the emulator, also from another thread
+        through the loopback server, without deadlocking.  Other threads may change the state
+        meanwhile, so check what matters again afterwards.  Webhooks other threads raise
+        meanwhile go out when their own operation ends.
+        """
+        held = 0
+        while True:
+            try:
+                self._lock.release()
+            except RuntimeError:  # not (or no longer) held by this thread
+                break
+            held += 1
+        if not held:  # this thread holds no lock: nothing to release or restore
+            yield
+            return
+        depth, self._depth = self._depth, 0
+        hold = self.webhooks.suspend_hold()
+        try:
+            yield
+        finally:
+            for _ in range(held):
+                self._lock.acquire()
+            self._depth = depth
+            self.webhooks.resume_hold(hold)
+
     # ------------------------------------------------------------------ credentials
     def create_api_key(self, friendly_name: str | None = None) -> ApiKey:
         """Issue an API key (``SK…`` + secret) that ``handle`` accepts as Basic auth."""

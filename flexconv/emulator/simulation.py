@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._base import ApiError, bad_request, not_found
-from .conversations.api import PreEventOutcome, message_changes
 
 if TYPE_CHECKING:
     from .conversations.api import Conversation, Media, Message
@@ -35,18 +34,20 @@ if TYPE_CHECKING:
 class Inbound:
     """What a customer message led to."""
 
-    conversation: Conversation
-    #: ``None`` when the pre-action webhook (``onMessageAdd``) refused the message.
+    #: ``None`` when the ``onConversationAdd`` pre-action webhook refused to create it.
+    conversation: Conversation | None
+    #: ``None`` when a pre-action webhook (``onConversationAdd``, ``onParticipantAdd`` or
+    #: ``onMessageAdd``) refused a step.
     message: Message | None
 
     @property
     def refused(self) -> bool:
-        """True when the ``onMessageAdd`` pre-action webhook refused the message."""
+        """True when a pre-action webhook refused the message (or its new conversation)."""
         return self.message is None
 
     @property
-    def conversation_sid(self) -> str:
-        return self.conversation.sid
+    def conversation_sid(self) -> str | None:
+        return None if self.conversation is None else self.conversation.sid
 
     @property
     def message_sid(self) -> str | None:
@@ -72,27 +73,16 @@ class Simulation:
         ``media`` items are ``{"content_type": ..., "filename": ..., "size": ...}``.  Webhooks
         and Studio run at once; Flex's interaction setup waits for the next clock tick
         (``emu.advance(0)``).  Raises `ApiError` (404) when no open conversation holds the
-        binding and the address has no auto-creation.  A message to an open conversation first
-        goes to the ``onMessageAdd`` pre-action webhook, if configured: a refusal leaves it out
-        (`Inbound.refused`), a 200 JSON answer changes its body, author or attributes.
+        binding and the address has no auto-creation.  Each step first goes to its pre-action
+        webhook, if configured (``onConversationAdd`` and ``onParticipantAdd`` when the message
+        auto-creates a conversation, then ``onMessageAdd``): a refusal stops there
+        (`Inbound.refused`); a 200 JSON answer may change the new conversation's friendly name
+        and the message's body, author or attributes.  The pre-action webhook goes out with the
+        emulator's lock released, so its receiver may call back into the emulator.
         """
         if not body and not media:
             raise bad_request("A customer message needs a body or media")
-        with self.emu.operation():  # read what the pre-event needs; deliver it unlocked
-            asked = self.emu.conversations.pre_inbound_message(
-                address_to, from_, body, len(media or [])
-            )
-        pre = PreEventOutcome()
-        if asked is not None:
-            pre = self.emu.conversations.pre_event("onMessageAdd", asked[0])
-        pre_conv = None if asked is None else asked[1]
         with self.emu.operation():
-            refused_in = self.emu.conversations.conversations.get(pre_conv or "")
-            if not pre.allowed and refused_in is not None:
-                self.emu.messages.record(
-                    direction="inbound", from_=from_, to=address_to, body=body or ""
-                )
-                return Inbound(refused_in, None)
             convs = self.emu.conversations
             items: list[Media] = [
                 convs.create_media(
@@ -102,9 +92,7 @@ class Simulation:
                 )
                 for m in (media or [])
             ]
-            changes = message_changes(pre)
-            body = changes.pop("body", body)
-            conv, msg = convs.inbound(address_to, from_, body, items, **changes)
+            conv, msg = convs.inbound(address_to, from_, body, items)
             return Inbound(conv, msg)
 
     # ------------------------------------------------------------------ agents
@@ -195,6 +183,7 @@ class Simulation:
                 body=body,
                 hooks=True,
                 source="SDK",
+                pre=True,
             )
 
     def wrap_up(self, worker: str, task_sid: str | None = None) -> Task:

@@ -78,7 +78,8 @@ class Delivery:
     duplicate: bool = False
     #: 0 for the first attempt, then 1, 2, ... for redeliveries of a failed one.
     attempt: int = 0
-    #: The URL the webhook was addressed to (the key of registered receivers).
+    #: The URL the webhook was addressed to, with any ``#`` fragment (the key of registered
+    #: receivers; a receiver registered for the URL without the fragment gets it too).
     endpoint: str = ""
     target: Receiver | None = field(default=None, repr=False)
     #: Called with this record once it has been sent (Twilio acting on the answer).
@@ -203,6 +204,15 @@ class WebhookEmitter:
         finally:
             self._hold -= 1
 
+    def suspend_hold(self) -> int:
+        """Stop queueing (see `hold`) until `resume_hold`; returns what to pass it."""
+        held, self._hold = self._hold, 0
+        return held
+
+    def resume_hold(self, held: int) -> None:
+        """Queue again as before `suspend_hold`."""
+        self._hold = held
+
     def deliver(
         self,
         url_or_callable: str | Receiver,
@@ -217,15 +227,18 @@ class WebhookEmitter:
         """Sign and send (or queue) one webhook; returns its `Delivery` record.
 
         ``json_body`` sends JSON instead of a form (the URL then carries ``bodySHA256``).
-        ``method="GET"`` puts the parameters in the query string.  ``sync=True`` sends at once
-        even inside an emulator operation (use it only when the response is needed).
+        ``method="GET"`` puts the parameters in the query string.  ``sync=True`` sends this
+        delivery at once, even inside an emulator operation or while `paused` (use it only when
+        the response is needed); other queued deliveries stay queued.
         ``on_result`` is called with the record once it has been sent (also for a duplicate).
         """
         if callable(url_or_callable):
-            url = f"inproc://{getattr(url_or_callable, '__name__', 'receiver')}"
+            endpoint = url = f"inproc://{getattr(url_or_callable, '__name__', 'receiver')}"
             target: Receiver | None = url_or_callable
         else:
-            url = url_or_callable
+            # a "#..." fragment (Twilio's connection overrides) is neither sent nor signed
+            endpoint = url_or_callable
+            url = endpoint.partition("#")[0]
             target = None
         method = method.upper()
         params = [(str(k), str(v)) for k, v in params]
@@ -261,7 +274,7 @@ class WebhookEmitter:
             body=body,
             idempotency_token=headers["I-Twilio-Idempotency-Token"],
             created=self._clock.now(),
-            endpoint=url,
+            endpoint=endpoint,
             target=target,
             on_result=on_result,
         )
@@ -271,7 +284,13 @@ class WebhookEmitter:
             dup = dataclasses.replace(delivery, seq=next(self._seq), duplicate=True)
             self.log.append(dup)
             self._queue.append(dup)
-        if sync or (self._hold == 0 and not self.paused and not self.out_of_order):
+        if sync:  # this one (and its duplicate) now; what else is queued stays queued
+            mine = [d for d in self._queue if d.idempotency_token == delivery.idempotency_token]
+            self._queue = [
+                d for d in self._queue if d.idempotency_token != delivery.idempotency_token
+            ]
+            self._drain(mine)
+        elif self._hold == 0 and not self.paused and not self.out_of_order:
             self.flush()
         return delivery
 
@@ -284,8 +303,16 @@ class WebhookEmitter:
         sent: list[Delivery] = []
         while self._queue:
             batch, self._queue = self._queue, []
+            sent += self._drain(batch)
+        return sent
+
+    def _drain(self, batch: list[Delivery]) -> list[Delivery]:
+        """Send ``batch``, then its redeliveries (`retries`), until none is left."""
+        sent: list[Delivery] = []
+        while batch:
             if self.out_of_order:
                 self._rng.shuffle(batch)
+            again: list[Delivery] = []
             for delivery in batch:
                 self._send(delivery)
                 sent.append(delivery)
@@ -294,9 +321,10 @@ class WebhookEmitter:
                 if (
                     delivery.outcome == "failed"
                     and delivery.attempt < self.retries
-                    and delivery.on_result is None  # assignment callbacks use the fallback URL
+                    # assignment callbacks use the fallback URL; pre-action webhooks are answers
+                    and delivery.on_result is None
                 ):
-                    again = dataclasses.replace(
+                    retry = dataclasses.replace(
                         delivery,
                         seq=next(self._seq),
                         attempt=delivery.attempt + 1,
@@ -305,12 +333,17 @@ class WebhookEmitter:
                         error=None,
                         response_body=b"",
                     )
-                    self.log.append(again)
-                    self._queue.append(again)
+                    self.log.append(retry)
+                    again.append(retry)
+            batch = again
         return sent
 
     def _send(self, d: Delivery) -> None:
-        receiver = d.target or self._receivers.get(d.endpoint)
+        receiver = (
+            d.target
+            or self._receivers.get(d.endpoint)
+            or self._receivers.get(d.endpoint.partition("#")[0])
+        )
         try:
             if receiver is not None:
                 answer = receiver(

@@ -90,6 +90,8 @@ def run(out: TextIO) -> int:
         step("A customer texts the support line")
         inbound = emu.simulate.customer_message(SUPPORT_LINE, CUSTOMER, "Is my order shipped?")
         conv_sid = inbound.conversation_sid
+        if conv_sid is None:  # only a refusing pre-action webhook leaves it out
+            raise RuntimeError("the customer's message opened no conversation")
         show("conversation", conv_sid)
         emu.advance(0)  # Flex creates the interaction and routes the task
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import types
-import typing
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -18,6 +16,9 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from flexconv._core.errors import _hide_userinfo
+from flexconv.models._codegen import SPECIAL as _SPECIAL
+from flexconv.models._codegen import LazyFields, eager_structure_fn, fast_optional, lazy_hook
+from flexconv.models._codegen import optional_inner as _optional_inner
 
 __all__ = [
     "Attributes",
@@ -33,8 +34,6 @@ Attributes = NewType("Attributes", dict)  # type: ignore[type-arg]
 """A JSON object that Twilio sends as a JSON *string* (``attributes``); decoded to a dict."""
 
 M = TypeVar("M", bound="Model")
-
-_SPECIAL = ("extra", "_response")
 
 
 class OpenStrEnum(str, Enum):
@@ -67,11 +66,17 @@ class OpenStrEnum(str, Enum):
 
 
 @attrs.define(frozen=True, kw_only=True, repr=False)
-class Model:
+class Model(LazyFields):
     """Base of every response model: frozen, keyword-only, typed.
 
     Keys Twilio sends that the model does not know are kept in ``extra`` and written back by
     [`to_dict()`][flexconv.models._base.Model.to_dict], so nothing is lost when a model round-trips.
+
+    A model a client returns reads each field from the response the first time it is accessed
+    (reading two fields of a 49-field configuration costs two field reads).  Fields the model
+    requires are checked at the call; a field Twilio sent in a shape the model does not expect
+    raises an [`APIStatusError`][flexconv.APIStatusError] naming the field when it is read.
+    [`from_dict()`][flexconv.models._base.Model.from_dict] reads and checks every field at once.
     """
 
     extra: dict[str, Any] = attrs.field(factory=dict)
@@ -95,6 +100,13 @@ class Model:
         if hook is None:
             hook = _HOOKS[cls] = converter().get_structure_hook(cls)
         result: M = hook(data, cls)
+        return result
+
+    @classmethod
+    def _from_response(cls: type[M], data: Mapping[str, Any]) -> M:
+        """Build the model from a response body, reading each field on first access (see
+        `flexconv.models._codegen`); what the clients use."""
+        result: M = lazy_hook(cls)(data, cls)
         return result
 
     def __repr__(self) -> str:
@@ -276,191 +288,6 @@ def _is_open_enum(cls: Any) -> bool:
     return isinstance(cls, type) and issubclass(cls, OpenStrEnum)
 
 
-_SCALARS = (str, int, float, bool)
-
-
-def _optional_inner(tp: Any) -> Any:
-    """``X`` for ``X | None`` (``Optional[X]``), else ``None``."""
-    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
-        return None
-    args = typing.get_args(tp)
-    if len(args) != 2 or type(None) not in args:
-        return None
-    return args[0] if args[1] is type(None) else args[1]
-
-
-def _json_container(tp: Any) -> type | None:
-    """``dict`` or ``list`` for the JSON shapes models pass through as decoded."""
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin is dict and args == (str, Any):
-        return dict
-    if origin is list and args in ((Any,), (dict[str, Any],)):
-        return list
-    return None
-
-
-def _fast_optional(conv: cattrs.Converter, tp: Any) -> Callable[[Any, Any], Any]:
-    """A direct hook for ``X | None``: the main cost of structuring was cattrs' generic
-    Optional dispatch, paid on nearly every field.
-
-    The response is freshly decoded JSON, so scalars and JSON containers of the right type are
-    kept as they are; scalars of another type are converted as cattrs would; a container of the
-    wrong kind is an error; any other ``X`` goes straight to its own hook.
-    """
-    inner = _optional_inner(tp)
-    container = _json_container(inner)
-    if inner not in _SCALARS and container is None:
-        hook = conv.get_structure_hook(inner)
-
-        def other(value: Any, _: Any) -> Any:
-            return None if value is None else hook(value, inner)
-
-        return other
-    if container is not None:
-
-        def keep(value: Any, _: Any) -> Any:
-            if value is None or isinstance(value, container):
-                return value
-            raise ValueError(f"expected a JSON {container.__name__}, got {type(value).__name__}")
-
-        return keep
-
-    def scalar(value: Any, _: Any) -> Any:
-        if value is None or type(value) is inner:
-            return value
-        return inner(value)
-
-    return scalar
-
-
-def _slot_setters(cls: type[Model]) -> dict[str, Callable[[Any, Any], None]] | None:
-    """Each field's slot setter, when instances can be filled slot by slot exactly as attrs'
-    `__init__` would fill them (a slotted class without validators, converters, init hooks or
-    hidden slots); `None` otherwise."""
-    if any(hasattr(cls, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__")):
-        return None
-    fields = attrs.fields(cls)
-    names = {f.name for f in fields}
-    for klass in cls.__mro__[:-1]:  # every class but object: slotted, with field slots only
-        slots = klass.__dict__.get("__slots__")
-        if slots is None:
-            return None
-        own = {slots} if isinstance(slots, str) else set(slots)
-        if not own <= names | {"__weakref__"}:
-            return None
-    setters: dict[str, Callable[[Any, Any], None]] = {}
-    for f in fields:
-        if f.validator is not None or f.converter is not None:
-            return None
-        if isinstance(f.default, attrs.Factory) and f.default.takes_self:  # type: ignore[arg-type]
-            return None
-        descriptor = getattr(cls, f.name, None)
-        if not isinstance(descriptor, types.MemberDescriptorType):
-            return None
-        setters[f.name] = descriptor.__set__
-    return setters
-
-
-def _model_structure_fn(
-    conv: cattrs.Converter, cls: type[Model], *, strict: bool
-) -> Callable[[Any, Any], Model]:
-    """Generate the structuring function of one model class.
-
-    Straight-line code, one block per field: values of ``Any`` fields are taken as decoded,
-    optional scalars and JSON containers are type-checked inline (no call per field), every other
-    type goes to the converter's own hook.  Keys the model does not know are kept in ``extra``
-    (refused when ``strict``).  This is the hot path of every call, hence the code generation.
-
-    For a plain slotted model (all of flexconv's) the instance is filled slot by slot, as attrs'
-    own `__init__` does, without first gathering keyword arguments: calling a fifty-parameter
-    `__init__` with `**kwargs` cost as much as reading every field.
-    """
-    attrs.resolve_types(cls)
-    setters = _slot_setters(cls)
-    lines = [
-        "def structure(o, _):",
-        "    if type(o) is not dict and not isinstance(o, Mapping):",
-        "        raise ValueError(f'{cls.__name__} expects a JSON object, got {type(o).__name__}')",
-    ]
-    lines += ["    get = o.get", "    inst = new(cls)"] if setters is not None else ["    kw = {}"]
-    names: dict[str, Any] = {"cls": cls, "Mapping": Mapping, "new": object.__new__}
-    known: list[str] = []
-    for i, f in enumerate(attrs.fields(cls)):
-        if f.name in _SPECIAL:
-            continue
-        wire_name = f.metadata.get("wire", f.name)
-        known.append(wire_name)
-        tp = f.type
-        inner = _optional_inner(tp)
-        target = inner if inner is not None else tp
-        checks: list[str] = []
-        if target is Any:
-            pass
-        elif inner is not None and inner in _SCALARS:
-            names[f"t{i}"] = inner
-            checks.append(f"if v is not None and type(v) is not t{i}: v = t{i}(v)")
-        elif inner is not None and _json_container(inner) is not None:
-            names[f"t{i}"] = _json_container(inner)
-            checks += [
-                f"if v is not None and not isinstance(v, t{i}):",
-                f"    raise ValueError('{f.name}: expected a JSON ' + t{i}.__name__)",
-            ]
-        else:
-            names[f"h{i}"], names[f"t{i}"] = conv.get_structure_hook(target), target
-            call = f"v = h{i}(v, t{i})"
-            checks.append(f"if v is not None: {call}" if inner is not None else call)
-        if setters is None:
-            lines += [f"    if {wire_name!r} in o:", f"        v = o[{wire_name!r}]"]
-            lines += [f"        {c}" for c in checks]
-            lines.append(f"        kw[{f.alias!r}] = v")
-            continue
-        names[f"s{i}"] = setters[f.name]
-        if f.default is None and (inner is not None or target is Any):
-            # absent and null are the same here: both leave the default None
-            lines.append(f"    v = get({wire_name!r})")
-            lines += [f"    {c}" for c in checks]
-        else:
-            lines += [f"    if {wire_name!r} in o:", f"        v = o[{wire_name!r}]"]
-            lines += [f"        {c}" for c in checks]
-            lines.append("    else:")
-            if f.default is attrs.NOTHING:
-                lines.append(
-                    f"        raise ValueError(f'{{cls.__name__}} needs {wire_name!r}, "
-                    "which the response lacks')"
-                )
-            elif isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
-                names[f"d{i}"] = f.default.factory
-                lines.append(f"        v = d{i}()")
-            else:
-                names[f"d{i}"] = f.default
-                lines.append(f"        v = d{i}")
-        lines.append(f"    s{i}(inst, v)")
-    names["known"] = frozenset(known)
-    if setters is not None:
-        for special in _SPECIAL[1:]:  # fields outside the response: their defaults
-            default = attrs.fields_dict(cls)[special].default
-            names[f"s_{special}"], names[f"d_{special}"] = setters[special], default
-            lines.append(f"    s_{special}(inst, d_{special})")
-        names["s_extra"] = setters["extra"]
-        lines += [
-            "    if o.keys() <= known:",
-            "        s_extra(inst, {})",
-            "        return inst",
-        ]
-    else:
-        lines += ["    inst = cls(**kw)", "    if o.keys() <= known:", "        return inst"]
-    lines.append("    extra = {k: v for k, v in o.items() if k not in known}")
-    if strict:
-        lines.append("    raise ValueError(f'{cls.__name__} got unknown keys: {sorted(extra)}')")
-    elif setters is not None:
-        lines += ["    s_extra(inst, extra)", "    return inst"]
-    else:
-        lines += ["    object.__setattr__(inst, 'extra', extra)", "    return inst"]
-    exec(compile("\n".join(lines), f"<flexconv structure {cls.__qualname__}>", "exec"), names)
-    fn: Callable[[Any, Any], Model] = names["structure"]
-    return fn
-
-
 def make_converter(*, strict: bool = False) -> cattrs.Converter:
     """Build a converter.  ``strict=True`` refuses unknown keys (for tests that pin the models)."""
     # detailed_validation off: faster generated code; a failure is wrapped in an APIStatusError
@@ -472,13 +299,13 @@ def make_converter(*, strict: bool = False) -> cattrs.Converter:
     # a predicate, not a class: functools.singledispatch refuses typing.Any on Python 3.10
     conv.register_structure_hook_func(lambda tp: tp is Any, lambda v, _: v)
     conv.register_structure_hook_factory(
-        lambda tp: _optional_inner(tp) is not None, lambda tp: _fast_optional(conv, tp)
+        lambda tp: _optional_inner(tp) is not None, lambda tp: fast_optional(conv, tp)
     )
     conv.register_structure_hook_factory(_is_open_enum, lambda cls: lambda v, _: cls(v))
     conv.register_unstructure_hook_factory(_is_open_enum, lambda cls: lambda v: v.value)
 
     def structure_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
-        return _model_structure_fn(conv, cls, strict=strict)
+        return eager_structure_fn(conv, cls, strict=strict)
 
     def unstructure_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
         fields = [f for f in attrs.fields(cls) if f.name not in _SPECIAL]

@@ -561,6 +561,36 @@ def test_a_success_body_that_is_not_json(router: Any, client: FlexConv) -> None:
         client.configuration.fetch()
 
 
+def test_response_fields_are_read_on_first_access(router: Any, client: FlexConv) -> None:
+    """A field in a shape the model does not expect fails when read, naming the field and
+    the response; the call and every other field still work."""
+    body = dict(CONFIG_BODY, date_updated="sometime last week", ui_version=281)
+    router.get(FLEX_CONFIG_URL).mock(
+        return_value=httpx.Response(200, json=body, headers={"Twilio-Request-Id": "RQ7"})
+    )
+    config = client.configuration.fetch()
+    assert config.account_sid == ACCOUNT_SID
+    assert config.ui_version == "281"  # scalars convert as the eager path converts them
+    for _ in range(2):  # a failed read is not cached as a value
+        with pytest.raises(flexconv.APIStatusError) as info:
+            config.date_updated  # noqa: B018
+        err = info.value
+        assert "FlexConfiguration.date_updated" in err.message
+        assert "sometime last week" in err.message
+        assert (err.status, err.method, err.url) == (200, "GET", FLEX_CONFIG_URL)
+        assert err.request_id == "RQ7"
+    with pytest.raises(ValueError, match="sometime last week"):  # from_dict checks at once
+        FlexConfiguration.from_dict(body)
+
+
+def test_a_response_that_is_not_an_object_fails_at_the_call(
+    router: Any, client: FlexConv
+) -> None:
+    router.get(FLEX_CONFIG_URL).mock(return_value=httpx.Response(200, json=["not", "a", "dict"]))
+    with pytest.raises(flexconv.APIStatusError, match="expects a JSON object"):
+        client.configuration.fetch()
+
+
 def test_a_bad_sid_is_rejected_before_anything_is_sent(
     router: Any, client: FlexConv
 ) -> None:

@@ -1,4 +1,4 @@
-"""Conversations pre-action webhooks (``onMessageAdd``) decide a customer's message.
+"""Conversations pre-action webhooks (``onMessageAdd``) decide a message.
 
 Twilio's "Conversations Webhooks" page: a pre-action webhook "is fired before the action has been
 published, and Twilio waits for a response before publishing it"; the post-action webhook fires
@@ -134,26 +134,27 @@ def test_filters_are_respected(emu: Emulator, http: Http) -> None:
     assert [d.event_type for d in emu.webhooks.deliveries(url=PRE)] == ["onMessageAdd"]
 
 
-def test_rest_created_messages_fire_no_pre_event(emu: Emulator, http: Http) -> None:
-    """Pre-action webhooks intercept what users do through the SDK or a messaging channel; a
-    REST API action (even with `X-Twilio-Webhook-Enabled: true`, which turns on post-action
-    webhooks) is not sent to the pre-action URL and is not refused by it."""
+def test_rest_messages_fire_the_pre_event_only_with_webhooks_enabled(
+    emu: Emulator, http: Http
+) -> None:
+    """REST API actions fire webhooks only with `X-Twilio-Webhook-Enabled: true`; with it, the
+    pre-action webhook decides, and a refused change fails the REST call (the answer table
+    returns failures "to the SDK (or REST client) that triggered the event")."""
     conv = _open_conversation(emu)
     emu.webhooks.register(PRE, lambda r: 403)
     emu.webhooks.register(POST, lambda r: 200)
     _configure(http, "onMessageAdd", "onMessageAdded")
-    made = http.post(
-        f"{CONV}/Conversations/{conv.sid}/Messages",
-        {"Author": "bot", "Body": "from REST"},
-        headers={"X-Twilio-Webhook-Enabled": "true"},
-    )
+    url = f"{CONV}/Conversations/{conv.sid}/Messages"
+    made = http.post(url, {"Author": "bot", "Body": "quiet"})
     assert made.status == 201
-    assert conv.messages[-1].body == "from REST"
     assert emu.webhooks.deliveries(url=PRE) == []
-    assert _posts(emu)[-1]["Body"] == "from REST"
-    # the same pre-action target does refuse the customer's own message
-    assert emu.simulate.customer_message(LINE, CUSTOMER, "from SMS").refused
-    assert len(emu.webhooks.deliveries(url=PRE)) == 1
+    refused = http.post(
+        url, {"Author": "bot", "Body": "loud"}, headers={"X-Twilio-Webhook-Enabled": "true"}
+    )
+    assert (refused.status, refused.json["code"]) == (403, 20403)
+    assert conv.messages[-1].body == "quiet"
+    assert [d.form()["Body"] for d in emu.webhooks.deliveries(url=PRE)] == ["loud"]
+    assert _posts(emu) == []
 
 
 def _receiver(token: str) -> Receiver:

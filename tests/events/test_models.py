@@ -179,7 +179,8 @@ def test_pre_event_answers() -> None:
     with pytest.raises(ValueError, match="at least one"):
         PreEventAnswer.modify()
     changed = PreEventAnswer.modify(attributes={"a": 1}, friendly_name="x")
-    assert changed.changes == {"attributes": '{"a":1}', "friendlyName": "x"}
+    # the answer's key is the documented `friendly_name` (Conversations Webhooks, Modifiable Fields)
+    assert changed.changes == {"attributes": '{"a":1}', "friendly_name": "x"}
 
 
 def test_policies_install_handlers_and_reach_the_client() -> None:

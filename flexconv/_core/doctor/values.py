@@ -17,6 +17,7 @@ __all__ = [
     "check",
     "parse_time",
     "skipped",
+    "wire_dict",
     "worker_identity",
 ]
 
@@ -113,3 +114,11 @@ def worker_identity(worker: Mapping[str, Any]) -> str | None:
         return uri[len("client:") :] if uri.startswith("client:") else uri
     name = worker.get("friendly_name")
     return str(name) if name else None
+
+
+def wire_dict(value: Any) -> dict[str, Any]:
+    """A model (or a mapping) as its wire dict."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    out: dict[str, Any] = value.to_dict()
+    return out

@@ -10,7 +10,9 @@ Invariants modelled (the ones that bite in production):
 * ``Timers.Inactive`` / ``Timers.Closed`` (ISO 8601 durations, at least 1 and 10 minutes) fire on
   the virtual clock and restart on every new message;
 * post-event webhooks go out only when the REST request carries ``X-Twilio-Webhook-Enabled: true``
-  or the change comes from simulation (an inbound customer message, a Flex action);
+  or the change comes from simulation (an inbound customer message, a Flex action); pre-action
+  webhooks (``onConversationAdd``, ``onMessageAdd``, ...) go out, and may refuse or change the
+  action, for such REST requests, customers' messages and agents' SDK actions (``pre_events``);
 * ``attributes`` are JSON strings; page sizes are clamped to Twilio's maxima.
 
 Layout (each module holds one part; `Conversations` stacks them, lowest first):
@@ -18,7 +20,9 @@ Layout (each module holds one part; `Conversations` stacks them, lowest first):
 - ``entities``: the resource objects, constants and value parsers; ``params``: request parsing;
 - ``state``: the dictionaries, lookups and the inspection snapshot;
 - ``events``: post-event webhooks; ``timers``: the inactive/closed timers;
-- ``lifecycle`` / ``messaging``: the Python API (conversations; participants and messages);
+- ``pre_events``: the pre-action webhooks and the answers they may give;
+- ``lifecycle`` / ``messaging`` / ``actions``: the Python API (conversations; participants and
+  messages; message changes and inbound customer messages);
 - ``routes_messages`` / ``routes``: the HTTP handlers and the route table;
 - ``api``: `Conversations` itself and the names other products may use.
 """

@@ -1,5 +1,10 @@
 """Conversations' post-event webhooks (``onMessageAdded``, ...) to the account-level and
-conversation-scoped targets, including Studio triggers."""
+conversation-scoped targets, including Studio triggers.
+
+Parameters follow "Post Action Webhooks request parameters" of
+https://www.twilio.com/docs/conversations/conversations-webhooks (the pre-action webhooks in
+``pre_events`` reuse the builders here).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,12 @@ import json
 from typing import TYPE_CHECKING
 
 from flexconv.emulator._base import iso
-from flexconv.emulator.conversations.entities import Conversation, Message, Participant
+from flexconv.emulator.conversations.entities import (
+    Conversation,
+    Message,
+    Participant,
+    binding_type,
+)
 from flexconv.emulator.conversations.state import ConversationsState
 
 if TYPE_CHECKING:
@@ -31,6 +41,7 @@ class ConversationsEvents(ConversationsState):
             ("UniqueName", conv.unique_name or ""),
             ("Attributes", conv.attributes),
             ("DateCreated", iso(conv.date_created) or ""),
+            ("DateUpdated", iso(conv.date_updated) or ""),
             ("State", conv.state),
         ]
         return [(k, v) for k, v in out if v != "" or k in ("Attributes", "State")]
@@ -40,6 +51,7 @@ class ConversationsEvents(ConversationsState):
             ("ParticipantSid", p.sid),
             ("Attributes", p.attributes),
             ("DateCreated", iso(p.date_created) or ""),
+            ("DateUpdated", iso(p.date_updated) or ""),
         ]
         if p.identity is not None:
             out.append(("Identity", p.identity))
@@ -50,6 +62,11 @@ class ConversationsEvents(ConversationsState):
             out.append(("MessagingBinding.ProxyAddress", p.proxy_address or ""))
         if p.projected_address is not None:
             out.append(("MessagingBinding.ProjectedAddress", p.projected_address))
+        # SMS, WHATSAPP, ... for a messaging binding; CHAT for a chat (identity) participant
+        kind = binding_type(p.address).upper() if p.address is not None else "CHAT"
+        out.append(("MessagingBinding.Type", kind))
+        if p.last_read_message_index is not None:
+            out.append(("LastReadMessageIndex", str(p.last_read_message_index)))
         return out
 
     def _message_params(self, m: Message) -> list[tuple[str, str]]:
@@ -60,12 +77,17 @@ class ConversationsEvents(ConversationsState):
             ("Body", m.body or ""),
             ("Attributes", m.attributes),
             ("DateCreated", iso(m.date_created) or ""),
+            ("DateUpdated", iso(m.date_updated) or ""),
         ]
         if m.participant_sid is not None:
             out.append(("ParticipantSid", m.participant_sid))
         if m.media:
             out.append(("Media", json.dumps([x.to_json() for x in m.media])))
         return out
+
+    def _removed(self) -> tuple[str, str]:
+        """``DateRemoved`` of an ``on…Removed`` post-event: now."""
+        return ("DateRemoved", iso(self.emu.clock.now()) or "")
 
     def _post_event(
         self,

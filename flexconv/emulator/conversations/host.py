@@ -3,6 +3,7 @@ Studio's trigger (their Python API, never their state)."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 
 from flexconv.emulator._host import Host
@@ -40,3 +41,7 @@ class ConversationsHost(Host, Protocol):
 
     @property
     def studio(self) -> StudioForConversations: ...
+
+    def unlocked(self) -> AbstractContextManager[None]:
+        """Release the state lock while a pre-action webhook waits for its answer."""
+        ...

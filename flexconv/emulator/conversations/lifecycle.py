@@ -3,10 +3,11 @@ state changes, close and delete."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from flexconv.emulator._base import ApiError, bad_request
+from flexconv.emulator._base import ApiError, bad_request, not_found
 from flexconv.emulator.conversations.entities import (
     ADDRESS_TYPES,
     STATES,
@@ -20,6 +21,11 @@ from flexconv.emulator.conversations.params import (
     _check_auto_creation,
     _closed_error,
     _dur,
+)
+from flexconv.emulator.conversations.pre_events import (
+    conversation_add_params,
+    conversation_params,
+    send_pre_event,
 )
 from flexconv.emulator.conversations.timers import ConversationsTimers
 
@@ -71,25 +77,40 @@ class ConversationsLifecycle(ConversationsTimers):
         hooks: bool = False,
         source: str = "API",
         extra_params: Sequence[tuple[str, str]] = (),
+        pre: bool = False,
+        first_message: Sequence[tuple[str, str]] = (),
     ) -> Conversation:
-        """Create a conversation; webhooks go out only when ``hooks`` is true."""
-        if unique_name is not None:
-            for other in self.conversations.values():
-                if other.unique_name == unique_name:
-                    raise ApiError(
-                        409, 50353, "Conversation with provided unique name already exists"
-                    )
+        """Create a conversation; webhooks go out only when ``hooks`` is true.
+
+        With ``pre``, the ``onConversationAdd`` pre-action webhook decides first (it may refuse,
+        raising `PreEventRefused`, or change ``friendly_name``); ``first_message`` adds the
+        binding and first message of a conversation auto-created for an inbound message.
+        """
         state = state or "active"
-        if state not in STATES:
-            raise bad_request(f"Invalid State {state!r}")
+        self._check_new(unique_name, state)
+        attributes = json_string(attributes)
+        messaging_service_sid = messaging_service_sid or self.messaging_service_sid
+        if pre:
+            params = conversation_add_params(
+                self,
+                friendly_name=friendly_name,
+                unique_name=unique_name,
+                attributes=attributes,
+                state=state,
+                messaging_service_sid=messaging_service_sid,
+                first_message=first_message,
+            )
+            changes = send_pre_event(self, "onConversationAdd", params, source=source)
+            friendly_name = changes.get("friendly_name", friendly_name)
+            self._check_new(unique_name, state)  # the lock was released meanwhile
         now = self.emu.clock.now()
         conv = Conversation(
             sid=self.emu.sids.new("CH"),
             chat_service_sid=self.chat_service_sid,
-            messaging_service_sid=messaging_service_sid or self.messaging_service_sid,
+            messaging_service_sid=messaging_service_sid,
             friendly_name=friendly_name,
             unique_name=unique_name,
-            attributes=json_string(attributes),
+            attributes=attributes,
             state=state,
             date_created=now,
             date_updated=now,
@@ -112,6 +133,16 @@ class ConversationsLifecycle(ConversationsTimers):
         self.emu.bus.emit("conversations.conversation.added", conversation=conv)
         return conv
 
+    def _check_new(self, unique_name: str | None, state: str) -> None:
+        if unique_name is not None:
+            for other in self.conversations.values():
+                if other.unique_name == unique_name:
+                    raise ApiError(
+                        409, 50353, "Conversation with provided unique name already exists"
+                    )
+        if state not in STATES:
+            raise bad_request(f"Invalid State {state!r}")
+
     def update(
         self,
         conv: Conversation,
@@ -124,23 +155,37 @@ class ConversationsLifecycle(ConversationsTimers):
         timers_closed: str | None = None,
         hooks: bool = False,
         source: str = "API",
+        pre: bool = False,
     ) -> Conversation:
-        """Update a conversation; a closed conversation's state never changes."""
-        if state is not None and state not in STATES:
-            raise bad_request(f"Invalid State {state!r}")
-        if state is not None and conv.closed and state != "closed":
-            raise _closed_error(conv)
-        if unique_name is not None and unique_name != conv.unique_name:
-            for other in self.conversations.values():
-                if other is not conv and other.unique_name == unique_name:
-                    raise ApiError(
-                        409, 50353, "Conversation with provided unique name already exists"
-                    )
+        """Update a conversation; a closed conversation's state never changes.
+
+        With ``pre``, the ``onConversationUpdate`` pre-action webhook sees the conversation as it
+        would be and decides first (it may refuse, or change ``friendly_name``).
+        """
+        self._check_update(conv, unique_name, state)
+        if attributes is not None:
+            attributes = json_string(attributes)
+        if pre:
+            proposed = dataclasses.replace(
+                conv,
+                friendly_name=conv.friendly_name if friendly_name is None else friendly_name,
+                unique_name=conv.unique_name if unique_name is None else unique_name,
+                attributes=conv.attributes if attributes is None else attributes,
+                state=conv.state if state is None else state,
+                date_updated=self.emu.clock.now(),
+            )
+            params = conversation_params(self, proposed)
+            changes = send_pre_event(self, "onConversationUpdate", params, source=source)
+            friendly_name = changes.get("friendly_name", friendly_name)
+            if self.find(conv.sid) is not conv:
+                raise not_found(f"/v1/Conversations/{conv.sid}")
+            self._check_update(conv, unique_name, state)  # the lock was released meanwhile
+        if unique_name is not None:
             conv.unique_name = unique_name
         if friendly_name is not None:
             conv.friendly_name = friendly_name
         if attributes is not None:
-            conv.attributes = json_string(attributes)
+            conv.attributes = attributes
         if timers_inactive is not None or timers_closed is not None:
             self._set_timers(
                 conv,
@@ -156,6 +201,18 @@ class ConversationsLifecycle(ConversationsTimers):
         else:
             self._schedule(conv)
         return conv
+
+    def _check_update(self, conv: Conversation, unique_name: str | None, state: str | None) -> None:
+        if state is not None and state not in STATES:
+            raise bad_request(f"Invalid State {state!r}")
+        if state is not None and conv.closed and state != "closed":
+            raise _closed_error(conv)
+        if unique_name is not None and unique_name != conv.unique_name:
+            for other in self.conversations.values():
+                if other is not conv and other.unique_name == unique_name:
+                    raise ApiError(
+                        409, 50353, "Conversation with provided unique name already exists"
+                    )
 
     def set_state(
         self,
@@ -208,11 +265,24 @@ class ConversationsLifecycle(ConversationsTimers):
         if not conv.closed:
             self.set_state(conv, "closed", hooks=hooks, source=source, reason=reason)
 
-    def delete(self, conv: Conversation, *, hooks: bool = False, source: str = "API") -> None:
+    def delete(
+        self, conv: Conversation, *, hooks: bool = False, source: str = "API", pre: bool = False
+    ) -> None:
+        """Delete a conversation; with ``pre`` the ``onConversationRemove`` pre-action webhook
+        may refuse it first."""
+        if pre:
+            params = conversation_params(self, conv)
+            send_pre_event(self, "onConversationRemove", params, source=source)
+            if self.find(conv.sid) is not conv:
+                raise not_found(f"/v1/Conversations/{conv.sid}")
         for timer in conv._timers:
             self.emu.clock.cancel(timer)
         del self.conversations[conv.sid]
         self._post_event(
-            conv, "onConversationRemoved", self._conv_params(conv), hooks=hooks, source=source
+            conv,
+            "onConversationRemoved",
+            [*self._conv_params(conv), self._removed()],
+            hooks=hooks,
+            source=source,
         )
         self.emu.bus.emit("conversations.conversation.removed", conversation=conv)

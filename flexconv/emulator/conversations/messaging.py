@@ -1,8 +1,9 @@
-"""Conversations' Python API inside a conversation: participants, media, messages, scoped
-webhooks, and inbound customer messages (simulation)."""
+"""Conversations' Python API inside a conversation: participants, media, new messages and
+scoped webhooks."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -15,11 +16,16 @@ from flexconv.emulator.conversations.entities import (
     Message,
     Participant,
     ScopedWebhook,
-    binding_type,
     json_string,
 )
 from flexconv.emulator.conversations.lifecycle import ConversationsLifecycle
 from flexconv.emulator.conversations.params import _closed_error
+from flexconv.emulator.conversations.pre_events import (
+    message_add_params,
+    participant_add_params,
+    participant_params,
+    send_pre_event,
+)
 
 if TYPE_CHECKING:
     pass
@@ -40,12 +46,31 @@ class ConversationsMessaging(ConversationsLifecycle):
         role_sid: str | None = None,
         hooks: bool = False,
         source: str = "API",
+        pre: bool = False,
     ) -> Participant:
-        """Add a participant, enforcing one non-closed conversation per messaging binding."""
+        """Add a participant, enforcing one non-closed conversation per messaging binding;
+        with ``pre`` the ``onParticipantAdd`` pre-action webhook may refuse it first."""
         self._check_participant(conv, identity, address, proxy_address, projected_address, role_sid)
-        now = self.emu.clock.now()
         if role_sid is None and identity is not None:
             role_sid = self.role_by_name("channel user").sid
+        attributes = json_string(attributes)
+        if pre:
+            params = participant_add_params(
+                self,
+                conv,
+                identity=identity,
+                address=address,
+                proxy_address=proxy_address,
+                projected_address=projected_address,
+                attributes=attributes,
+                role_sid=role_sid,
+            )
+            send_pre_event(self, "onParticipantAdd", params, source=source, identity=identity)
+            self._still_there(conv)
+            self._check_participant(
+                conv, identity, address, proxy_address, projected_address, role_sid
+            )
+        now = self.emu.clock.now()
         p = Participant(
             sid=self.emu.sids.new("MB"),
             conversation_sid=conv.sid,
@@ -53,7 +78,7 @@ class ConversationsMessaging(ConversationsLifecycle):
             address=address,
             proxy_address=proxy_address,
             projected_address=projected_address,
-            attributes=json_string(attributes),
+            attributes=attributes,
             role_sid=role_sid,
             date_created=now,
             date_updated=now,
@@ -65,6 +90,11 @@ class ConversationsMessaging(ConversationsLifecycle):
         )
         self.emu.bus.emit("conversations.participant.added", conversation=conv, participant=p)
         return p
+
+    def _still_there(self, conv: Conversation) -> None:
+        """After a pre-action webhook (the lock was released): the conversation still exists."""
+        if self.find(conv.sid) is not conv:
+            raise not_found(f"/v1/Conversations/{conv.sid}")
 
     def _check_participant(
         self,
@@ -116,13 +146,35 @@ class ConversationsMessaging(ConversationsLifecycle):
         last_read_timestamp: str | None = None,
         hooks: bool = False,
         source: str = "API",
+        pre: bool = False,
     ) -> Participant:
+        """Update a participant; with ``pre`` the ``onParticipantUpdate`` pre-action webhook
+        sees it as it would be and may refuse the change first."""
         if attributes is not None:
-            p.attributes = json_string(attributes)
+            attributes = json_string(attributes)
         if role_sid is not None:
             role = self.roles.get(role_sid)
             if role is None or role.type != "conversation":
                 raise bad_request(f"RoleSid {role_sid} is not a conversation role")
+        if pre:
+            proposed = dataclasses.replace(
+                p,
+                attributes=p.attributes if attributes is None else attributes,
+                role_sid=p.role_sid if role_sid is None else role_sid,
+                identity=p.identity if identity is None else identity,
+                proxy_address=p.proxy_address if proxy_address is None else proxy_address,
+                date_updated=self.emu.clock.now(),
+            )
+            params = participant_params(self, conv, proposed)
+            if last_read_message_index is not None:
+                params.append(("LastReadMessageIndex", str(last_read_message_index)))
+            send_pre_event(self, "onParticipantUpdate", params, source=source, identity=p.identity)
+            self._still_there(conv)
+            if self.find_participant(conv, p.sid) is not p:
+                raise not_found(f"/v1/Conversations/{conv.sid}/Participants/{p.sid}")
+        if attributes is not None:
+            p.attributes = attributes
+        if role_sid is not None:
             p.role_sid = role_sid
         if identity is not None:
             p.identity = identity
@@ -139,14 +191,28 @@ class ConversationsMessaging(ConversationsLifecycle):
         return p
 
     def remove_participant(
-        self, conv: Conversation, p: Participant, *, hooks: bool = False, source: str = "API"
+        self,
+        conv: Conversation,
+        p: Participant,
+        *,
+        hooks: bool = False,
+        source: str = "API",
+        pre: bool = False,
     ) -> None:
-        """Remove a participant (no-op when already gone)."""
+        """Remove a participant (no-op when already gone); with ``pre`` the
+        ``onParticipantRemove`` pre-action webhook may refuse it first."""
+        if pre and p.sid in conv.participants:
+            params = participant_params(self, conv, p)
+            send_pre_event(self, "onParticipantRemove", params, source=source, identity=p.identity)
         if conv.participants.pop(p.sid, None) is None:
             return
         conv.date_updated = self.emu.clock.now()
         self._post_event(
-            conv, "onParticipantRemoved", self._participant_params(p), hooks=hooks, source=source
+            conv,
+            "onParticipantRemoved",
+            [*self._participant_params(p), self._removed()],
+            hooks=hooks,
+            source=source,
         )
         self.emu.bus.emit("conversations.participant.removed", conversation=conv, participant=p)
 
@@ -182,11 +248,14 @@ class ConversationsMessaging(ConversationsLifecycle):
         content_sid: str | None = None,
         hooks: bool = False,
         source: str = "API",
+        pre: bool = False,
     ) -> Message:
         """Append a message; an inactive conversation becomes active again, timers restart.
 
         Messages from anyone but a messaging-binding participant are sent to every
-        messaging-binding participant and logged in the 2010 Messages log.
+        messaging-binding participant and logged in the 2010 Messages log.  With ``pre`` the
+        ``onMessageAdd`` pre-action webhook decides first: it may refuse the message
+        (`PreEventRefused`) or change its ``body``, ``author`` and ``attributes``.
         """
         if conv.closed:
             raise _closed_error(conv)
@@ -203,12 +272,28 @@ class ConversationsMessaging(ConversationsLifecycle):
                     "Service first)"
                 )
             media.append(found)
+        attributes = json_string(attributes)
+        if pre:
+            asked_author = author or "system"
+            params = message_add_params(
+                self,
+                conv,
+                author=asked_author,
+                body=body,
+                attributes=attributes,
+                participant_sid=self._sender_sid(conv, asked_author),
+                media=media,
+            )
+            identity = asked_author if source == "SDK" else None
+            changes = send_pre_event(self, "onMessageAdd", params, source=source, identity=identity)
+            body = changes.get("body", body)
+            author = changes.get("author", author)
+            attributes = changes.get("attributes", attributes)
+            self._still_there(conv)
+            if conv.closed:
+                raise _closed_error(conv)
         author = author or "system"
-        sender: Participant | None = None
-        for p in conv.participants.values():
-            if author in (p.identity, p.address):
-                sender = p
-                break
+        sender = conv.participants.get(self._sender_sid(conv, author) or "")
         now = self.emu.clock.now()
         recipients = [
             p for p in conv.participants.values() if p.address is not None and p is not sender
@@ -230,7 +315,7 @@ class ConversationsMessaging(ConversationsLifecycle):
             author=author,
             body=body,
             media=media,
-            attributes=json_string(attributes),
+            attributes=attributes,
             participant_sid=sender.sid if sender else None,
             date_created=now,
             date_updated=now,
@@ -264,6 +349,14 @@ class ConversationsMessaging(ConversationsLifecycle):
         )
         self.emu.bus.emit("conversations.message.added", conversation=conv, message=msg)
         return msg
+
+    @staticmethod
+    def _sender_sid(conv: Conversation, author: str) -> str | None:
+        """The participant whose identity or address is ``author``, if any."""
+        for p in conv.participants.values():
+            if author in (p.identity, p.address):
+                return p.sid
+        return None
 
     def get_message(self, conv: Conversation, sid: str) -> Message:
         for m in conv.messages:
@@ -317,76 +410,3 @@ class ConversationsMessaging(ConversationsLifecycle):
         )
         conv.webhooks[hook.sid] = hook
         return hook
-
-    def inbound(
-        self,
-        address_to: str,
-        from_: str,
-        body: str | None,
-        media: Sequence[Media] = (),
-        *,
-        author: str | None = None,
-        attributes: str | None = None,
-    ) -> tuple[Conversation, Message]:
-        """A customer's message arrives at ``address_to`` (what the carrier hands Twilio).
-
-        Goes to the open conversation holding the binding; else, when the address configuration
-        has auto-creation enabled, creates a conversation, adds the sender, appends the message
-        and attaches the Studio flow or webhook.  Without either: 404 (Twilio would drop it, or
-        hand it to the number's messaging webhook, which the emulator does not model).
-        ``author`` and ``attributes`` replace the message's own (a pre-action webhook's answer).
-        """
-        channel = binding_type(from_)
-        source = channel.upper()
-        self.emu.messages.record(
-            direction="inbound",
-            from_=from_,
-            to=address_to,
-            body=body or "",
-            num_media=len(media),
-            messaging_service_sid=self.messaging_service_sid,
-        )
-        held = self.open_binding(from_, address_to)
-        if held is not None:
-            conv, p = held
-        else:
-            cfg = self.find_address(address_to)
-            if cfg is None or not cfg.auto_creation.enabled:
-                raise not_found(f"address configuration with auto-creation for {address_to}")
-            conv = self.create(
-                friendly_name=None,
-                hooks=True,
-                source=source,
-                extra_params=[
-                    ("MessagingBinding.Address", from_),
-                    ("MessagingBinding.ProxyAddress", address_to),
-                ],
-            )
-            ac = cfg.auto_creation
-            if ac.type == "studio":
-                self.add_webhook(
-                    conv, "studio", flow_sid=ac.studio_flow_sid, filters=["onMessageAdded"]
-                )
-            elif ac.type == "webhook":
-                self.add_webhook(
-                    conv,
-                    "webhook",
-                    url=ac.webhook_url,
-                    method=ac.webhook_method or "POST",
-                    filters=ac.webhook_filters or ["onMessageAdded"],
-                )
-            p = self.add_participant(
-                conv, address=from_, proxy_address=address_to, hooks=True, source=source
-            )
-        for m in media:
-            self.media.setdefault(m.sid, m)
-        msg = self.add_message(
-            conv,
-            author=author or p.address,
-            body=body,
-            attributes=attributes,
-            media_sids=[m.sid for m in media],
-            hooks=True,
-            source=source,
-        )
-        return conv, msg

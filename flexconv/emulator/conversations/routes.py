@@ -276,6 +276,7 @@ class ConversationsRoutes(ConversationsMediaRoutes):
             messaging_service_sid=req.value("MessagingServiceSid"),
             email_binding=self._email_binding(req),
             hooks=_hooks(req),
+            pre=_hooks(req),
         )
         _stamp(conv, dates)
         return EmuResponse.json(201, conv.to_json(self.account_sid, req.base_url))
@@ -288,12 +289,12 @@ class ConversationsRoutes(ConversationsMediaRoutes):
     def _h_update_conversation(self, req: EmuRequest) -> EmuResponse:
         conv = self.get(req.params["Sid"])
         dates = _dates(req)
-        self.update(conv, **self._conv_kwargs(req), hooks=_hooks(req))
+        self.update(conv, **self._conv_kwargs(req), hooks=_hooks(req), pre=_hooks(req))
         _stamp(conv, dates)
         return EmuResponse.json(200, conv.to_json(self.account_sid, req.base_url))
 
     def _h_delete_conversation(self, req: EmuRequest) -> EmuResponse:
-        self.delete(self.get(req.params["Sid"]), hooks=_hooks(req))
+        self.delete(self.get(req.params["Sid"]), hooks=_hooks(req), pre=_hooks(req))
         return EmuResponse(204)
 
     def _h_create_with_participants(self, req: EmuRequest) -> EmuResponse:
@@ -326,6 +327,7 @@ class ConversationsRoutes(ConversationsMediaRoutes):
             messaging_service_sid=req.value("MessagingServiceSid"),
             email_binding=self._email_binding(req),
             hooks=hooks,
+            pre=hooks,
         )
         for spec in specs:
             binding = spec.get("messaging_binding") or {}
@@ -338,6 +340,7 @@ class ConversationsRoutes(ConversationsMediaRoutes):
                 attributes=spec.get("attributes"),
                 role_sid=spec.get("role_sid"),
                 hooks=hooks,
+                pre=hooks,
             )
         _stamp(conv, dates)
         return EmuResponse.json(201, conv.to_json(self.account_sid, req.base_url))
@@ -360,6 +363,7 @@ class ConversationsRoutes(ConversationsMediaRoutes):
             attributes=req.value("Attributes"),
             role_sid=req.value("RoleSid"),
             hooks=_hooks(req),
+            pre=_hooks(req),
         )
         _stamp(p, dates)
         return EmuResponse.json(201, p.to_json(self.account_sid, req.base_url))
@@ -386,6 +390,7 @@ class ConversationsRoutes(ConversationsMediaRoutes):
             last_read_message_index=int(raw_index) if raw_index is not None else None,
             last_read_timestamp=req.value("LastReadTimestamp"),
             hooks=_hooks(req),
+            pre=_hooks(req),
         )
         _stamp(p, dates)
         return EmuResponse.json(200, p.to_json(self.account_sid, req.base_url))
@@ -393,5 +398,5 @@ class ConversationsRoutes(ConversationsMediaRoutes):
     def _h_delete_participant(self, req: EmuRequest) -> EmuResponse:
         conv = self.get(req.params["ConversationSid"])
         p = self.get_participant(conv, req.params["Sid"])
-        self.remove_participant(conv, p, hooks=_hooks(req))
+        self.remove_participant(conv, p, hooks=_hooks(req), pre=_hooks(req))
         return EmuResponse(204)

@@ -6,22 +6,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from flexconv.emulator._base import EmuRequest, EmuResponse, bad_request, iso, not_found, paginate
+from flexconv.emulator.conversations.actions import ConversationsActions
 from flexconv.emulator.conversations.entities import (
     POST_EVENTS,
     Conversation,
     Participant,
     Role,
     ScopedWebhook,
-    json_string,
 )
-from flexconv.emulator.conversations.messaging import ConversationsMessaging
 from flexconv.emulator.conversations.params import _dates, _hooks, _method, _stamp
 
 if TYPE_CHECKING:
     pass
 
 
-class ConversationsMessageRoutes(ConversationsMessaging):
+class ConversationsMessageRoutes(ConversationsActions):
     """HTTP handlers for messages, webhooks, participant conversations and roles."""
 
     def _h_list_messages(self, req: EmuRequest) -> EmuResponse:
@@ -44,6 +43,7 @@ class ConversationsMessageRoutes(ConversationsMessaging):
             attributes=req.value("Attributes"),
             content_sid=req.value("ContentSid"),
             hooks=_hooks(req),
+            pre=_hooks(req),
         )
         _stamp(msg, dates)
         return EmuResponse.json(201, msg.to_json(self.account_sid, req.base_url))
@@ -57,26 +57,22 @@ class ConversationsMessageRoutes(ConversationsMessaging):
         conv = self.get(req.params["ConversationSid"])
         msg = self.get_message(conv, req.params["Sid"])
         dates = _dates(req)
-        if req.has("Author"):
-            msg.author = req.value("Author") or msg.author
-        if req.has("Body"):
-            msg.body = req.value("Body")
-        if req.has("Attributes"):
-            msg.attributes = json_string(req.value("Attributes"))
-        msg.date_updated = self.emu.clock.now()
-        _stamp(msg, dates)
-        self._post_event(
-            conv, "onMessageUpdated", self._message_params(msg), hooks=_hooks(req), source="API"
+        self.update_message(
+            conv,
+            msg,
+            author=req.value("Author") if req.has("Author") else None,
+            body=req.value("Body") if req.has("Body") else None,
+            attributes=req.value("Attributes") if req.has("Attributes") else None,
+            hooks=_hooks(req),
+            pre=_hooks(req),
         )
+        _stamp(msg, dates)
         return EmuResponse.json(200, msg.to_json(self.account_sid, req.base_url))
 
     def _h_delete_message(self, req: EmuRequest) -> EmuResponse:
         conv = self.get(req.params["ConversationSid"])
         msg = self.get_message(conv, req.params["Sid"])
-        conv.messages.remove(msg)
-        self._post_event(
-            conv, "onMessageRemoved", self._message_params(msg), hooks=_hooks(req), source="API"
-        )
+        self.remove_message(conv, msg, hooks=_hooks(req), pre=_hooks(req))
         return EmuResponse(204)
 
     # scoped webhooks
