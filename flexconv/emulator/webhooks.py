@@ -37,9 +37,7 @@ import itertools
 import json
 import random
 import threading
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -47,7 +45,7 @@ from datetime import datetime
 from typing import Any
 
 from ._base import Clock
-from .webhook_retry import RetryPolicy, failure_class
+from .webhook_send import RetryPolicy, answer_bytes, failure_class, http_send
 
 
 @dataclass
@@ -175,6 +173,7 @@ class WebhookEmitter:
         self._cond = threading.Condition()
         self._queue: list[Delivery] = []
         self._sending = 0
+        self._sender: int | None = None  # the thread sending queued deliveries, if any
         self._hold = 0
         self._suspended = 0
         # per thread: ``gate`` while handling a served request, ``draining`` while sending
@@ -382,25 +381,38 @@ class WebhookEmitter:
     def send_ready(self) -> list[Delivery]:
         """Send the queued deliveries that may go now, in order; returns them.
 
-        Stops at the first one whose request has not been answered yet (see `deferring`), and
-        does nothing on a thread that handles such a request or is itself sending (the sending
-        loop sends what was queued meanwhile).  Does not wait for other threads; see `flush`.
+        One thread sends at a time, so deliveries arrive in the order they were raised: while
+        another thread sends, this returns at once (that thread sends these too).  Stops at the
+        first delivery whose request has not been answered yet (see `deferring`), and does
+        nothing on a thread that handles such a request or is itself sending (its loop sends what
+        was queued meanwhile).  Does not wait for other threads; see `flush`.
         """
         if self._busy_here():
             return []
+        me = threading.get_ident()
         sent: list[Delivery] = []
         while True:
             with self._cond:
+                if self._sender not in (None, me):
+                    return sent
                 ready = 0
                 for d in self._queue:
                     if d.gate is not None and not d.gate.open:
                         break
                     ready += 1
                 batch, self._queue = self._queue[:ready], self._queue[ready:]
+                self._sender = me if batch else None
                 if not batch:
+                    self._cond.notify_all()
                     return sent
                 self._sending += len(batch)
-            sent += self._drain_counted(batch)
+            try:
+                sent += self._drain_counted(batch)
+            except BaseException:  # an `on_result` failed: let the next caller send the rest
+                with self._cond:
+                    self._sender = None
+                    self._cond.notify_all()
+                raise
 
     def flush(self) -> list[Delivery]:
         """Send every queued delivery (shuffled when `out_of_order`), also while `paused`, and
@@ -494,24 +506,14 @@ class WebhookEmitter:
                 status: int | None
                 if isinstance(answer, tuple):
                     status, body = answer
-                    d.response_body = _body_bytes(body)
+                    d.response_body = answer_bytes(body)
                 else:
                     status = answer
                 d.status = 200 if status is None else int(status)
             elif d.url.startswith(("http://", "https://")):
-                request = urllib.request.Request(
-                    d.url,
-                    data=d.body if d.method != "GET" else None,
-                    headers=d.headers,
-                    method=d.method,
+                d.status, d.response_body = http_send(
+                    d.method, d.url, d.headers, d.body, self.timeout
                 )
-                try:
-                    with urllib.request.urlopen(request, timeout=self.timeout) as resp:
-                        d.status = resp.status
-                        d.response_body = resp.read()
-                except urllib.error.HTTPError as err:
-                    d.status = err.code
-                    d.response_body = err.read() or b""
             else:
                 d.error = f"no receiver registered for {d.url}"
         except Exception as exc:  # a failed delivery is recorded, never raised
@@ -527,13 +529,3 @@ def _add_query(url: str, params: Sequence[tuple[str, str]]) -> str:
         return url
     sep = "&" if "?" in url else "?"
     return url + sep + urllib.parse.urlencode(list(params))
-
-
-def _body_bytes(body: Any) -> bytes:
-    if body is None:
-        return b""
-    if isinstance(body, (bytes, bytearray)):
-        return bytes(body)
-    if isinstance(body, str):
-        return body.encode()
-    return json.dumps(body).encode()

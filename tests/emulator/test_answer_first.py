@@ -22,11 +22,11 @@ import pytest
 
 from flexconv.emulator import Emulator, WebhookRequest
 from flexconv.emulator.server import ServerThread
-from flexconv.emulator.webhook_retry import RetryPolicy
+from flexconv.emulator.webhook_send import RetryPolicy
 
 HOOK = "https://backend.example.com/twilio"
-#: How long the receiver waits for the task's lock; only the broken order ever waits this long.
-LOCK_WAIT = 5.0
+#: How long the receiver waits for the task's lock; only the broken order waits this long.
+LOCK_WAIT = 20.0
 
 Call = Callable[[str, str, dict[str, str]], int]
 

@@ -1,4 +1,5 @@
-"""Twilio's redelivery of a failed webhook, as its connection overrides describe it.
+"""How one webhook travels (over HTTP, or the answer of an in-process receiver), how a failed
+attempt is classed, and when Twilio sends it again, as its connection overrides describe it.
 
 Twilio's [webhook connection overrides](https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides)
 page lets a webhook URL carry a ``#`` fragment such as ``#rc=3&rp=5xx,ct``:
@@ -16,9 +17,12 @@ and message status callbacks (`RetryPolicy.KINDS`); Conversations webhooks are s
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.parse
+import urllib.request
 from dataclasses import dataclass
+from typing import Any
 
 _CLASSES = frozenset({"ct", "rt", "4xx", "5xx"})
 
@@ -76,3 +80,29 @@ def failure_class(status: int | None, error: BaseException | None) -> str | None
     if isinstance(error, OSError):
         return "ct"  # the connection was refused, reset or closed
     return "rt"  # an in-process receiver that raised gave no answer
+
+
+def http_send(
+    method: str, url: str, headers: dict[str, str], body: bytes, timeout: float
+) -> tuple[int, bytes]:
+    """Send one webhook with `urllib.request`; the answer's status and body (also for a non-2xx
+    answer).  No connection or no answer in time raises (see `failure_class`)."""
+    request = urllib.request.Request(
+        url, data=body if method != "GET" else None, headers=headers, method=method
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
+            return int(resp.status), resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read() or b""
+
+
+def answer_bytes(body: Any) -> bytes:
+    """An in-process receiver's answer body as bytes (a value that is not text goes as JSON)."""
+    if body is None:
+        return b""
+    if isinstance(body, (bytes, bytearray)):
+        return bytes(body)
+    if isinstance(body, str):
+        return body.encode()
+    return json.dumps(body).encode()
