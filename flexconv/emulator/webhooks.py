@@ -419,9 +419,10 @@ class WebhookEmitter:
         wait for the deliveries other threads are sending and for those waiting for a served
         request's answer, until none is left; returns what this call sent.
 
-        Gives up waiting when nothing moves for `timeout` seconds and more (a receiver that calls
-        `flush` while it handles a delivery would otherwise wait for itself).  Called while this
-        thread is sending (from a receiver in-process), it sends nothing and returns at once.
+        A delivery under way ends within its `timeout`; requests not answered yet are waited for
+        until none has been answered for `timeout` seconds and more (the emulator's lock held
+        around `flush` would keep them from ever finishing).  Called while this thread is sending
+        (from a receiver in-process), it sends nothing and returns at once.
         """
         if self._busy_here():
             return []
@@ -432,10 +433,12 @@ class WebhookEmitter:
                 if not self._queue and not self._sending:
                     return sent
                 head = self._queue[0].gate if self._queue else None
-                if self._queue and (head is None or head.open):
-                    continue  # queued meanwhile and free to go: send it
-                if not self._cond.wait(timeout=self.timeout + 1.0):
-                    return sent
+                if self._queue and (head is None or head.open) and self._sender is None:
+                    continue  # queued meanwhile, free to go and nobody sends: send it
+                if self._sending or self._sender is not None:
+                    self._cond.wait()  # a delivery under way ends within its own timeout
+                elif not self._cond.wait(timeout=self.timeout + 1.0):
+                    return sent  # only requests not answered yet are left, and none moved
 
     def _drain_counted(self, batch: list[Delivery]) -> list[Delivery]:
         """`_drain` on this thread, marked as sending; ``batch`` is counted in ``_sending``."""
