@@ -34,6 +34,7 @@ from flexconv._core.operation import (
     new_raw_response,
     static_headers,
 )
+from flexconv._deadlines import Deadlines
 
 if TYPE_CHECKING:
     import aiohttp
@@ -60,7 +61,8 @@ class Timeout:
     connect: float = 5.0
     """Seconds to establish a connection."""
     read: float = 30.0
-    """Seconds to wait for response data."""
+    """Seconds to wait for the response: with httpx, for each piece of it; with aiohttp (the
+    default async backend), for the whole of it, from the start of the request."""
     write: float = 30.0
     """Seconds to send the request."""
     pool: float = 10.0
@@ -186,11 +188,9 @@ def _aiohttp_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
     """aiohttp's form of a [`Timeout`][flexconv._transport.Timeout] (cached, like `_httpx_timeout()`)."""
     import aiohttp
 
+    # no sock_read: the read bound is kept by `Deadlines` (one timer per loop, not per chunk)
     return aiohttp.ClientTimeout(
-        total=None,
-        connect=timeout.pool + timeout.connect,
-        sock_connect=timeout.connect,
-        sock_read=timeout.read,
+        total=None, connect=timeout.pool + timeout.connect, sock_connect=timeout.connect
     )
 
 
@@ -376,6 +376,11 @@ class AiohttpTransport:
     closed by `aclose()`, or when that loop shuts down (`asyncio.run` ending): used again from a
     new loop, the client opens a fresh session there.  A session the user passes is left for the
     user to close.
+
+    Timeouts: ``pool`` and ``connect`` bound getting a connection, as aiohttp keeps them;
+    ``read`` bounds the whole exchange from the start of the request until the last byte of the
+    response, kept by one timer per event loop for all requests (`flexconv._deadlines`) rather
+    than aiohttp's timer per read, which cost as much as the rest of the client's own work.
     """
 
     def __init__(self, session: aiohttp.ClientSession | None = None) -> None:
@@ -385,6 +390,7 @@ class AiohttpTransport:
         self._defaults = static_headers() if self._owned else {}
         self._pool = _LoopPool() if self._owned else None
         self._timeouts: tuple[Timeout | None, Any] = (None, None)
+        self._deadlines: Deadlines | None = None
 
     async def _open(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
         import aiohttp
@@ -403,14 +409,20 @@ class AiohttpTransport:
         if self._closed:
             raise ClientClosedError("This client is closed; create a new one")
         session = self._session
-        if self._pool is not None:
-            loop = asyncio.get_running_loop()
-            if session is None or self._pool.loop is not loop or session.closed:
-                session = await self._open(loop)
+        loop = asyncio.get_running_loop()
+        if self._pool is not None and (
+            session is None or self._pool.loop is not loop or session.closed
+        ):
+            session = await self._open(loop)
         assert session is not None
         timeouts = self._timeouts
         if timeouts[0] is not timeout:  # a client keeps one Timeout: convert it once
             timeouts = self._timeouts = (timeout, _aiohttp_timeout(timeout))
+        deadlines = self._deadlines
+        if deadlines is None or deadlines.loop is not loop:
+            deadlines = self._deadlines = Deadlines(loop)
+        task: Any = asyncio.current_task(loop)
+        deadlines.start(task, timeout.read)
         try:
             async with session.request(
                 request.method,
@@ -422,11 +434,17 @@ class AiohttpTransport:
             ) as resp:
                 body = await resp.read()
                 return new_raw_response(resp.status, LowerHeaders(resp.headers), body)
-        except Exception as exc:
+        except (Exception, asyncio.CancelledError) as exc:
+            if deadlines.late(task):
+                raise _late(request) from None
+            if isinstance(exc, asyncio.CancelledError):
+                raise
             mapped = _map_aiohttp_error(exc, request)
             if mapped is None:
                 raise
             raise mapped from exc
+        finally:
+            deadlines.done(task)
 
     async def aclose(self) -> None:
         self._closed = True

@@ -593,9 +593,13 @@ def _attach_response() -> Callable[[Any, ResponseInfo], None]:
 
 
 def _parse(parse: Callable[[Any], T] | type[T], data: Any, info: ResponseInfo) -> T:
-    attach = _attach or _attach_response()
+    """``T`` from a decoded body, with the exchange it came from attached."""
+    build = getattr(parse, "_from_response", None)
     try:
-        result = _parser(parse)(data)
+        if build is not None:  # a model: built lazily, the exchange recorded as it is built
+            built: T = build(data, info)
+            return built
+        result = parse(data)  # type: ignore[call-arg]
     except FlexConvError:
         raise
     except Exception as exc:  # cattrs reports structuring problems as exception groups
@@ -607,5 +611,5 @@ def _parse(parse: Callable[[Any], T] | type[T], data: Any, info: ResponseInfo) -
             body=data,
             headers=dict(info.headers),
         ) from exc
-    attach(result, info)
+    (_attach or _attach_response())(result, info)
     return result

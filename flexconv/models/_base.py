@@ -103,10 +103,10 @@ class Model(LazyFields):
         return result
 
     @classmethod
-    def _from_response(cls: type[M], data: Mapping[str, Any]) -> M:
-        """Build the model from a response body, reading each field on first access (see
-        `flexconv.models._codegen`); what the clients use."""
-        result: M = lazy_hook(cls)(data, cls)
+    def _from_response(cls: type[M], data: Mapping[str, Any], info: Any = None) -> M:
+        """Build the model from a response body (`info`: the exchange it came from), reading
+        each field on first access (see `flexconv.models._codegen`); what the clients use."""
+        result: M = lazy_hook(cls)(data, info)
         return result
 
     def __repr__(self) -> str:

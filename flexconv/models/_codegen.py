@@ -32,6 +32,11 @@ SPECIAL = ("extra", "_response")
 SCALARS = (str, int, float, bool)
 #: The slot holding the decoded response of a lazily built model.
 RAW_SLOT = "_lazy_raw"
+#: The slot counting how many more fields are read one by one before the rest are read at once.
+LEFT_SLOT = "_lazy_left"
+#: Fields read one by one before the rest of the model is read in one go: a caller that wants
+#: one or two fields pays for those only, one that walks the model pays about an eager build.
+READS_ONE_BY_ONE = 4
 
 Hook = Callable[[Any, Any], Any]
 
@@ -94,7 +99,7 @@ class LazyFields:
     """Base of [`Model`][flexconv.models._base.Model]: the slot a lazily built model keeps its
     decoded response in, and the hook that reads a field from it on first access."""
 
-    __slots__ = (RAW_SLOT,)
+    __slots__ = (RAW_SLOT, LEFT_SLOT)
 
     if not TYPE_CHECKING:  # type checkers must still see a misspelt field as an error
 
@@ -104,6 +109,8 @@ class LazyFields:
 
 _raw_of = LazyFields._lazy_raw.__get__  # type: ignore[attr-defined]
 _set_raw = LazyFields._lazy_raw.__set__  # type: ignore[attr-defined]
+_left_of = LazyFields._lazy_left.__get__  # type: ignore[attr-defined]
+_set_left = LazyFields._lazy_left.__set__  # type: ignore[attr-defined]
 
 
 def slot_setters(cls: type[Model]) -> dict[str, Callable[[Any, Any], None]] | None:
@@ -113,7 +120,7 @@ def slot_setters(cls: type[Model]) -> dict[str, Callable[[Any, Any], None]] | No
     if any(hasattr(cls, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__")):
         return None
     fields = attrs.fields(cls)
-    names = {f.name for f in fields} | {"__weakref__", RAW_SLOT}
+    names = {f.name for f in fields} | {"__weakref__", RAW_SLOT, LEFT_SLOT}
     for klass in cls.__mro__[:-1]:  # every class but object: slotted, with field slots only
         slots = klass.__dict__.get("__slots__")
         if slots is None:
@@ -254,13 +261,12 @@ def eager_structure_fn(conv: cattrs.Converter, cls: type[Model], *, strict: bool
 
 # ------------------------------------------------------------------------------------ lazy
 
-#: Per lazily built class: field name -> (read the value from the response, store it).
-_READERS: dict[type, dict[str, tuple[Callable[[Any], Any], Callable[[Any, Any], None]]]] = {}
 _LAZY_HOOKS: dict[type, Hook] = {}
 
 
 def lazy_hook(cls: type[Model]) -> Hook:
-    """The structuring function the clients use for responses of ``cls`` (cached).
+    """The function the clients build models of ``cls`` from responses with (cached):
+    ``hook(decoded_body, response_info)``.
 
     It checks that the response is an object holding the fields the model requires, and keeps
     it; the fields are read on first access.  A class that cannot be filled slot by slot is
@@ -273,7 +279,13 @@ def lazy_hook(cls: type[Model]) -> Hook:
 
     setters = slot_setters(cls)
     if setters is None:
-        hook = converter().get_structure_hook(cls)
+        eager = converter().get_structure_hook(cls)
+
+        def hook(o: Any, info: Any) -> Any:
+            inst = eager(o, cls)
+            object.__setattr__(inst, "_response", info)
+            return inst
+
     else:
         attrs.resolve_types(cls)
         names: dict[str, Any] = {
@@ -281,61 +293,98 @@ def lazy_hook(cls: type[Model]) -> Hook:
             "Mapping": Mapping,
             "new": object.__new__,
             "set_raw": _set_raw,
+            "set_left": _set_left,
+            "left": READS_ONE_BY_ONE,
             "set_response": setters["_response"],
         }
-        lines = ["def structure(o, _):", *_OBJECT_CHECK]
+        lines = ["def structure(o, info):", *_OBJECT_CHECK]
         for _, f in _response_fields(cls):
             if f.default is attrs.NOTHING:
                 lines += [f"    if {_wire(f)!r} not in o:", f"        {_missing(cls, _wire(f))}"]
-        lines += ["    inst = new(cls)", "    set_raw(inst, o)", "    set_response(inst, None)"]
-        lines.append("    return inst")
+        lines += ["    inst = new(cls)", "    set_raw(inst, o)", "    set_left(inst, left)"]
+        lines += ["    set_response(inst, info)", "    return inst"]
         _compile(lines, names, "lazy structure", cls)
         hook = names["structure"]
     _LAZY_HOOKS[cls] = hook
     return hook
 
 
-def _reader_table(
-    cls: type[Model],
-) -> dict[str, tuple[Callable[[Any], Any], Callable[[Any, Any], None]]]:
-    """One generated reader per field of ``cls``, with the slot setter that stores its value."""
+class _Readers:
+    """The generated readers of one lazily built class."""
+
+    __slots__ = ("fill", "one")
+
+    def __init__(
+        self,
+        one: dict[str, tuple[Callable[[Any], Any], Callable[[Any, Any], None]]],
+        fill: Callable[[Any, Any], int] | None,
+    ) -> None:
+        #: field name -> (read its value from the response, store it in its slot)
+        self.one = one
+        #: fill(inst, o): store every field that reads without error; returns how many failed
+        self.fill = fill
+
+
+_READERS: dict[type, _Readers] = {}
+
+
+def _readers(cls: type[Model]) -> _Readers:
+    """One generated reader per field of ``cls``, and one that reads them all."""
     from flexconv.models._base import converter
 
     setters = slot_setters(cls)
     if setters is None:  # never built lazily (see lazy_hook)
-        return {}
+        return _Readers({}, None)
     conv = converter()
     fields = _response_fields(cls)
     names: dict[str, Any] = {"cls": cls, "known": frozenset(_wire(f) for _, f in fields)}
     lines: list[str] = []
+    fill = ["def fill(inst, o):", "    failed = 0"]
     for i, f in fields:
-        lines += [f"def r{i}(o):", *_indented(_field_lines(conv, cls, i, f, names))]
-        lines.append("    return v")
+        body = _field_lines(conv, cls, i, f, names)
+        lines += [f"def r{i}(o):", *_indented(body), "    return v"]
+        names[f"s{i}"] = setters[f.name]
+        fill += ["    try:", *_indented(_indented(body)), f"        s{i}(inst, v)"]
+        fill += ["    except Exception:", "        failed += 1"]
     lines += [
         "def r_extra(o):",
         "    if o.keys() <= known:",
         "        return {}",
         "    return {k: v for k, v in o.items() if k not in known}",
     ]
-    _compile(lines, names, "readers", cls)
-    table = {f.name: (names[f"r{i}"], setters[f.name]) for i, f in fields}
-    table["extra"] = (names["r_extra"], setters["extra"])
-    return table
+    names["s_extra"] = setters["extra"]
+    fill += ["    s_extra(inst, r_extra(o))", "    return failed"]
+    _compile(lines + fill, names, "readers", cls)
+    one = {f.name: (names[f"r{i}"], setters[f.name]) for i, f in fields}
+    one["extra"] = (names["r_extra"], setters["extra"])
+    return _Readers(one, names["fill"])
 
 
 def _materialize(obj: Any, name: str) -> Any:
-    """``obj.name`` for a field not read yet: read it from the kept response and store it."""
+    """``obj.name`` for a field not read yet: read it from the kept response and store it.
+
+    The first `READS_ONE_BY_ONE` fields read are read alone; the next read reads every field
+    (those that fail stay unread, to fail when they are read), and drops the response.
+    """
     cls = type(obj)
-    table = _READERS.get(cls)
-    if table is None:
-        table = _READERS[cls] = _reader_table(cls)
-    entry = table.get(name)
+    readers = _READERS.get(cls)
+    if readers is None:
+        readers = _READERS[cls] = _readers(cls)
+    entry = readers.one.get(name)
     if entry is not None:
         try:
             raw = _raw_of(obj, cls)
         except AttributeError:  # built eagerly: every field is set already
             raw = None
         if raw is not None:
+            left = _left_of(obj, cls)
+            if left > 0 or readers.fill is None:
+                _set_left(obj, left - 1)
+            elif readers.fill(obj, raw) == 0:
+                _set_raw(obj, None)
+                return getattr(obj, name)
+            else:  # some fields cannot be read: each fails when read, one by one
+                _set_left(obj, len(readers.one))
             read, store = entry
             try:
                 value = read(raw)

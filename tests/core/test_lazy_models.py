@@ -18,7 +18,7 @@ import pytest
 import flexconv.models as models_pkg
 from flexconv.models import Model
 from flexconv.models._base import Attributes, converter, wire
-from flexconv.models._codegen import SPECIAL, optional_inner
+from flexconv.models._codegen import READS_ONE_BY_ONE, SPECIAL, LazyFields, optional_inner
 
 SAMPLE_DATE = "2024-05-06T07:08:09Z"
 
@@ -109,6 +109,32 @@ def test_unread_fields_are_not_read() -> None:
         lazy.date_created  # noqa: B018
     with pytest.raises(ValueError):
         cls.from_dict(body)
+
+
+def _kept_response(model: Model) -> Any:
+    return LazyFields._lazy_raw.__get__(model)  # type: ignore[attr-defined]
+
+
+def test_after_a_few_reads_the_rest_is_read_at_once_and_bad_fields_still_fail_alone() -> None:
+    cls = next(c for c in MODELS if c.__name__ == "FlexConfiguration")
+    good = _body(cls)
+    eager = cls.from_dict(good)
+    names = [f.name for f in attrs.fields(cls) if f.name != "_response"]
+    model = cls._from_response(good)
+    for name in names[: READS_ONE_BY_ONE + 1]:
+        assert getattr(model, name) == getattr(eager, name)
+    assert _kept_response(model) is None  # everything read: the response is let go
+    assert model == eager
+
+    bad = dict(good, date_created="not a date")
+    model = cls._from_response(bad)
+    readable = [n for n in names if n != "date_created"]
+    for name in readable:  # walking the model past the bad field's neighbours
+        assert getattr(model, name) == getattr(eager, name)
+    for _ in range(2):
+        with pytest.raises(ValueError, match=r"FlexConfiguration\.date_created"):
+            model.date_created  # noqa: B018
+    assert _kept_response(model) is bad  # kept for the field that cannot be read
 
 
 @attrs.define(frozen=True, kw_only=True, repr=False)
