@@ -193,9 +193,10 @@ def test_served_deliveries_wait_for_flush_while_paused() -> None:
         tasks = f"{server.url}/taskrouter/v1/Workspaces/{emu.seeded.workspace_sid}/Tasks"
         form = {"WorkflowSid": workflow, "TaskChannel": "chat", "Attributes": "{}"}
         assert _http_call(emu)("POST", tasks, form) == 201
-        assert got == []
-        assert len(emu.webhooks.pending()) == 4
-        sent = emu.webhooks.flush()
+    # the server has stopped, so whatever it does after an answer is done: nothing was sent
+    assert got == []
+    assert len(emu.webhooks.pending()) == 4
+    sent = emu.webhooks.flush()
     assert [d.event_type for d in sent] == [
         "task.created",
         "workflow.target-matched",
