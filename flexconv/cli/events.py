@@ -111,6 +111,21 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="leave the Conversations webhooks alone",
     )
+    wire.add_argument(
+        "--retry-count",
+        type=int,
+        default=5,
+        metavar="N",
+        help="Twilio's rc override on the TaskRouter URLs: times a failed callback is sent "
+        "again, 0-5 (default 5; a URL with its own #fragment keeps it)",
+    )
+    wire.add_argument(
+        "--retry-on",
+        default="ct,rt,5xx",
+        metavar="LIST",
+        help="Twilio's rp override: which failures are sent again, of ct,rt,4xx,5xx or all "
+        "(default ct,rt,5xx)",
+    )
     wire.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
     wire.set_defaults(handler=_wire)
 
@@ -267,8 +282,16 @@ def _serve(args: argparse.Namespace) -> int:
 def _wire(args: argparse.Namespace) -> int:
     from flexconv.lifecycle import Wiring
 
+    from flexconv.lifecycle.wiring_plan import redelivery_url
+
+    retry_on = [c.strip() for c in args.retry_on.split(",") if c.strip()]
+    try:  # refused before anything is sent
+        redelivery_url("https://example.com", args.retry_count, retry_on)
+    except ValueError as exc:
+        flag = "--retry-count" if "retry_count" in str(exc) else "--retry-on"
+        raise CliError(f"{flag}: {exc}", EXIT_USAGE) from None
     with client_for(args) as client:
-        plan = Wiring(client).ensure(
+        plan = Wiring(client, retry_count=args.retry_count, retry_on=retry_on).ensure(
             args.url,
             workflows=args.workflow,
             fallback_url=args.fallback_url,

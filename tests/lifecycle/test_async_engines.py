@@ -55,14 +55,15 @@ async def test_async_wiring_is_idempotent() -> None:
         wiring = AsyncWiring(client)
         workflow = emu.seeded.workflows["Assign to Anyone"]
         url = "https://hooks.example.com/twilio"
+        wired = url + "#rc=5&rp=ct,rt,5xx"  # Twilio's connection overrides: 5xx redelivered
         planned = await wiring.ensure(url, workflows=[workflow], dry_run=True)
         assert not planned.applied
-        assert ("assignment_callback_url", url) in [(c.field, c.new) for c in planned.changes]
+        assert ("assignment_callback_url", wired) in [(c.field, c.new) for c in planned.changes]
         applied = await wiring.ensure(url, workflows=[workflow])
         assert applied.applied
         assert len(applied.changes) == len(planned.changes)
         fetched = await client.routing.workflows.fetch(workflow)
-        assert fetched.assignment_callback_url == url
+        assert fetched.assignment_callback_url == wired
         again = await wiring.ensure(url, workflows=[workflow])
         assert again.unchanged
         assert again.diff() == "no changes"

@@ -1,6 +1,14 @@
 """Point Twilio's callbacks at a receiver, idempotently, with a dry-run diff: the workspace's
 ``EventCallbackUrl``/``EventsFilter``, workflows' ``AssignmentCallbackUrl`` (and fallback), and
-Conversations webhooks (the account's, or conversation-scoped ones)."""
+Conversations webhooks (the account's, or conversation-scoped ones).
+
+Twilio sends a webhook again only as its
+[connection overrides](https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides)
+say: by default once more when the connection failed or no answer came in time, never after an
+answer such as the receiver's 500 (a handler failed) or 503 (the same event or key is busy).
+So the TaskRouter URLs are written with a ``#rc=5&rp=ct,rt,5xx`` fragment (`DEFAULT_RETRY_COUNT`,
+`DEFAULT_RETRY_ON`).  Twilio neither sends nor signs the fragment.  Conversations webhooks take
+no overrides (Twilio never sends them again), so their URL is written without it."""
 
 from __future__ import annotations
 
@@ -9,12 +17,28 @@ from typing import TYPE_CHECKING
 
 from flexconv._core.checks import check_http_url
 from flexconv._core.routing_checks import events_filter as check_events_filter
-from flexconv.lifecycle.wiring_plan import WiringChange, WiringPlan
+from flexconv.lifecycle.wiring_plan import WiringChange, WiringPlan, redelivery_url
 
 if TYPE_CHECKING:
     from flexconv._async.client import AsyncFlexConv
 
-__all__ = ["DEFAULT_CONVERSATIONS_EVENTS", "DEFAULT_TASKROUTER_EVENTS", "AsyncWiring"]
+__all__ = [
+    "DEFAULT_CONVERSATIONS_EVENTS",
+    "DEFAULT_RETRY_COUNT",
+    "DEFAULT_RETRY_ON",
+    "DEFAULT_TASKROUTER_EVENTS",
+    "AsyncWiring",
+]
+
+#: Times Twilio sends a TaskRouter callback again after a failure (``rc``; 5 is Twilio's maximum):
+#: a handler that fails or an event kept busy by another one gets every chance Twilio allows.
+DEFAULT_RETRY_COUNT = 5
+
+#: The failures Twilio sends a TaskRouter callback again after (``rp``): Twilio's own default
+#: (``ct``: no connection, ``rt``: no answer in time), which ``rp`` replaces, plus ``5xx``, the
+#: receiver's answers that ask for a redelivery.  Not ``4xx``: a 403 (bad signature) or a 413
+#: (body too large) would fail again.
+DEFAULT_RETRY_ON = ("ct", "rt", "5xx")
 
 #: The TaskRouter events the lifecycle policies react to.
 DEFAULT_TASKROUTER_EVENTS = (
@@ -45,10 +69,28 @@ class AsyncWiring:
     plan = AsyncWiring(client).ensure("https://hooks.example.com/twilio", dry_run=True)
     print(plan.diff())
     ```
+
+    Args:
+        client: the client that reads and writes the settings.
+        retry_count: Twilio's ``rc`` override on the TaskRouter callback URLs (0 to 5), or
+            ``None`` to write them without overrides.
+        retry_on: Twilio's ``rp`` override: some of ``ct``, ``rt``, ``4xx``, ``5xx``, or
+            ``all``.
+
+    A URL passed to `ensure` with its own ``#`` fragment is written as it is.
     """
 
-    def __init__(self, client: AsyncFlexConv) -> None:
+    def __init__(
+        self,
+        client: AsyncFlexConv,
+        *,
+        retry_count: int | None = DEFAULT_RETRY_COUNT,
+        retry_on: Sequence[str] = DEFAULT_RETRY_ON,
+    ) -> None:
+        redelivery_url("https://example.com", retry_count, retry_on)  # refuse bad values now
         self.client = client
+        self.retry_count = retry_count
+        self.retry_on = tuple([retry_on] if isinstance(retry_on, str) else retry_on)
 
     async def ensure(
         self,
@@ -66,7 +108,8 @@ class AsyncWiring:
         """Bring the callback settings to ``url``, changing only what differs.
 
         Args:
-            url: the receiver's public URL (what Twilio calls and signs).
+            url: the receiver's public URL (what Twilio calls and signs); the TaskRouter URLs
+                get the connection overrides (see the class), unless ``url`` has a fragment.
             events: the workspace's ``EventsFilter`` (``None``: every event); event types
                 already in the filter are kept.
             workflows: workflow SIDs (``WW…``) whose ``AssignmentCallbackUrl`` becomes ``url``
@@ -88,17 +131,21 @@ class AsyncWiring:
         if wanted_events is not None:
             check_events_filter(wanted_events)
         conv_events = list(conversation_events)
+        taskrouter_url = redelivery_url(url, self.retry_count, self.retry_on)
+        conversations_url = url.partition("#")[0]  # Conversations webhooks take no overrides
         plan = WiringPlan()
         routing = self.client.routing
 
         workspace = await routing.workspaces.fetch(workspace_sid=workspace_sid)
         ws_label = f"workspace {workspace.sid}"
         ws_changes: dict[str, str] = {}
-        if workspace.event_callback_url != url:
+        if workspace.event_callback_url != taskrouter_url:
             plan.changes.append(
-                WiringChange(ws_label, "event_callback_url", workspace.event_callback_url, url)
+                WiringChange(
+                    ws_label, "event_callback_url", workspace.event_callback_url, taskrouter_url
+                )
             )
-            ws_changes["event_callback_url"] = url
+            ws_changes["event_callback_url"] = taskrouter_url
         current_filter = _split(workspace.events_filter)
         if wanted_events is None:
             if current_filter:
@@ -106,7 +153,7 @@ class AsyncWiring:
                     WiringChange(ws_label, "events_filter", workspace.events_filter, "")
                 )
                 ws_changes["events_filter"] = ""
-        elif current_filter or workspace.event_callback_url != url:
+        elif current_filter or workspace.event_callback_url != taskrouter_url:
             merged = current_filter + [e for e in wanted_events if e not in current_filter]
             if merged != current_filter:
                 new = ",".join(merged)
@@ -120,13 +167,16 @@ class AsyncWiring:
             workflow = await routing.workflows.fetch(workflow_sid, workspace_sid=workspace_sid)
             label = f"workflow {workflow.sid}"
             change: dict[str, str] = {}
-            if workflow.assignment_callback_url != url:
+            if workflow.assignment_callback_url != taskrouter_url:
                 plan.changes.append(
                     WiringChange(
-                        label, "assignment_callback_url", workflow.assignment_callback_url, url
+                        label,
+                        "assignment_callback_url",
+                        workflow.assignment_callback_url,
+                        taskrouter_url,
                     )
                 )
-                change["assignment_callback_url"] = url
+                change["assignment_callback_url"] = taskrouter_url
             if (
                 fallback_url is not None
                 and workflow.fallback_assignment_callback_url != fallback_url
@@ -147,11 +197,13 @@ class AsyncWiring:
         if conversations:
             hooks = await self.client.conversations.configuration.webhooks.fetch()
             label = "conversations service webhooks"
-            if hooks.post_webhook_url != url:
+            if hooks.post_webhook_url != conversations_url:
                 plan.changes.append(
-                    WiringChange(label, "post_webhook_url", hooks.post_webhook_url, url)
+                    WiringChange(
+                        label, "post_webhook_url", hooks.post_webhook_url, conversations_url
+                    )
                 )
-                hooks_update["post_webhook_url"] = url
+                hooks_update["post_webhook_url"] = conversations_url
             filters = list(hooks.filters or [])
             merged_filters = filters + [e for e in conv_events if e not in filters]
             if merged_filters != filters:
@@ -164,9 +216,11 @@ class AsyncWiring:
         scoped: list[str] = []
         for conversation_sid in conversation_sids:
             existing = await self.client.conversations.webhooks.list(conversation_sid).to_list()
-            if not any(h.target == "webhook" and h.url == url for h in existing):
+            if not any(h.target == "webhook" and h.url == conversations_url for h in existing):
                 plan.changes.append(
-                    WiringChange(f"conversation {conversation_sid}", "webhook", None, url)
+                    WiringChange(
+                        f"conversation {conversation_sid}", "webhook", None, conversations_url
+                    )
                 )
                 scoped.append(conversation_sid)
 
@@ -189,7 +243,7 @@ class AsyncWiring:
         if hooks_update:
             filters_new = hooks_update.get("filters")
             await self.client.conversations.configuration.webhooks.update(
-                post_webhook_url=url,
+                post_webhook_url=conversations_url,
                 filters=list(filters_new) if isinstance(filters_new, list) else None,
                 method="POST" if "method" in hooks_update else None,
             )
@@ -197,7 +251,7 @@ class AsyncWiring:
             await self.client.conversations.webhooks.create(
                 conversation_sid,
                 target="webhook",
-                url=url,
+                url=conversations_url,
                 method="POST",
                 filters=[*conv_events, "onMessageAdded"],
             )
