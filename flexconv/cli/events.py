@@ -281,7 +281,6 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _wire(args: argparse.Namespace) -> int:
     from flexconv.lifecycle import Wiring
-
     from flexconv.lifecycle.wiring_plan import redelivery_url
 
     retry_on = [c.strip() for c in args.retry_on.split(",") if c.strip()]

@@ -34,9 +34,7 @@ def redelivery_url(url: str, count: int | None, on: Sequence[str]) -> str:
     classes = [on] if isinstance(on, str) else list(on)
     allowed = (*REDELIVERY_CLASSES, "all")
     if not classes or any(c not in allowed for c in classes):
-        raise ValueError(
-            f"retry_on takes some of {', '.join(allowed)} (Twilio's rp), got {on!r}"
-        )
+        raise ValueError(f"retry_on takes some of {', '.join(allowed)} (Twilio's rp), got {on!r}")
     if "#" in url:
         return url
     return f"{url}#rc={count}&rp={','.join(classes)}"

@@ -56,8 +56,13 @@ def test_a_fragment_of_your_own_is_kept_and_values_are_configurable() -> None:
 
 @pytest.mark.parametrize(
     ("count", "on", "named"),
-    [(6, ("5xx",), "retry_count"), (-1, ("5xx",), "retry_count"), (True, ("5xx",), "retry_count"),
-     (5, (), "retry_on"), (5, ("500",), "retry_on")],
+    [
+        (6, ("5xx",), "retry_count"),
+        (-1, ("5xx",), "retry_count"),
+        (True, ("5xx",), "retry_count"),
+        (5, (), "retry_on"),
+        (5, ("500",), "retry_on"),
+    ],
 )
 def test_bad_override_values_are_refused_before_anything_is_sent(
     count: object, on: tuple[str, ...], named: str
@@ -87,7 +92,8 @@ def test_a_handler_that_fails_once_runs_again_on_twilios_redelivery() -> None:
         c.emu.simulate.customer_message(SUPPORT_LINE, CUSTOMER, "Hello?")
         c.emu.advance(0)
         c.emu.webhooks.flush()
-        assert len(calls) == 2 and calls[0] == calls[1]  # the same reservation, sent again
+        assert len(calls) == 2
+        assert calls[0] == calls[1]
         assert done == [calls[0]]
         attempts = [
             (d.attempt, d.status)
