@@ -64,7 +64,8 @@ class SignatureChecker:
         public_url: the URL (or just the origin) Twilio calls, when it differs from what this
             server sees.  An origin (``https://hooks.example.com``) keeps the request's path; a
             URL with a path (``https://hooks.example.com/twilio``) replaces it.  The request's
-            query string is always kept (``bodySHA256`` is part of it).
+            query string is always kept (``bodySHA256`` is part of it).  A ``#`` fragment
+            (connection overrides such as ``#rc=5&rp=ct,rt,5xx``) may be given and is ignored.
         trusted_proxies: addresses or networks whose ``X-Forwarded-Proto`` and
             ``X-Forwarded-Host`` headers are believed.
     """
@@ -89,8 +90,10 @@ class SignatureChecker:
                     f"public_url must be an absolute http(s) URL such as "
                     f"'https://hooks.example.com/twilio', got {public_url!r}"
                 )
-            if parts.query or parts.fragment:
-                raise ValueError("public_url must not carry a query or a fragment")
+            if parts.query:
+                raise ValueError("public_url must not carry a query")
+            # a "#rc=...&rp=..." fragment (Twilio's connection overrides, as `Wiring` writes the
+            # callback URLs) is neither sent nor signed by Twilio: it is dropped here
             path = parts.path if parts.path not in ("", "/") else ""
             self._public = (parts.scheme, parts.netloc, path)
         self._proxies = _networks(trusted_proxies)
@@ -110,7 +113,8 @@ class SignatureChecker:
         return any(address in net for net in self._proxies)
 
     def public_url_of(self, url: str, headers: Mapping[str, str], client: str | None) -> str:
-        """The URL Twilio called, rebuilt from ``url`` as this server received it."""
+        """The URL Twilio called and signed, rebuilt from ``url`` as this server received it
+        (without any ``#`` fragment: Twilio signs the URL without its connection overrides)."""
         scheme, netloc, path, query, _ = urlsplit(url)
         if self._public is not None:
             scheme, netloc, base = self._public

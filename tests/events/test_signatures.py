@@ -71,6 +71,25 @@ def test_public_url_replaces_what_the_server_sees() -> None:
     assert calls == []
 
 
+def test_connection_override_fragments_are_not_part_of_the_signature() -> None:
+    # Twilio signs the URL without its "#rc=...&rp=..." fragment (and does not send it)
+    wired = URL + "#rc=5&rp=ct,rt,5xx"
+    headers, body = signed(taskrouter_event("task.created"))  # RequestValidator, no fragment
+    configured, calls = counting_receiver(public_url=wired)  # the URL as Wiring wrote it
+    assert configured.handle("POST", "http://127.0.0.1:8000/x", headers, body).status == 204
+    origin, _ = counting_receiver(public_url="https://hooks.example.com#rc=5&rp=5xx")
+    assert origin.handle("POST", "http://127.0.0.1/twilio/events", headers, body).status == 204
+    plain, _ = counting_receiver()
+    headers, body = signed(taskrouter_event("task.created"))
+    assert plain.handle("POST", wired, headers, body).status == 204  # fragment in the request URL
+    forged, _ = counting_receiver(public_url=wired)
+    headers, body = signed(taskrouter_event("task.created"), url=wired)  # signed with it: wrong
+    assert forged.handle("POST", URL, headers, body).status == 403
+    url, headers, body = signed_json(dict(taskrouter_event("task.created")))
+    assert configured.handle("POST", url + "#rc=5&rp=5xx", headers, body).status == 204
+    assert len(calls) == 2
+
+
 def test_forwarded_headers_only_from_trusted_proxies() -> None:
     seen_by_server = "http://10.0.0.7:8080/twilio/events"
     headers, body = signed(taskrouter_event("task.created"))
