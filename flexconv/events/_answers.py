@@ -144,11 +144,49 @@ def store_failed(exc: BaseException) -> Response:
     return BUSY
 
 
+def redelivered_by_twilio(event: Event) -> bool:
+    """Whether Twilio can send ``event`` again after a 5xx answer: TaskRouter callbacks can (with
+    the connection overrides `Wiring` writes), Conversations webhooks never (they take no
+    overrides), so a Conversations post-event that fails or finds its key busy is acknowledged
+    and retried in the background instead.  Pre-events are answered either way: the answer is
+    Twilio's decision."""
+    return not isinstance(event, ConversationsEvent)
+
+
 def failed(event: Event, exc: BaseException) -> Response:
-    """Log a handler failure; the answer (500) makes Twilio deliver again."""
+    """Log a handler failure; the answer is a 500: Twilio delivers a TaskRouter callback again
+    (see `redelivered_by_twilio`), refuses the action of a Conversations pre-event; a
+    post-event's failure is retried in the background by the caller."""
+    if redelivered_by_twilio(event):
+        then = "answering 500 so Twilio delivers it again"
+    elif isinstance(event, ConversationsEvent) and event.is_pre_event:
+        then = "answering 500, which refuses the action"
+    else:
+        then = "retrying it in the background (Twilio does not deliver it again)"
     logger().error(
-        "flexconv.events: a handler for %s failed; answering 500 so Twilio delivers it again",
-        event.event_type,
-        exc_info=exc,
+        "flexconv.events: a handler for %s failed; %s", event.event_type, then, exc_info=exc
     )
     return text(500, "A handler failed; deliver again")
+
+
+def deferred(event: Event, key: str, why: str) -> None:
+    """Log that a Conversations post-event was acknowledged and left to a background retry."""
+    logger().warning(
+        "flexconv.events: %s (%s) %s; acknowledged, retrying it in the background",
+        event.event_type,
+        key,
+        why,
+    )
+
+
+def lost(event: Event, key: str, attempts: int) -> None:
+    """Log a Conversations post-event whose background retries all failed: it is lost."""
+    logger().error(
+        "flexconv.events: %s LOST (idempotency token %s, key %s): its handlers failed or its "
+        "task or conversation stayed busy through %d background retries, and Twilio does not "
+        "deliver Conversations webhooks again",
+        event.event_type,
+        event.idempotency_token or "none",
+        key,
+        attempts,
+    )

@@ -1,7 +1,13 @@
 """Exactly once and one at a time: an event's handlers run under a claim on its de-duplication
 key in the store, and under the store's lock on its ordering key (its task or conversation);
 background handlers run after the answer, once each.  A sync face (threads) and an async face
-(the running event loop)."""
+(the running event loop).
+
+A TaskRouter callback whose handler fails, or whose key stays busy, is answered 5xx: Twilio
+sends it again (with the connection overrides `Wiring` writes).  Twilio never sends a
+Conversations webhook again, so a post-event in that case is acknowledged and retried here in
+the background, with backoff, through the same claim (a retry never runs handlers that already
+succeeded); when every retry fails it is logged as lost."""
 
 from __future__ import annotations
 
@@ -16,18 +22,21 @@ from flexconv.events._answers import (
     budget_check,
     decode,
     default,
+    deferred,
     encode,
     failed,
     logger,
+    lost,
     store_failed,
 )
 from flexconv.events._registry import Registration
-from flexconv.events.models import Event
+from flexconv.events.models import ConversationsEvent, Event
 from flexconv.events.stores import AsyncStore, Claim, Store
 from flexconv.locks import LockTimeoutError
 
 if TYPE_CHECKING:
     import asyncio
+    from collections.abc import Callable, Coroutine
     from concurrent.futures import Future, ThreadPoolExecutor
 
 __all__ = ["Execution"]
@@ -49,6 +58,9 @@ class Execution:
         remember: seconds a finished event's answer is kept.
         lock_wait: seconds to wait for a lock or a busy claim before answering 503.
         ordered: whether events with the same ordering key run one at a time.
+        retries: background attempts for a Conversations post-event that failed or found its
+            key busy.
+        retry_delay: seconds before the first of them; each next one waits twice as long.
     """
 
     def __init__(
@@ -59,8 +71,12 @@ class Execution:
         remember: float,
         lock_wait: float,
         ordered: bool,
+        retries: int = 4,
+        retry_delay: float = 1.0,
     ) -> None:
         self.store: Any = store
+        self._retries = retries
+        self._retry_delay = retry_delay
         self._async_store = isinstance(store, AsyncStore)
         self._lease = lease
         self._remember = remember
@@ -76,6 +92,32 @@ class Execution:
         self, event: Event, key: str, foreground: list[Registration], background: list[Registration]
     ) -> Response:
         """Run the handlers for one event (sync handlers here, async ones on a fresh loop)."""
+        response = self._attempt(event, key, foreground)
+        if response.status >= 500 and _deferrable(event):
+            deferred(event, key, "failed" if response is not BUSY else "found its key busy")
+            self._spawn(self._retry, event, key, foreground, background)
+            return default(event)
+        if background and response.status < 300:
+            for reg in background:
+                self._spawn(self._background, event, key, reg)
+        return response
+
+    def _retry(
+        self, event: Event, key: str, foreground: list[Registration], background: list[Registration]
+    ) -> None:
+        """Retry a deferred Conversations post-event (see the module docs) on a worker thread."""
+        delay = self._retry_delay
+        for _ in range(self._retries):
+            time.sleep(delay)
+            delay *= 2
+            if self._attempt(event, key, foreground).status < 500:
+                for reg in background:
+                    self._background(event, key, reg)
+                return
+        lost(event, key, self._retries)
+
+    def _attempt(self, event: Event, key: str, foreground: list[Registration]) -> Response:
+        """The handlers under the per-key lock and the claim: their answer, 503 or 500."""
         store = self.store
         order = event.ordering_key if self._ordered else None
         held = _HELD.get()
@@ -93,9 +135,6 @@ class Execution:
             return BUSY
         except Exception as exc:
             return store_failed(exc)
-        if background and response.status < 300:
-            for reg in background:
-                self._submit(event, key, reg)
         return response
 
     def _claim(self, store: Any, key: str) -> Claim:
@@ -134,12 +173,12 @@ class Execution:
             return asyncio.run(reg.handler(event))
         return reg.handler(event)
 
-    def _submit(self, event: Event, key: str, reg: Registration) -> None:
+    def _spawn(self, func: Callable[..., None], *args: Any) -> None:
         if self._executor is None:
             from concurrent.futures import ThreadPoolExecutor
 
             self._executor = ThreadPoolExecutor(4, thread_name_prefix="flexconv-events")
-        future = self._executor.submit(self._background, event, key, reg)
+        future = self._executor.submit(func, *args)
         self._futures.add(future)
         future.add_done_callback(self._futures.discard)
 
@@ -183,6 +222,43 @@ class Execution:
         self, event: Event, key: str, foreground: list[Registration], background: list[Registration]
     ) -> Response:
         """Run the handlers for one event on the running loop (sync ones in a worker thread)."""
+        response = await self._attempt_async(event, key, foreground)
+        if response.status >= 500 and _deferrable(event):
+            deferred(event, key, "failed" if response is not BUSY else "found its key busy")
+            self._spawn_async(self._retry_async(event, key, foreground, background))
+            return default(event)
+        if background and response.status < 300:
+            for reg in background:
+                self._spawn_async(self._background_async(event, key, reg))
+        return response
+
+    def _spawn_async(self, job: Coroutine[Any, Any, None]) -> None:
+        import asyncio
+
+        task = asyncio.get_running_loop().create_task(job)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _retry_async(
+        self, event: Event, key: str, foreground: list[Registration], background: list[Registration]
+    ) -> None:
+        """`_retry` on the running loop."""
+        import asyncio
+
+        delay = self._retry_delay
+        for _ in range(self._retries):
+            await asyncio.sleep(delay)
+            delay *= 2
+            if (await self._attempt_async(event, key, foreground)).status < 500:
+                for reg in background:
+                    await self._background_async(event, key, reg)
+                return
+        lost(event, key, self._retries)
+
+    async def _attempt_async(
+        self, event: Event, key: str, foreground: list[Registration]
+    ) -> Response:
+        """`_attempt` on the running loop."""
         store = self.store
         order = event.ordering_key if self._ordered else None
         held = _HELD.get()
@@ -200,15 +276,6 @@ class Execution:
             return BUSY
         except Exception as exc:
             return store_failed(exc)
-        if background and response.status < 300:
-            import asyncio
-
-            for reg in background:
-                task = asyncio.get_running_loop().create_task(
-                    self._background_async(event, key, reg)
-                )
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
         return response
 
     def _lock_async(self, store: Any, key: str) -> Any:
@@ -295,6 +362,12 @@ class Execution:
         closer = getattr(self.store, "aclose", None)
         if callable(closer):
             await closer()
+
+
+def _deferrable(event: Event) -> bool:
+    """Whether a 5xx for ``event`` is replaced by an acknowledgement and a background retry:
+    Conversations post-events, which Twilio never sends again (pre-events' answers decide)."""
+    return isinstance(event, ConversationsEvent) and not event.is_pre_event
 
 
 class _ThreadedLock:

@@ -76,8 +76,22 @@ class Receiver:
         remember: seconds a finished event is remembered (duplicates within it get the same
             answer without running handlers).
         lock_wait: seconds to wait for another event of the same task or conversation, or for
-            a duplicate being handled elsewhere, before answering 503 (Twilio delivers again).
+            a duplicate being handled elsewhere, before answering 503 (Twilio delivers again);
+            keep it under Conversations' 5 s.
         ordered: run events of one task or one conversation one at a time (default).
+        retries: background attempts for a Conversations post-event whose handler failed or
+            whose conversation stayed busy (see below).
+        retry_delay: seconds before the first background attempt; each next one waits twice
+            as long (1, 2, 4, 8 s by default).
+
+    **When a handler fails or its key is busy.** A TaskRouter callback (event or assignment) is
+    answered 500 (failed) or 503 (busy) and Twilio delivers it again, as the URL's connection
+    overrides allow ([`Wiring`][flexconv.lifecycle.Wiring] writes ``#rc=5&rp=ct,rt,5xx``).
+    Twilio never delivers a Conversations webhook again, so a post-event (``onMessageAdded``,
+    ...) is acknowledged with 200 instead and retried in the background ``retries`` times, under
+    the same de-duplication claim (handlers that succeeded never run twice); when all fail, an
+    error names the event and its idempotency token as lost.  A pre-event (``onMessageAdd``,
+    ...) is answered 500 or 503, which refuses the action.
     """
 
     def __init__(
@@ -94,6 +108,8 @@ class Receiver:
         remember: float = 86_400.0,
         lock_wait: float = 4.0,
         ordered: bool = True,
+        retries: int = 4,
+        retry_delay: float = 1.0,
     ) -> None:
         if not isinstance(auth_token, str) or not auth_token:
             raise ValueError("Receiver needs the auth token Twilio signs with (a string)")
@@ -108,6 +124,10 @@ class Receiver:
         for name, value in (("lease", lease), ("remember", remember), ("lock_wait", lock_wait)):
             if not isinstance(value, (int, float)) or not 0 < value < float("inf"):
                 raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            raise ValueError(f"retries must be a whole number >= 0, got {retries!r}")
+        if not isinstance(retry_delay, (int, float)) or not 0 <= retry_delay < float("inf"):
+            raise ValueError(f"retry_delay must be a number of seconds >= 0, got {retry_delay!r}")
         if not isinstance(max_body, int) or max_body < 1:
             raise ValueError(f"max_body must be a positive number of bytes, got {max_body!r}")
         store = store if store is not None else MemoryStore()
@@ -125,6 +145,8 @@ class Receiver:
             remember=float(remember),
             lock_wait=float(lock_wait),
             ordered=ordered,
+            retries=retries,
+            retry_delay=float(retry_delay),
         )
 
     # ------------------------------------------------------------------------- registration
