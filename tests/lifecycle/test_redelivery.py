@@ -94,6 +94,7 @@ def test_a_handler_that_fails_once_runs_again_on_twilios_redelivery() -> None:
         c.emu.webhooks.flush()
         assert len(calls) == 2
         assert calls[0] == calls[1]
+        assert calls[0].startswith("IM")
         assert done == [calls[0]]
         attempts = [
             (d.attempt, d.status)
@@ -123,3 +124,26 @@ def test_cli_wire_writes_the_overrides_and_refuses_bad_ones(
         assert main([*args, "--retry-count", "4", "--retry-on", "5xx,ct"]) == 0
         wired = emu.taskrouter.get_workspace(emu.seeded.workspace_sid).event_callback_url
         assert wired == HOOK + "#rc=4&rp=5xx,ct"
+
+
+def test_a_conversations_handler_that_fails_once_is_retried_by_the_receiver() -> None:
+    # Conversations webhooks take no connection overrides: the emulator, like Twilio, sends
+    # them once whatever the answer, so the receiver acknowledges and retries in the background
+    with centre(studio=False) as c:
+        Wiring(c.client).ensure(HOOK)
+        calls: list[str] = []
+
+        @c.receiver.on("onMessageAdded")
+        def flaky(event: object) -> None:
+            calls.append(getattr(event, "message_sid", "") or "")
+            if len(calls) == 1:
+                raise RuntimeError("the database blinked")
+
+        c.emu.simulate.customer_message(SUPPORT_LINE, CUSTOMER, "Hello?")
+        c.emu.webhooks.flush()
+        c.receiver.drain()
+        sent = [d for d in c.emu.webhooks.log if d.event_type == "onMessageAdded"]
+        assert [(d.attempt, d.status) for d in sent] == [(0, 200)]  # sent once, acknowledged
+        assert len(calls) == 2
+        assert calls[0] == calls[1]
+        assert calls[0].startswith("IM")
