@@ -94,7 +94,7 @@ def test_a_handler_that_fails_once_runs_again_on_twilios_redelivery() -> None:
         c.emu.webhooks.flush()
         assert len(calls) == 2
         assert calls[0] == calls[1]
-        assert calls[0].startswith("IM")
+        assert calls[0].startswith("WR")
         assert done == [calls[0]]
         attempts = [
             (d.attempt, d.status)
