@@ -39,7 +39,12 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
     from concurrent.futures import Future, ThreadPoolExecutor
 
-__all__ = ["Execution"]
+__all__ = ["CONVERSATIONS_WAIT", "Execution"]
+
+#: Seconds a Conversations webhook waits in all for its conversation's lock and for a duplicate
+#: being handled elsewhere (at most `lock_wait`): Twilio waits 5 s for the answer, and this
+#: leaves 2 s for the handlers.
+CONVERSATIONS_WAIT = 3.0
 
 #: Ordering keys held by the current thread or task (a handler whose own API call makes Twilio,
 #: or the in-process emulator, deliver an event for the same task must not wait for itself).
@@ -121,14 +126,15 @@ class Execution:
         store = self.store
         order = event.ordering_key if self._ordered else None
         held = _HELD.get()
+        wait, until = self._waits(event)
         try:
             if order is None or order in held:
-                response = self._run_sync(store, event, key, foreground)
+                response = self._run_sync(store, event, key, foreground, until)
             else:
-                with store.lock(order, self._lease, self._lock_wait):
+                with store.lock(order, self._lease, wait):
                     reset = _HELD.set(held | {order})
                     try:
-                        response = self._run_sync(store, event, key, foreground)
+                        response = self._run_sync(store, event, key, foreground, until)
                     finally:
                         _HELD.reset(reset)
         except LockTimeoutError:
@@ -137,9 +143,18 @@ class Execution:
             return store_failed(exc)
         return response
 
-    def _claim(self, store: Any, key: str) -> Claim:
+    def _waits(self, event: Event) -> tuple[float, float | None]:
+        """How long to wait for the per-key lock, and until when for a busy claim (``None``:
+        `lock_wait` more seconds once the lock is held).  A Conversations webhook shares one
+        `CONVERSATIONS_WAIT` between both, inside Twilio's 5 s."""
+        if isinstance(event, ConversationsEvent):
+            wait = min(self._lock_wait, CONVERSATIONS_WAIT)
+            return wait, time.monotonic() + wait
+        return self._lock_wait, None
+
+    def _claim(self, store: Any, key: str, until: float | None) -> Claim:
         claim: Claim = store.claim(key, self._lease)
-        deadline = time.monotonic() + self._lock_wait
+        deadline = time.monotonic() + self._lock_wait if until is None else until
         pause = 0.002
         while claim.state == "busy" and time.monotonic() < deadline:
             time.sleep(pause)
@@ -147,10 +162,12 @@ class Execution:
             claim = store.claim(key, self._lease)
         return claim
 
-    def _run_sync(self, store: Any, event: Event, key: str, regs: list[Registration]) -> Response:
+    def _run_sync(
+        self, store: Any, event: Event, key: str, regs: list[Registration], until: float | None
+    ) -> Response:
         if not regs:
             return default(event)
-        claim = self._claim(store, key)
+        claim = self._claim(store, key, until)
         if claim.state == "busy":
             return BUSY
         if claim.state == "done":
@@ -262,14 +279,15 @@ class Execution:
         store = self.store
         order = event.ordering_key if self._ordered else None
         held = _HELD.get()
+        wait, until = self._waits(event)
         try:
             if order is None or order in held:
-                response = await self._run_async(store, event, key, foreground)
+                response = await self._run_async(store, event, key, foreground, until)
             else:
-                async with self._lock_async(store, order):
+                async with self._lock_async(store, order, wait):
                     reset = _HELD.set(held | {order})
                     try:
-                        response = await self._run_async(store, event, key, foreground)
+                        response = await self._run_async(store, event, key, foreground, until)
                     finally:
                         _HELD.reset(reset)
         except LockTimeoutError:
@@ -278,10 +296,10 @@ class Execution:
             return store_failed(exc)
         return response
 
-    def _lock_async(self, store: Any, key: str) -> Any:
+    def _lock_async(self, store: Any, key: str, wait: float) -> Any:
         if self._async_store:
-            return store.lock_async(key, self._lease, self._lock_wait)
-        return _ThreadedLock(store.lock(key, self._lease, self._lock_wait))
+            return store.lock_async(key, self._lease, wait)
+        return _ThreadedLock(store.lock(key, self._lease, wait))
 
     async def _store_call(self, store: Any, name: str, *args: Any) -> Any:
         if self._async_store:
@@ -290,11 +308,11 @@ class Execution:
 
         return await asyncio.to_thread(getattr(store, name), *args)
 
-    async def _claim_async(self, store: Any, key: str) -> Claim:
+    async def _claim_async(self, store: Any, key: str, until: float | None) -> Claim:
         import asyncio
 
         claim: Claim = await self._store_call(store, "claim", key, self._lease)
-        deadline = time.monotonic() + self._lock_wait
+        deadline = time.monotonic() + self._lock_wait if until is None else until
         pause = 0.002
         while claim.state == "busy" and time.monotonic() < deadline:
             await asyncio.sleep(pause)
@@ -310,11 +328,11 @@ class Execution:
         return await asyncio.to_thread(reg.handler, event)
 
     async def _run_async(
-        self, store: Any, event: Event, key: str, regs: list[Registration]
+        self, store: Any, event: Event, key: str, regs: list[Registration], until: float | None
     ) -> Response:
         if not regs:
             return default(event)
-        claim = await self._claim_async(store, key)
+        claim = await self._claim_async(store, key, until)
         if claim.state == "busy":
             return BUSY
         if claim.state == "done":

@@ -76,8 +76,8 @@ class Receiver:
         remember: seconds a finished event is remembered (duplicates within it get the same
             answer without running handlers).
         lock_wait: seconds to wait for another event of the same task or conversation, or for
-            a duplicate being handled elsewhere, before answering 503 (Twilio delivers again);
-            keep it under Conversations' 5 s.
+            a duplicate being handled elsewhere, before answering 503 (Twilio delivers again).
+            A Conversations webhook waits at most 3 s in all (Twilio waits 5 s for it).
         ordered: run events of one task or one conversation one at a time (default).
         retries: background attempts for a Conversations post-event whose handler failed or
             whose conversation stayed busy (see below).

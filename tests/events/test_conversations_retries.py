@@ -145,3 +145,38 @@ async def test_the_async_face_retries_in_the_background_too() -> None:
 def test_bad_retry_settings_are_refused(name: str, value: object) -> None:
     with pytest.raises(ValueError, match=name):
         Receiver(TOKEN, **{name: value})  # type: ignore[arg-type]
+
+
+class RecordingStore(MemoryStore):
+    """A memory store that records how long each lock is waited for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[tuple[str, float]] = []
+
+    def lock(self, key: str, ttl: float, wait: float):  # type: ignore[no-untyped-def]
+        self.waits.append((key.split(":")[0], wait))
+        return super().lock(key, ttl, wait)
+
+    def lock_async(self, key: str, ttl: float, wait: float):  # type: ignore[no-untyped-def]
+        self.waits.append((key.split(":")[0], wait))
+        return super().lock_async(key, ttl, wait)
+
+
+async def test_conversations_webhooks_wait_within_twilios_five_seconds() -> None:
+    from tests.events.helpers import taskrouter_event
+
+    store = RecordingStore()
+    receiver = Receiver(TOKEN, store=store, lock_wait=30)
+    receiver.on("*")(lambda event: None)
+    receiver.handle("POST", URL, *signed(conversations_event()))
+    receiver.handle("POST", URL, *signed(conversations_event("onMessageAdd", n=2)))
+    receiver.handle("POST", URL, *signed(taskrouter_event("task.created")))
+    await receiver.handle_async("POST", URL, *signed(conversations_event(n=3)))
+    assert store.waits == [
+        ("conversation", 3.0),
+        ("conversation", 3.0),
+        ("task", 30.0),
+        ("conversation", 3.0),
+    ]
+    receiver.close()
