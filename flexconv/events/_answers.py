@@ -135,9 +135,10 @@ def budget_check(event: Event, started: float) -> None:
 
 
 def store_failed(exc: BaseException) -> Response:
-    """Log a store failure; the answer (503) makes Twilio deliver again."""
+    """Log a store failure; the answer is a 503 (see `failed` for what follows it)."""
     logger().error(
-        "flexconv.events: the store failed (%s); answering 503 so Twilio delivers again",
+        "flexconv.events: the store failed (%s); the event is answered 503 (or, for a "
+        "Conversations post-event, retried in the background)",
         type(exc).__name__,
         exc_info=exc,
     )
