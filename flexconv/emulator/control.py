@@ -321,7 +321,7 @@ class RemoteWebhooks:
         return _dict(self._c.request("POST", "/Webhooks", payload))
 
     def flush(self) -> list[dict[str, Any]]:
-        """Send every queued delivery now; returns them."""
+        """Send every queued delivery now and wait for those under way; returns those it sent."""
         return list(_dict(self._c.request("POST", "/Webhooks/Flush", {}))["deliveries"])
 
     def pending(self) -> list[dict[str, Any]]:

@@ -233,7 +233,7 @@ class ControlApi(FaultRoutes):
         return self.webhook_settings(Call({}, {}, {}))
 
     def flush_webhooks(self, call: Call) -> dict[str, Any]:
-        """Send every queued delivery (outside the emulator's lock)."""
+        """Send every queued delivery and wait for those under way (outside the emulator's lock)."""
         call.fields()
         return {"deliveries": [_delivery(d) for d in self.emu.webhooks.flush()]}
 

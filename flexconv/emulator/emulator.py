@@ -133,7 +133,7 @@ class Emulator:
                 self._depth -= 1
                 outermost = self._depth == 0
         if outermost and not self.webhooks.paused:
-            self.webhooks.flush()
+            self.webhooks.send_ready()
 
     @contextlib.contextmanager
     def unlocked(self) -> Iterator[None]:
@@ -232,7 +232,8 @@ class Emulator:
         For the loopback server's event loop, which must never block: ``None`` for other
         methods, when another thread holds the state lock, or when ``auto_tick`` would run a
         due timer (timers route tasks and raise webhooks).  Webhooks the request raises stay
-        queued (``emu.webhooks.pending()``); send them with ``emu.webhooks.flush()`` off the loop.
+        queued (``emu.webhooks.pending()``); send them with ``emu.webhooks.send_ready()`` off the
+        loop.
         """
         if method.upper() != "GET" or not self._lock.acquire(blocking=False):
             return None

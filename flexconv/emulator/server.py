@@ -17,6 +17,9 @@ through ``emu`` and through HTTP is the same account.  How a request travels:
   the clock (``Emulator.handle_if_idle``); anything else runs in a worker thread, so webhooks
   the emulator sends may call back into the server (a receiver calling the API while handling a
   delivery does not deadlock).
+- As Twilio does, a request is answered before the webhooks it caused are sent: they wait
+  (``WebhookEmitter.deferring``) until the answer is written, then go out from a worker thread.
+  Pre-action webhooks, whose answer the action needs, still go out before it is applied.
 - Every response carries a ``Twilio-Request-Id`` (``RQ`` + 32 hex digits).  A request that reached
   the server with a ``*.twilio.com`` Host header is answered as Twilio would be: every URL in the
   answer (``url``, ``links``, ``next_page_url``) says ``https://``.
@@ -45,21 +48,28 @@ import logging
 import random
 import socket
 import threading
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from ._base import _TWILIO_HOST, ApiError, DroppedConnection, EmuResponse
+from ._asgi import (
+    Receive,
+    Scope,
+    Send,
+    content_length,
+    drop_connection,
+    lifespan,
+    read_body,
+    request_url,
+    respond,
+)
+from ._base import ApiError, DroppedConnection, EmuResponse
 from .control_api import CONTROL_PREFIX, ClockDriver, ClockMode, ControlApi
+from .webhooks import Gate
 
 if TYPE_CHECKING:
     from .emulator import Emulator
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 #: The default cap on a request body (bytes); larger bodies are refused with 413.
 MAX_BODY = 4 * 1024 * 1024
@@ -123,7 +133,7 @@ class EmulatorApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope.get("type")
         if kind == "lifespan":
-            await _lifespan(receive, send)
+            await lifespan(receive, send)
             return
         if kind != "http":
             return
@@ -136,37 +146,61 @@ class EmulatorApp:
         method: str = scope.get("method", "GET")
         has_body = "transfer-encoding" in headers or headers.get("content-length", "0") != "0"
         if not self.emu.authenticated(headers):
-            await _respond(send, _unauthenticated(), request_id, close=has_body)
+            await respond(send, _unauthenticated(), request_id, close=has_body)
             return
-        length = _content_length(headers)
+        length = content_length(headers)
         if length is None and "content-length" in headers:
             bad = ApiError(400, 20001, "Invalid Content-Length header").response()
-            await _respond(send, bad, request_id, close=True)
+            await respond(send, bad, request_id, close=True)
             return
         if length is not None and length > self.max_body:
-            await _respond(send, _too_large(self.max_body), request_id, close=True)
+            await respond(send, _too_large(self.max_body), request_id, close=True)
             return
         body = b""
         if has_body:
-            read = await _read_body(receive, self.max_body)
+            read = await read_body(receive, self.max_body)
             if read is None:
-                await _respond(send, _too_large(self.max_body), request_id, close=True)
+                await respond(send, _too_large(self.max_body), request_id, close=True)
                 return
             body = read
-        url = _url(scope, headers)
+        url = request_url(scope, headers)
+        gate = Gate()  # what this request raises is sent once it has been answered
         try:
-            resp = await self._answer(scope, method, url, headers, body)
+            resp = await self._answer(scope, method, url, headers, body, gate)
         except DroppedConnection as drop:
             if not drop.before_send:
                 await asyncio.sleep(0)
-            await _drop(scope, send)
+            await drop_connection(scope, send)
+            await self._deliver_after(gate)
             return
-        if resp.delay > 0:
-            await asyncio.sleep(resp.delay)
-        await _respond(send, resp, request_id)
+        except BaseException:
+            self.emu.webhooks.release(gate)
+            raise
+        try:
+            if resp.delay > 0:
+                await asyncio.sleep(resp.delay)
+            await respond(send, resp, request_id)
+        finally:
+            await self._deliver_after(gate)
+
+    async def _deliver_after(self, gate: Gate) -> None:
+        """Open ``gate`` (its request is answered) and send what may go now, off the loop."""
+        webhooks = self.emu.webhooks
+        webhooks.release(gate)
+        if webhooks.paused or not webhooks.pending():
+            return
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(RuntimeError):  # shutting down: they stay queued
+            await loop.run_in_executor(self._executor, webhooks.send_ready)
 
     async def _answer(
-        self, scope: Scope, method: str, url: str, headers: dict[str, str], body: bytes
+        self,
+        scope: Scope,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes,
+        gate: Gate,
     ) -> EmuResponse:
         emu = self.emu
         path: str = scope.get("path", "/")
@@ -183,7 +217,8 @@ class EmulatorApp:
                     400, 20001, "Invalid request body: form parameters must be UTF-8"
                 ).response()
         try:
-            resp = emu.handle_if_idle(method, url, headers, body)
+            with emu.webhooks.deferring(gate):
+                resp = emu.handle_if_idle(method, url, headers, body)
         except (DroppedConnection, ApiError):
             raise
         except RecursionError:
@@ -192,12 +227,17 @@ class EmulatorApp:
             _log.exception("the emulator failed on %s %s", method, path)
             return _internal_error()
         if resp is not None:
-            webhooks = emu.webhooks
-            if webhooks.pending() and not webhooks.paused:
-                await self._in_thread(webhooks.flush)
             return resp
-        handled: EmuResponse = await self._in_thread(emu.handle, method, url, headers, body)
+        handled: EmuResponse = await self._in_thread(
+            self._handle_deferred, gate, method, url, headers, body
+        )
         return handled
+
+    def _handle_deferred(
+        self, gate: Gate, method: str, url: str, headers: dict[str, str], body: bytes
+    ) -> EmuResponse:
+        with self.emu.webhooks.deferring(gate):
+            return self.emu.handle(method, url, headers, body)
 
     async def _in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -225,100 +265,6 @@ def _too_deep() -> EmuResponse:
 
 def _internal_error() -> EmuResponse:
     return ApiError(500, 20500, "Internal Server Error").response()
-
-
-def _content_length(headers: dict[str, str]) -> int | None:
-    raw = headers.get("content-length")
-    if raw is None:
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        return None
-    return value if value >= 0 else None
-
-
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
-    """The request body, or ``None`` once it grows past ``limit`` (the rest is never read)."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message.get("type") == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return None
-        if chunk:
-            chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _url(scope: Scope, headers: dict[str, str]) -> str:
-    """The request's URL as the emulator sees it (``https`` for a ``*.twilio.com`` host)."""
-    host = headers.get("host")
-    if not host:
-        server = scope.get("server") or ("127.0.0.1", 80)
-        host = f"{server[0]}:{server[1]}"
-    scheme = scope.get("scheme", "http")
-    if _TWILIO_HOST.match(host.split(":")[0].lower()):
-        scheme = "https"  # Twilio is only ever reached over https; its URLs say so
-    raw = scope.get("raw_path")
-    path = raw.decode("latin-1") if raw else _quote(scope.get("path", "/"))
-    url = f"{scheme}://{host}{path}"
-    query = scope.get("query_string", b"")
-    if query:
-        url += "?" + query.decode("latin-1")
-    return url
-
-
-def _quote(path: str) -> str:
-    import urllib.parse
-
-    return urllib.parse.quote(path, safe="/:@!$&'()*+,;=-._~")
-
-
-async def _respond(send: Send, resp: EmuResponse, request_id: str, *, close: bool = False) -> None:
-    out = [(k.lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in resp.headers.items()]
-    out.append((b"content-length", str(len(resp.body)).encode()))
-    out.append((b"twilio-request-id", request_id.encode()))
-    if close:
-        out.append((b"connection", b"close"))
-    await send({"type": "http.response.start", "status": resp.status, "headers": out})
-    await send({"type": "http.response.body", "body": resp.body})
-
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return
-
-
-async def _drop(scope: Scope, send: Send) -> None:
-    """Close the client's connection with no answer (uvicorn's transport, when reachable)."""
-    cycle = getattr(send, "__self__", None)
-    transport = getattr(cycle, "transport", None)
-    if transport is not None:
-        transport.close()
-        # let the server notice the disconnect, so it sends nothing for this request
-        for _ in range(5):
-            await asyncio.sleep(0)
-            if getattr(cycle, "disconnected", False):
-                break
-        return
-    # Another server: start a response promising a body, then stop; the client sees a broken
-    # connection rather than an answer.
-    await send(
-        {"type": "http.response.start", "status": 500, "headers": [(b"content-length", b"1")]}
-    )
-    raise ConnectionAbortedError("dropped connection fault")
 
 
 def _uvicorn() -> Any:

@@ -8,10 +8,24 @@ A target is either an HTTP(S) URL, posted with `urllib.request` (5 s timeout), o
 in-process callable registered for a URL with `WebhookEmitter.register()` (or passed directly).
 A failed delivery is recorded, never raised.
 
-Deliveries requested while the emulator is busy with a request (it holds its lock) are queued and
-sent once the request is finished, so a webhook receiver may call back into the emulator (also
-through the loopback server) without deadlocking.  Seeded options make deliveries duplicate
-(same idempotency token, as Twilio's at-least-once retries do) or arrive out of order.
+**When deliveries go out.** Deliveries requested while the emulator is busy with a request (it
+holds its lock) are queued and sent, in the order requested, once the request is finished, so a
+webhook receiver may call back into the emulator without deadlocking.  As Twilio does, the call
+that caused a webhook is answered before the webhook is sent:
+
+- over HTTP, the loopback server handles each request inside `WebhookEmitter.deferring()`: what
+  the request raises waits until its answer has been written (`WebhookEmitter.release()`);
+- in-process, a receiver that calls the emulator while handling a delivery gets its answer
+  first: what that call raises is sent after the receiver has answered the delivery, by the
+  loop that was sending it.
+
+Only deliveries whose answer the action waits for (``sync=True``: Conversations pre-action
+webhooks, Studio's HTTP widgets) go out at once.  `WebhookEmitter.flush()` sends what is queued
+and waits for deliveries still under way, so a test can wait for every webhook its actions
+caused, however the receivers call back.  Seeded options make deliveries duplicate (same
+idempotency token, as Twilio's at-least-once retries do) or arrive out of order.
+
+**Redelivery** follows Twilio's webhook connection overrides (see `RetryPolicy`).
 """
 
 from __future__ import annotations
@@ -22,9 +36,8 @@ import hashlib
 import itertools
 import json
 import random
-import urllib.error
+import threading
 import urllib.parse
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +45,7 @@ from datetime import datetime
 from typing import Any
 
 from ._base import Clock
+from .webhook_send import RetryPolicy, answer_bytes, failure_class, http_send
 
 
 @dataclass
@@ -81,6 +95,12 @@ class Delivery:
     #: The URL the webhook was addressed to, with any ``#`` fragment (the key of registered
     #: receivers; a receiver registered for the URL without the fragment gets it too).
     endpoint: str = ""
+    #: Why a failed attempt failed, in the classes of Twilio's retry policy: ``ct`` (no
+    #: connection), ``rt`` (no answer in time), ``4xx`` or ``5xx`` (the answer's status).
+    failure: str | None = None
+    #: The served request this delivery waits for: it is sent once that request has been
+    #: answered (``None``: no request to wait for).
+    gate: Gate | None = field(default=None, repr=False, compare=False)
     target: Receiver | None = field(default=None, repr=False)
     #: Called with this record once it has been sent (Twilio acting on the answer).
     on_result: Callable[[Delivery], None] | None = field(default=None, repr=False)
@@ -96,6 +116,19 @@ class Delivery:
     def form(self) -> dict[str, str]:
         """The parameters as a plain dict (last value wins)."""
         return dict(self.params)
+
+
+class Gate:
+    """One request being answered over HTTP; the deliveries it raises wait until it is open."""
+
+    __slots__ = ("open",)
+
+    def __init__(self) -> None:
+        #: Whether the request has been answered (its deliveries may go).
+        self.open = False
+
+    def __repr__(self) -> str:
+        return f"Gate(open={self.open})"
 
 
 class _MultiParams:
@@ -135,8 +168,16 @@ class WebhookEmitter:
         self._rng = random.Random(f"{seed}:webhooks")
         self._seq = itertools.count(1)
         self._receivers: dict[str, Receiver] = {}
+        # guards the queue, the number of deliveries being sent and the gates; notified whenever
+        # one of them changes (what `flush` waits for)
+        self._cond = threading.Condition()
         self._queue: list[Delivery] = []
+        self._sending = 0
+        self._sender: int | None = None  # the thread sending queued deliveries, if any
         self._hold = 0
+        self._suspended = 0
+        # per thread: ``gate`` while handling a served request, ``draining`` while sending
+        self._local = threading.local()
         #: Every delivery, in the order it was requested.
         self.log: list[Delivery] = []
         #: Probability that a delivery is sent twice (same idempotency token).
@@ -145,10 +186,12 @@ class WebhookEmitter:
         self.out_of_order = False
         #: When true, nothing is sent until `flush()` (deliveries stay ``pending``).
         self.paused = False
-        #: How many times a failed delivery (non-2xx or no answer) is sent again, with the same
-        #: idempotency token, as Twilio's redelivery does; 0 (the default) sends it once.
-        #: Assignment callbacks are not resent: a failure goes to the fallback URL instead.
-        self.retries = 0
+        #: ``None`` (the default): failed deliveries are sent again as Twilio does (see
+        #: `RetryPolicy`).  A number sends every failed delivery (non-2xx or no answer) of any
+        #: kind again up to that many times, with the same idempotency token, to test a
+        #: receiver against at-least-once delivery; 0 sends each delivery once.
+        #: Assignment callbacks and pre-action webhooks are never resent (their answer is used).
+        self.retries: int | None = None
 
     def configure(
         self,
@@ -160,7 +203,8 @@ class WebhookEmitter:
         retries: int | None = None,
     ) -> None:
         """Set delivery options; ``seed`` reseeds the generator behind duplicates and order;
-        ``retries`` is how often a failed delivery is sent again (same idempotency token)."""
+        ``retries`` is how often a failed delivery is sent again (same idempotency token),
+        replacing Twilio's redelivery rules (see `retries`)."""
         if retries is not None:
             if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
                 raise ValueError("retries must be a whole number, 0 or more")
@@ -181,6 +225,7 @@ class WebhookEmitter:
         self._receivers[url] = receiver
 
     def unregister(self, url: str) -> None:
+        """Stop delivering ``url``'s webhooks in-process (they go to the URL itself again)."""
         self._receivers.pop(url, None)
 
     def deliveries(
@@ -189,12 +234,13 @@ class WebhookEmitter:
         """Recorded deliveries, optionally filtered."""
         return [
             d
-            for d in self.log
+            for d in list(self.log)
             if (kind is None or d.kind == kind)
             and (event_type is None or d.event_type == event_type)
             and (url is None or d.url == url)
         ]
 
+    # ------------------------------------------------------------------ when deliveries go
     @contextlib.contextmanager
     def hold(self) -> Iterator[None]:
         """Queue deliveries while inside; the emulator wraps each operation in this."""
@@ -207,11 +253,40 @@ class WebhookEmitter:
     def suspend_hold(self) -> int:
         """Stop queueing (see `hold`) until `resume_hold`; returns what to pass it."""
         held, self._hold = self._hold, 0
+        self._suspended += 1
         return held
 
     def resume_hold(self, held: int) -> None:
         """Queue again as before `suspend_hold`."""
         self._hold = held
+        self._suspended -= 1
+
+    @contextlib.contextmanager
+    def deferring(self, gate: Gate) -> Iterator[Gate]:
+        """Inside, on this thread, what is raised waits for ``gate`` and nothing is sent.
+
+        The loopback server handles each request inside this, answers it, then calls
+        `release` and `send_ready`: the request is answered before the webhooks it caused.
+        """
+        previous = getattr(self._local, "gate", None)
+        self._local.gate = gate
+        try:
+            yield gate
+        finally:
+            self._local.gate = previous
+
+    def release(self, gate: Gate) -> None:
+        """Open ``gate``: its request has been answered, its deliveries may go."""
+        with self._cond:
+            gate.open = True
+            self._cond.notify_all()
+
+    def _busy_here(self) -> bool:
+        """Whether this thread must not send queued deliveries now: it handles a served request
+        not yet answered, or it is sending (the loop sends what was queued meanwhile next)."""
+        return getattr(self._local, "gate", None) is not None or bool(
+            getattr(self._local, "draining", False)
+        )
 
     def deliver(
         self,
@@ -228,8 +303,8 @@ class WebhookEmitter:
 
         ``json_body`` sends JSON instead of a form (the URL then carries ``bodySHA256``).
         ``method="GET"`` puts the parameters in the query string.  ``sync=True`` sends this
-        delivery at once, even inside an emulator operation or while `paused` (use it only when
-        the response is needed); other queued deliveries stay queued.
+        delivery at once, even inside an emulator operation, a served request or while `paused`
+        (use it only when the action waits for the answer); other queued deliveries stay queued.
         ``on_result`` is called with the record once it has been sent (also for a duplicate).
         """
         if callable(url_or_callable):
@@ -275,36 +350,107 @@ class WebhookEmitter:
             idempotency_token=headers["I-Twilio-Idempotency-Token"],
             created=self._clock.now(),
             endpoint=endpoint,
+            gate=None if sync else getattr(self._local, "gate", None),
             target=target,
             on_result=on_result,
         )
-        self.log.append(delivery)
-        self._queue.append(delivery)
+        mine = [delivery]
         if self.duplicate_probability and self._rng.random() < self.duplicate_probability:
-            dup = dataclasses.replace(delivery, seq=next(self._seq), duplicate=True)
-            self.log.append(dup)
-            self._queue.append(dup)
-        if sync:  # this one (and its duplicate) now; what else is queued stays queued
-            mine = [d for d in self._queue if d.idempotency_token == delivery.idempotency_token]
-            self._queue = [
-                d for d in self._queue if d.idempotency_token != delivery.idempotency_token
-            ]
-            self._drain(mine)
-        elif self._hold == 0 and not self.paused and not self.out_of_order:
-            self.flush()
+            mine.append(dataclasses.replace(delivery, seq=next(self._seq), duplicate=True))
+        with self._cond:
+            self.log += mine
+            if sync:  # this one (and its duplicate) now; what else is queued stays queued
+                self._sending += len(mine)
+            else:
+                self._queue += mine
+            self._cond.notify_all()
+        if sync:
+            self._drain_counted(mine)
+        # after a sync one: what its receiver's calls queued, unless the operation around it
+        # (held, or suspended for the answer) or a sending loop sends that when it ends
+        suspended = sync and self._suspended
+        if self._hold == 0 and not suspended and not self.paused and not self.out_of_order:
+            self.send_ready()
         return delivery
 
     def pending(self) -> list[Delivery]:
-        """Deliveries queued and not sent yet."""
-        return list(self._queue)
+        """Deliveries queued and not sent yet (also those waiting for their request's answer)."""
+        with self._cond:
+            return list(self._queue)
+
+    def send_ready(self) -> list[Delivery]:
+        """Send the queued deliveries that may go now, in order; returns them.
+
+        One thread sends at a time, so deliveries arrive in the order they were raised: while
+        another thread sends, this returns at once (that thread sends these too).  Stops at the
+        first delivery whose request has not been answered yet (see `deferring`), and does
+        nothing on a thread that handles such a request or is itself sending (its loop sends what
+        was queued meanwhile).  Does not wait for other threads; see `flush`.
+        """
+        if self._busy_here():
+            return []
+        me = threading.get_ident()
+        sent: list[Delivery] = []
+        while True:
+            with self._cond:
+                if self._sender not in (None, me):
+                    return sent
+                ready = 0
+                for d in self._queue:
+                    if d.gate is not None and not d.gate.open:
+                        break
+                    ready += 1
+                batch, self._queue = self._queue[:ready], self._queue[ready:]
+                self._sender = me if batch else None
+                if not batch:
+                    self._cond.notify_all()
+                    return sent
+                self._sending += len(batch)
+            try:
+                sent += self._drain_counted(batch)
+            except BaseException:  # an `on_result` failed: let the next caller send the rest
+                with self._cond:
+                    self._sender = None
+                    self._cond.notify_all()
+                raise
 
     def flush(self) -> list[Delivery]:
-        """Send every queued delivery (shuffled when `out_of_order`); returns them."""
+        """Send every queued delivery (shuffled when `out_of_order`), also while `paused`, and
+        wait for the deliveries other threads are sending and for those waiting for a served
+        request's answer, until none is left; returns what this call sent.
+
+        A delivery under way ends within its `timeout`; requests not answered yet are waited for
+        until none has been answered for `timeout` seconds and more (the emulator's lock held
+        around `flush` would keep them from ever finishing).  Called while this thread is sending
+        (from a receiver in-process), it sends nothing and returns at once.
+        """
+        if self._busy_here():
+            return []
         sent: list[Delivery] = []
-        while self._queue:
-            batch, self._queue = self._queue, []
-            sent += self._drain(batch)
-        return sent
+        while True:
+            sent += self.send_ready()
+            with self._cond:
+                if not self._queue and not self._sending:
+                    return sent
+                head = self._queue[0].gate if self._queue else None
+                if self._queue and (head is None or head.open) and self._sender is None:
+                    continue  # queued meanwhile, free to go and nobody sends: send it
+                if self._sending or self._sender is not None:
+                    self._cond.wait()  # a delivery under way ends within its own timeout
+                elif not self._cond.wait(timeout=self.timeout + 1.0):
+                    return sent  # only requests not answered yet are left, and none moved
+
+    def _drain_counted(self, batch: list[Delivery]) -> list[Delivery]:
+        """`_drain` on this thread, marked as sending; ``batch`` is counted in ``_sending``."""
+        outer = getattr(self._local, "draining", False)
+        self._local.draining = True
+        try:
+            return self._drain(batch)
+        finally:
+            self._local.draining = outer
+            with self._cond:
+                self._sending -= len(batch)
+                self._cond.notify_all()
 
     def _drain(self, batch: list[Delivery]) -> list[Delivery]:
         """Send ``batch``, then its redeliveries (`retries`), until none is left."""
@@ -318,12 +464,7 @@ class WebhookEmitter:
                 sent.append(delivery)
                 if delivery.on_result is not None:
                     delivery.on_result(delivery)
-                if (
-                    delivery.outcome == "failed"
-                    and delivery.attempt < self.retries
-                    # assignment callbacks use the fallback URL; pre-action webhooks are answers
-                    and delivery.on_result is None
-                ):
+                if self._resend(delivery):
                     retry = dataclasses.replace(
                         delivery,
                         seq=next(self._seq),
@@ -331,12 +472,28 @@ class WebhookEmitter:
                         outcome="pending",
                         status=None,
                         error=None,
+                        failure=None,
                         response_body=b"",
                     )
-                    self.log.append(retry)
+                    with self._cond:
+                        self.log.append(retry)
                     again.append(retry)
             batch = again
         return sent
+
+    def _resend(self, d: Delivery) -> bool:
+        """Whether a failed attempt is sent again: `retries` when set, else Twilio's rules.
+
+        Assignment callbacks (whose failure goes to the fallback URL) and pre-action webhooks
+        (whose answer is used) have a callback and are never resent."""
+        if d.outcome != "failed" or d.on_result is not None:
+            return False
+        if self.retries is not None:
+            return d.attempt < self.retries
+        if d.kind not in RetryPolicy.KINDS:
+            return False
+        policy = RetryPolicy.from_url(d.endpoint)
+        return d.attempt < policy.count and d.failure in policy.on
 
     def _send(self, d: Delivery) -> None:
         receiver = (
@@ -352,29 +509,22 @@ class WebhookEmitter:
                 status: int | None
                 if isinstance(answer, tuple):
                     status, body = answer
-                    d.response_body = _body_bytes(body)
+                    d.response_body = answer_bytes(body)
                 else:
                     status = answer
                 d.status = 200 if status is None else int(status)
             elif d.url.startswith(("http://", "https://")):
-                request = urllib.request.Request(
-                    d.url,
-                    data=d.body if d.method != "GET" else None,
-                    headers=d.headers,
-                    method=d.method,
+                d.status, d.response_body = http_send(
+                    d.method, d.url, d.headers, d.body, self.timeout
                 )
-                try:
-                    with urllib.request.urlopen(request, timeout=self.timeout) as resp:
-                        d.status = resp.status
-                        d.response_body = resp.read()
-                except urllib.error.HTTPError as err:
-                    d.status = err.code
-                    d.response_body = err.read() or b""
             else:
                 d.error = f"no receiver registered for {d.url}"
         except Exception as exc:  # a failed delivery is recorded, never raised
             d.error = f"{type(exc).__name__}: {exc}"
+            d.failure = failure_class(None, exc)
         d.outcome = "delivered" if d.status is not None and 200 <= d.status < 300 else "failed"
+        if d.outcome == "failed" and d.failure is None:
+            d.failure = failure_class(d.status, None)
 
 
 def _add_query(url: str, params: Sequence[tuple[str, str]]) -> str:
@@ -382,13 +532,3 @@ def _add_query(url: str, params: Sequence[tuple[str, str]]) -> str:
         return url
     sep = "&" if "?" in url else "?"
     return url + sep + urllib.parse.urlencode(list(params))
-
-
-def _body_bytes(body: Any) -> bytes:
-    if body is None:
-        return b""
-    if isinstance(body, (bytes, bytearray)):
-        return bytes(body)
-    if isinstance(body, str):
-        return body.encode()
-    return json.dumps(body).encode()

@@ -16,6 +16,7 @@ import pytest
 from flexconv import FlexConv
 from flexconv.cli import main
 from flexconv.emulator import Emulator
+from flexconv.emulator.control import EmulatorControl
 from flexconv.emulator.server import ServerThread
 from flexconv.models.routing import RoutingFilter, RoutingTarget, WorkflowConfiguration
 
@@ -81,9 +82,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def served_receiver(emu: Emulator, *flags: str) -> Iterator[str]:
+def served_receiver(emu: Emulator, *flags: str) -> Iterator[ServerThread]:
     """`flexconv events serve FLAGS` in a subprocess against the emulator served on loopback;
-    yields the hook URL once it listens, and points the workspace's event callback at it."""
+    yields the server once the receiver listens, with the workspace's event callback at it."""
     port = _free_port()
     with ServerThread(emu) as server:
         env = {
@@ -108,7 +109,7 @@ def served_receiver(emu: Emulator, *flags: str) -> Iterator[str]:
                     time.sleep(0.1)
             hook = f"http://127.0.0.1:{port}/twilio"
             emu.taskrouter.get_workspace(emu.seeded.workspace_sid).event_callback_url = hook
-            yield hook
+            yield server
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -137,16 +138,6 @@ def test_serve_auto_accepts_over_http(tmp_path: object) -> None:
         assert other.assignment_status == "pending"  # alice is busy; nothing to accept
 
 
-def pump(emu: Emulator) -> None:
-    """Send the held deliveries, and those the receiver's calls cause, until none is left.
-
-    Held because the served emulator sends a request's webhooks before it answers that request:
-    an auto-accept made while handling ``reservation.created`` would wait for its own
-    ``reservation.accepted`` to be handled, which waits (same task) for the first to finish."""
-    while emu.webhooks.pending():
-        emu.webhooks.flush()
-
-
 def _customer_conversation(client: FlexConv, customer: str) -> str:
     conv = client.conversations.create(friendly_name=customer)
     assert conv.sid is not None
@@ -158,41 +149,44 @@ def _customer_conversation(client: FlexConv, customer: str) -> str:
 
 def test_serve_overrides_and_janitor_over_http() -> None:
     """`events serve --auto-accept --overrides close --wrapup remove_agent --wrapup-message ...
-    --janitor --janitor-message ...` against a served emulator: a custom task is accepted, its
-    agent joins, leaves at wrap-up after the message, the conversation closes on completion;
-    another task times out in its workflow and the janitor closes its conversation."""
+    --janitor --janitor-message ...` against a served emulator delivering on its own: a custom
+    task is accepted, its agent joins, leaves at wrap-up after the message, the conversation
+    closes on completion; another task times out in its workflow and the janitor closes its
+    conversation.  The test talks to the served emulator over HTTP too; `flush` only waits for
+    the deliveries under way (the receiver's accept is answered before `reservation.accepted`
+    goes out, so that event is not refused while the same task's `reservation.created` runs)."""
     emu = Emulator.from_scenario()
     emu.simulate.set_activity("bob", "Offline")
-    # Deliveries go out from this thread, after the API answers, as Twilio sends them; a served
-    # emulator otherwise sends them before answering the request that caused them (see pump).
-    emu.webhooks.configure(paused=True)
     flags = ["--auto-accept", "--overrides", "close", "--wrapup", "remove_agent"]
     flags += ["--wrapup-message", "Wrapping up, thanks!", "--janitor", "--janitor-message"]
     flags += ["Nobody is free, sorry."]
-    with served_receiver(emu, *flags), FlexConv.emulated(emu) as client:
-        ws = emu.seeded.workspace_sid
+    with (
+        served_receiver(emu, *flags) as server,
+        FlexConv(emu.account_sid, emu.auth_token, base_url=server.url) as client,
+    ):
         served = _customer_conversation(client, "+15551230001")
         task = client.routing.tasks.create_for_conversation(
             served, customer_address="+15551230001", attributes={"autoAnswer": "true"}
         )
         assert task.sid is not None
-        pump(emu)
+        emu.webhooks.flush()
         assert str(client.routing.tasks.fetch(task.sid).assignment_status) == "assigned"
         agents = [p.identity for p in client.conversations.participants.list(served) if p.identity]
         assert agents == ["alice"]  # added by the overrides on reservation.accepted
 
-        emu.taskrouter.update_task(ws, task.sid, assignment_status="wrapping", reason="done")
-        pump(emu)
+        client.routing.tasks.update(task.sid, assignment_status="wrapping", reason="done")
+        emu.webhooks.flush()
         bodies = [m.body for m in client.conversations.messages.list(served)]
         assert bodies == ["Wrapping up, thanks!"]
         assert [p.identity for p in client.conversations.participants.list(served)] == [None]
         assert str(client.conversations.fetch(served).state) == "active"
 
-        emu.taskrouter.update_task(ws, task.sid, assignment_status="completed", reason="done")
-        pump(emu)
+        client.routing.tasks.update(task.sid, assignment_status="completed", reason="done")
+        emu.webhooks.flush()
         assert str(client.conversations.fetch(served).state) == "closed"
 
-        emu.simulate.set_activity("alice", "Offline")
+        offline = emu.seeded.activities["Offline"]
+        client.routing.workers.update(emu.seeded.workers["alice"], activity_sid=offline)
         queue = emu.seeded.task_queues["Everyone"]
         client.routing.workflows.update(
             emu.seeded.workflows["Assign to Anyone"],
@@ -206,8 +200,8 @@ def test_serve_overrides_and_janitor_over_http() -> None:
         )
         orphan = _customer_conversation(client, "+15551230002")
         client.routing.tasks.create_for_conversation(orphan, customer_address="+15551230002")
-        emu.advance(31)
-        pump(emu)
+        EmulatorControl(server.url, emu.account_sid, emu.auth_token).clock.advance(31)
+        emu.webhooks.flush()
         assert str(client.conversations.fetch(orphan).state) == "closed"
         bodies = [m.body for m in client.conversations.messages.list(orphan)]
         assert bodies == ["Nobody is free, sorry."]
