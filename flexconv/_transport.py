@@ -3,8 +3,9 @@
 A transport is a small protocol of our own: ``send(request, timeout) -> RawResponse`` (awaited on
 the async side) and ``close()`` / ``aclose()``.  Adapters here cover httpx (sync and async),
 aiohttp (the default async backend: several times cheaper per call than httpx's async pool under
-concurrency) and in-process handlers such as the emulator.  Transports raise only flexconv's
-connection and timeout errors, each saying whether the request may have reached the server.
+concurrency) and in-process handlers such as the emulator (`flexconv._handlers`, re-exported
+here).  Transports raise only flexconv's connection and timeout errors, each saying whether
+the request may have reached the server.
 
 httpx and aiohttp are imported lazily, so ``import flexconv`` stays cheap.
 """
@@ -13,18 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from flexconv._concurrency import async_sleep
 from flexconv._core.checks import check_seconds
 from flexconv._core.errors import (
     APIConnectionError,
     APITimeoutError,
     ClientClosedError,
-    FlexConvError,
     ValidationError,
 )
 from flexconv._core.operation import (
@@ -35,6 +32,9 @@ from flexconv._core.operation import (
     static_headers,
 )
 from flexconv._deadlines import Deadlines
+from flexconv._handlers import AsyncHandlerTransport, HandlerTransport, _handler_of, late_error
+from flexconv._handlers import Handler as Handler  # re-exported: the handler's signature
+from flexconv._loops import LoopPool
 
 if TYPE_CHECKING:
     import aiohttp
@@ -115,59 +115,6 @@ def _beyond(headers: dict[str, str], defaults: dict[str, str]) -> dict[str, str]
     if not defaults:
         return headers
     return {k: v for k, v in headers.items() if defaults.get(k) != v}
-
-
-# ------------------------------------------------------------------------- event-loop binding
-
-
-async def _closer(close: Callable[[], Awaitable[None]]) -> AsyncIterator[None]:
-    """Suspended in its loop until that loop shuts its async generators down (`asyncio.run`
-    does, before closing the loop), then closes the pool it guards, inside that loop."""
-    try:
-        yield
-    finally:
-        await close()
-
-
-class _LoopPool:
-    """Which event loop an owned connection pool belongs to, and its shutdown guard.
-
-    Connections belong to the loop that opened them.  When a client is used from a new loop
-    (a second `asyncio.run`), the pool of the old one was closed when that loop shut down, and
-    a fresh pool is opened for the new loop.  A pool whose loop is still alive elsewhere cannot
-    be closed from here: using it from a second loop is refused with a clear error.
-    """
-
-    __slots__ = ("guard", "loop")
-
-    def __init__(self) -> None:
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self.guard: AsyncIterator[None] | None = None
-
-    def moved(self, loop: asyncio.AbstractEventLoop, pool_closed: bool) -> bool:
-        """Whether `loop` needs a pool of its own (first use, or a new loop)."""
-        old = self.loop
-        if old is loop:
-            return False
-        if old is not None and not pool_closed and not old.is_closed():
-            raise FlexConvError(
-                "This async client's connections belong to another event loop that is still "
-                "open; use one client per event loop (or close it in its loop first)"
-            )
-        return True
-
-    async def bind(
-        self, loop: asyncio.AbstractEventLoop, close: Callable[[], Awaitable[None]]
-    ) -> None:
-        """Record `loop` and arm the guard that closes the pool when `loop` shuts down."""
-        self.loop = loop
-        self.guard = _closer(close)
-        await self.guard.__anext__()
-
-    async def release(self) -> None:
-        guard, self.guard = self.guard, None
-        if guard is not None:
-            await guard.aclose()  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------------------- httpx
@@ -291,7 +238,7 @@ class AsyncHttpxTransport:
         self._timeouts: tuple[Timeout | None, Any] = (None, None)
         self._closed = False
         # only a pool we built end to end can be rebuilt for a new loop
-        self._pool = _LoopPool() if client is None and transport is None else None
+        self._pool = LoopPool() if client is None and transport is None else None
 
     def _new_client(self) -> httpx.AsyncClient:
         import httpx
@@ -388,7 +335,7 @@ class AiohttpTransport:
         self._session = session
         self._closed = False
         self._defaults = static_headers() if self._owned else {}
-        self._pool = _LoopPool() if self._owned else None
+        self._pool = LoopPool() if self._owned else None
         self._timeouts: tuple[Timeout | None, Any] = (None, None)
         self._deadlines: Deadlines | None = None
 
@@ -436,7 +383,7 @@ class AiohttpTransport:
                 return new_raw_response(resp.status, LowerHeaders(resp.headers), body)
         except (Exception, asyncio.CancelledError) as exc:
             if deadlines.late(task):
-                raise _late(request) from None
+                raise late_error(request) from None
             if isinstance(exc, asyncio.CancelledError):
                 raise
             mapped = _map_aiohttp_error(exc, request)
@@ -454,83 +401,7 @@ class AiohttpTransport:
             await self._session.close()
 
 
-# ---------------------------------------------------------------------- in-process handlers
-
-#: ``handle(method, url, headers, body)`` returning an object with ``status``, ``headers``,
-#: ``body`` and optionally ``delay`` (the emulator's shape); it may raise an exception with a
-#: ``before_send`` attribute to model a dropped connection.
-Handler = Callable[[str, str, Mapping[str, str], bytes], Any]
-
-
-def _call_handler(handler: Handler, request: RequestSpec) -> tuple[RawResponse, float]:
-    try:
-        resp = handler(request.method, request.url, request.headers, request.content or b"")
-    except Exception as exc:
-        before = getattr(exc, "before_send", None)
-        if before is None:
-            raise
-        raise APIConnectionError(
-            "Connection dropped", method=request.method, url=request.url, sent=not before
-        ) from exc
-    headers = {str(k).lower(): str(v) for k, v in resp.headers.items()}  # the handler's own dict
-    raw = RawResponse(int(resp.status), headers, bytes(resp.body))
-    return raw, float(getattr(resp, "delay", 0.0) or 0.0)
-
-
-def _late(request: RequestSpec) -> APITimeoutError:
-    return APITimeoutError(
-        "Timed out reading the response",
-        phase="read",
-        sent=True,
-        method=request.method,
-        url=request.url,
-    )
-
-
-class HandlerTransport:
-    """Sync transport that calls an in-process handler (the emulator): no sockets."""
-
-    def __init__(self, handler: Handler) -> None:
-        self._handler = handler
-
-    def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
-        raw, delay = _call_handler(self._handler, request)
-        if delay:
-            time.sleep(min(delay, timeout.read))
-            if delay > timeout.read:
-                raise _late(request)
-        return raw
-
-    def close(self) -> None:
-        return None
-
-
-class AsyncHandlerTransport:
-    """Async transport that calls an in-process handler (the emulator): no sockets."""
-
-    def __init__(self, handler: Handler) -> None:
-        self._handler = handler
-
-    async def send(self, request: RequestSpec, timeout: Timeout) -> RawResponse:
-        raw, delay = _call_handler(self._handler, request)
-        if delay:
-            await async_sleep(min(delay, timeout.read))
-            if delay > timeout.read:
-                raise _late(request)
-        return raw
-
-    async def aclose(self) -> None:
-        return None
-
-
 # ------------------------------------------------------------------------------- selection
-
-
-def _handler_of(obj: Any) -> Handler | None:
-    handle = getattr(obj, "handle", None)
-    if callable(handle):
-        return handle  # type: ignore[no-any-return]
-    return None
 
 
 def make_sync_transport(*, transport: Any = None, http_client: Any = None) -> SyncTransport:

@@ -1,21 +1,26 @@
-"""``AsyncFlexConv``: configuration, the send loop with retries, and the resource groups."""
+"""``AsyncFlexConv``: configuration, the send loop with retries; the resource groups it inherits."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Mapping
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
+from flexconv._async.groups import AsyncResourceGroups
 from flexconv._async.paging import AsyncPager
 from flexconv._concurrency import async_sleep
+from flexconv._core.calls import (
+    body_parser,
+    connection_outcome,
+    drop_none,
+    parse_body,
+    policy_with,
+    where,
+)
 from flexconv._core.config import ClientConfig, resolve_config
 from flexconv._core.errors import (
     APIConnectionError,
-    APIStatusError,
     ConfigurationError,
-    FlexConvError,
     ValidationError,
 )
 from flexconv._core.operation import (
@@ -41,20 +46,6 @@ from flexconv._core.sids import check_sid
 from flexconv._logging import log_retry
 from flexconv._transport import AsyncTransport, Timeout, make_async_transport
 
-if TYPE_CHECKING:
-    from flexconv._async.account import AsyncAccount
-    from flexconv._async.attachments import AsyncAttachments
-    from flexconv._async.channels import AsyncChannels
-    from flexconv._async.configuration import AsyncConfiguration
-    from flexconv._async.conversations import AsyncConversations
-    from flexconv._async.doctor import AsyncDoctor
-    from flexconv._async.interactions import AsyncInteractions
-    from flexconv._async.messaging import AsyncMessaging
-    from flexconv._async.phone_numbers import AsyncPhoneNumbers
-    from flexconv._async.routing import AsyncRouting
-    from flexconv._async.studio import AsyncStudio
-    from flexconv._async.task_channels import AsyncTaskChannels
-
 __all__ = ["AsyncFlexConv"]
 
 T = TypeVar("T")
@@ -62,7 +53,7 @@ T = TypeVar("T")
 _UNSET: Any = object()
 
 
-class AsyncFlexConv:
+class AsyncFlexConv(AsyncResourceGroups):
     """The Flex Conversations client.
 
     Credentials come from the arguments or the ``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN``,
@@ -109,7 +100,7 @@ class AsyncFlexConv:
             allow_insecure_http=allow_insecure_http,
         )
         self._timeout = Timeout.of(timeout)
-        self._retry = _policy(retry, max_retries)
+        self._retry = policy_with(retry, max_retries)
         self._transport: AsyncTransport = make_async_transport(
             transport=transport, http_client=http_client
         )
@@ -210,7 +201,7 @@ class AsyncFlexConv:
         if timeout is not None:
             clone._timeout = Timeout.of(timeout)
         if retry is not None or max_retries is not None:
-            clone._retry = _policy(retry or self._retry, max_retries)
+            clone._retry = policy_with(retry or self._retry, max_retries)
         return clone
 
     async def aclose(self) -> None:
@@ -225,93 +216,7 @@ class AsyncFlexConv:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(account_sid={self.account_sid!r}, {_where(self._config)})"
-
-    # ------------------------------------------------------------------------- resource groups
-
-    @cached_property
-    def configuration(self) -> AsyncConfiguration:
-        """The Flex Configuration."""
-        from flexconv._async.configuration import AsyncConfiguration
-
-        return AsyncConfiguration(self)
-
-    @cached_property
-    def attachments(self) -> AsyncAttachments:
-        """Attachment settings per channel (``channel_configs[].cbm_attachments``), changed safely."""
-        from flexconv._async.attachments import AsyncAttachments
-
-        return AsyncAttachments(self)
-
-    @cached_property
-    def channels(self) -> AsyncChannels:
-        """Conversations addresses (sms, whatsapp, messenger, chat, ...) and their Flex setups."""
-        from flexconv._async.channels import AsyncChannels
-
-        return AsyncChannels(self)
-
-    @cached_property
-    def task_channels(self) -> AsyncTaskChannels:
-        """TaskRouter task channels, including custom chat-capable ones."""
-        from flexconv._async.task_channels import AsyncTaskChannels
-
-        return AsyncTaskChannels(self)
-
-    @cached_property
-    def interactions(self) -> AsyncInteractions:
-        """Flex Interactions: channels, participants, invites, transfers."""
-        from flexconv._async.interactions import AsyncInteractions
-
-        return AsyncInteractions(self)
-
-    @cached_property
-    def routing(self) -> AsyncRouting:
-        """TaskRouter workflows (known-agent routing), workers and tasks."""
-        from flexconv._async.routing import AsyncRouting
-
-        return AsyncRouting(self)
-
-    @cached_property
-    def conversations(self) -> AsyncConversations:
-        """Conversations, participants, messages and conversation-scoped webhooks."""
-        from flexconv._async.conversations import AsyncConversations
-
-        return AsyncConversations(self)
-
-    @cached_property
-    def studio(self) -> AsyncStudio:
-        """Studio flows (Flex's Messaging Flow and your own)."""
-        from flexconv._async.studio import AsyncStudio
-
-        return AsyncStudio(self)
-
-    @cached_property
-    def phone_numbers(self) -> AsyncPhoneNumbers:
-        """The account's phone numbers (2010 API ``IncomingPhoneNumbers``)."""
-        from flexconv._async.phone_numbers import AsyncPhoneNumbers
-
-        return AsyncPhoneNumbers(self)
-
-    @cached_property
-    def messaging(self) -> AsyncMessaging:
-        """Messaging Services and the phone numbers in them (the Messaging API; reads)."""
-        from flexconv._async.messaging import AsyncMessaging
-
-        return AsyncMessaging(self)
-
-    @cached_property
-    def doctor(self) -> AsyncDoctor:
-        """Trace one inbound flow, scan the account, rescue orphans, tell legacy from Conversations."""
-        from flexconv._async.doctor import AsyncDoctor
-
-        return AsyncDoctor(self)
-
-    @cached_property
-    def account(self) -> AsyncAccount:
-        """The whole contact centre as desired state: ``ensure`` (``flexconv apply``)."""
-        from flexconv._async.account import AsyncAccount
-
-        return AsyncAccount(self)
+        return f"{type(self).__name__}(account_sid={self.account_sid!r}, {where(self._config)})"
 
     # ------------------------------------------------------------------------- escape hatch
 
@@ -375,13 +280,13 @@ class AsyncFlexConv:
             if isinstance(outcome, APIConnectionError):
                 exc = outcome
                 processed = processed or may_have_been_processed(
-                    outcome=_outcome(exc), sent=exc.sent
+                    outcome=connection_outcome(exc), sent=exc.sent
                 )
                 delay = retry_delay(
                     self._retry,
                     attempt=attempt,
                     idempotent=spec.idempotent,
-                    outcome=_outcome(exc),
+                    outcome=connection_outcome(exc),
                     sent=exc.sent,
                     rand=jitter_sample(),
                 )
@@ -423,12 +328,12 @@ class AsyncFlexConv:
         headers: Mapping[str, str] | None,
     ) -> RequestSpec:
         if json_body is None and headers is None:
-            return self._specs.build(op, self._config, path_params, _drop_none(values))
+            return self._specs.build(op, self._config, path_params, drop_none(values))
         return build_request(
             op,
             self._config,
             path_params=path_params,
-            values=_drop_none(values),
+            values=drop_none(values),
             json_body=json_body,
             headers=headers,
         )
@@ -453,7 +358,7 @@ class AsyncFlexConv:
         else:
             if not 200 <= raw.status_code < 300:
                 raw = await self._retried(spec, raw)
-        return _parse(parse, parse_json(raw, spec), ResponseInfo.of(raw, spec))
+        return parse_body(parse, parse_json(raw, spec), ResponseInfo.of(raw, spec))
 
     async def _call_raw(
         self,
@@ -492,7 +397,7 @@ class AsyncFlexConv:
         if page_size is None and limit is not None and op.max_page_size is not None:
             page_size = max(1, min(limit, op.max_page_size))
         config = self._config
-        clean = _drop_none(values)
+        clean = drop_none(values)
         extra = [("PageSize", str(page_size))] if page_size else []
         spec = build_request(op, config, path_params=path_params, values=clean, extra_query=extra)
         first: Any = spec
@@ -510,7 +415,7 @@ class AsyncFlexConv:
 
             first = first_spec
         return AsyncPager(
-            self, first, op.list_key, _parser(parse), limit=limit, pace=pace, name=op.name
+            self, first, op.list_key, body_parser(parse), limit=limit, pace=pace, name=op.name
         )
 
     def _known_workspace(self, workspace_sid: str | None) -> str | None:
@@ -541,75 +446,3 @@ class AsyncFlexConv:
     def _check_followable(self, url: str) -> None:
         """Only send credentials to Twilio or to the configured ``base_url``."""
         check_followable(self._config, url)
-
-
-def _policy(retry: RetryPolicy | None, max_retries: int | None) -> RetryPolicy:
-    policy = retry or RetryPolicy()
-    return policy if max_retries is None else dataclasses.replace(policy, max_retries=max_retries)
-
-
-def _where(config: ClientConfig) -> str:
-    if config.base_url:
-        return f"base_url={config.base_url!r}"
-    return f"region={config.effective_region!r}, edge={config.edge!r}"
-
-
-def _outcome(exc: APIConnectionError) -> Any:
-    phase = getattr(exc, "phase", None)
-    if phase == "connect":
-        return "connect_timeout"
-    if phase == "pool":
-        return "pool_timeout"
-    if phase in ("read", "write"):
-        return "read_timeout"
-    return "dropped" if exc.sent else "connect_error"
-
-
-def _drop_none(values: Mapping[str, Any] | None) -> dict[str, Any]:
-    if not values:
-        return {}
-    return {k: v for k, v in values.items() if v is not None}
-
-
-def _parser(parse: Callable[[Any], T] | type[T]) -> Callable[[Any], T]:
-    """How a response body becomes ``T``: models are built lazily (fields read on first
-    access), anything else is called with the decoded body."""
-    from_response = getattr(parse, "_from_response", None)
-    if callable(from_response):
-        return from_response  # type: ignore[no-any-return]
-    return parse
-
-
-#: `flexconv.models._base.attach_response`, bound on first use (the models load lazily).
-_attach: Callable[[Any, ResponseInfo], None] | None = None
-
-
-def _attach_response() -> Callable[[Any, ResponseInfo], None]:
-    global _attach
-    from flexconv.models._base import attach_response
-
-    _attach = attach_response
-    return attach_response
-
-
-def _parse(parse: Callable[[Any], T] | type[T], data: Any, info: ResponseInfo) -> T:
-    """``T`` from a decoded body, with the exchange it came from attached."""
-    build = getattr(parse, "_from_response", None)
-    try:
-        if build is not None:  # a model: built lazily, the exchange recorded as it is built
-            built: T = build(data, info)
-            return built
-        result = parse(data)  # type: ignore[call-arg]
-    except FlexConvError:
-        raise
-    except Exception as exc:  # cattrs reports structuring problems as exception groups
-        raise APIStatusError(
-            f"Could not read Twilio's response: {exc}",
-            status=info.status_code,
-            method=info.method,
-            url=info.url,
-            body=data,
-            headers=dict(info.headers),
-        ) from exc
-    (_attach or _attach_response())(result, info)
-    return result
