@@ -28,7 +28,6 @@ from flexconv._core.operation import (
     Operation,
     RawResponse,
     RequestSpec,
-    SpecCache,
     build_raw_request,
     build_request,
     check_followable,
@@ -44,6 +43,7 @@ from flexconv._core.retry import (
     retry_delay,
 )
 from flexconv._core.sids import check_sid
+from flexconv._core.spec_cache import SpecCache
 from flexconv._logging import log_retry
 from flexconv._transport import SyncTransport, Timeout, make_sync_transport
 

@@ -18,7 +18,6 @@ from flexconv._core.operation import (
     Param,
     RawResponse,
     RequestSpec,
-    SpecCache,
     build_request,
     new_raw_response,
     new_request_spec,
@@ -26,6 +25,7 @@ from flexconv._core.operation import (
 from flexconv._core.ops import flex as flex_ops
 from flexconv._core.results import ResponseInfo
 from flexconv._core.sids import check_sid, check_sid_or_name, is_sid
+from flexconv._core.spec_cache import SpecCache
 from tests.fakes import ACCOUNT_SID, AUTH_TOKEN, CONVERSATION_SID, make_config
 
 CONFIG = make_config()
