@@ -395,6 +395,8 @@ class AiohttpTransport:
 
     async def aclose(self) -> None:
         self._closed = True
+        if self._deadlines is not None:
+            self._deadlines.close()
         if self._pool is not None:
             await self._pool.release()
         if self._owned and self._session is not None and not self._session.closed:

@@ -48,7 +48,10 @@ async def test_the_timer_follows_the_next_pending_deadline() -> None:
         _guarded(deadlines, 0.05, 30), _guarded(deadlines, 0.15, 30), _guarded(deadlines, 60, 0.3)
     )
     assert results == ["late", "late", "done"]
-    assert deadlines._handle is None or not deadlines._pending
+    assert not deadlines._pending
+    assert deadlines._handle is not None  # armed for the third deadline, which was still pending
+    deadlines.close()
+    assert deadlines._handle is None
 
 
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="Task.cancelling() is Python 3.11+")
@@ -127,3 +130,4 @@ async def test_many_concurrent_calls_share_one_timer(slow_server: str) -> None:
         assert [a.json() for a in answers] == [{"ok": True}] * 40
         assert deadlines is not None
         assert not deadlines._pending
+    assert deadlines._handle is None  # closing the client stops its timer

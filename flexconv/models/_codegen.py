@@ -317,7 +317,7 @@ class _Readers:
     def __init__(
         self,
         one: dict[str, tuple[Callable[[Any], Any], Callable[[Any, Any], None]]],
-        fill: Callable[[Any, Any], int] | None,
+        fill: Callable[[Any, Any], int],
     ) -> None:
         #: field name -> (read its value from the response, store it in its slot)
         self.one = one
@@ -333,8 +333,8 @@ def _readers(cls: type[Model]) -> _Readers:
     from flexconv.models._base import converter
 
     setters = slot_setters(cls)
-    if setters is None:  # never built lazily (see lazy_hook)
-        return _Readers({}, None)
+    if setters is None:  # never built lazily (see lazy_hook): nothing to read later
+        return _Readers({}, lambda inst, o: 0)
     conv = converter()
     fields = _response_fields(cls)
     names: dict[str, Any] = {"cls": cls, "known": frozenset(_wire(f) for _, f in fields)}
@@ -378,7 +378,7 @@ def _materialize(obj: Any, name: str) -> Any:
             raw = None
         if raw is not None:
             left = _left_of(obj, cls)
-            if left > 0 or readers.fill is None:
+            if left > 0:
                 _set_left(obj, left - 1)
             elif readers.fill(obj, raw) == 0:
                 _set_raw(obj, None)
