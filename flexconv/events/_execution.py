@@ -123,18 +123,17 @@ class Execution:
 
     def _attempt(self, event: Event, key: str, foreground: list[Registration]) -> Response:
         """The handlers under the per-key lock and the claim: their answer, 503 or 500."""
-        store = self.store
         order = event.ordering_key if self._ordered else None
         held = _HELD.get()
         wait, until = self._waits(event)
         try:
             if order is None or order in held:
-                response = self._run_sync(store, event, key, foreground, until)
+                response = self._run_sync(event, key, foreground, until)
             else:
-                with store.lock(order, self._lease, wait):
+                with self.store.lock(order, self._lease, wait):
                     reset = _HELD.set(held | {order})
                     try:
-                        response = self._run_sync(store, event, key, foreground, until)
+                        response = self._run_sync(event, key, foreground, until)
                     finally:
                         _HELD.reset(reset)
         except LockTimeoutError:
@@ -152,22 +151,22 @@ class Execution:
             return wait, time.monotonic() + wait
         return self._lock_wait, None
 
-    def _claim(self, store: Any, key: str, until: float | None) -> Claim:
-        claim: Claim = store.claim(key, self._lease)
+    def _claim(self, key: str, until: float | None) -> Claim:
+        claim: Claim = self.store.claim(key, self._lease)
         deadline = time.monotonic() + self._lock_wait if until is None else until
         pause = 0.002
         while claim.state == "busy" and time.monotonic() < deadline:
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
-            claim = store.claim(key, self._lease)
+            claim = self.store.claim(key, self._lease)
         return claim
 
     def _run_sync(
-        self, store: Any, event: Event, key: str, regs: list[Registration], until: float | None
+        self, event: Event, key: str, regs: list[Registration], until: float | None
     ) -> Response:
         if not regs:
             return default(event)
-        claim = self._claim(store, key, until)
+        claim = self._claim(key, until)
         if claim.state == "busy":
             return BUSY
         if claim.state == "done":
@@ -176,10 +175,10 @@ class Execution:
         try:
             response = answer(event, [self._call(reg, event) for reg in regs])
         except Exception as exc:
-            store.release(claim)
+            self.store.release(claim)
             return failed(event, exc)
         budget_check(event, started)
-        store.finish(claim, encode(response), self._remember)
+        self.store.finish(claim, encode(response), self._remember)
         return response
 
     @staticmethod
@@ -200,14 +199,13 @@ class Execution:
         future.add_done_callback(self._futures.discard)
 
     def _background(self, event: Event, key: str, reg: Registration) -> None:
-        store = self.store
-        claim = store.claim(f"{key}#bg:{reg.ident}", self._lease)
+        claim = self.store.claim(f"{key}#bg:{reg.ident}", self._lease)
         if claim.state != "claimed":
             return
         try:
             self._call(reg, event)
         except Exception as exc:
-            store.release(claim)
+            self.store.release(claim)
             logger().error(
                 "flexconv.events: background handler %s for %s failed",
                 reg.ident,
@@ -215,7 +213,7 @@ class Execution:
                 exc_info=exc,
             )
             return
-        store.finish(claim, b"", self._remember)
+        self.store.finish(claim, b"", self._remember)
 
     def drain(self, timeout: float | None = None) -> None:
         """Wait for the background handlers started by `run`."""
@@ -276,18 +274,17 @@ class Execution:
         self, event: Event, key: str, foreground: list[Registration]
     ) -> Response:
         """`_attempt` on the running loop."""
-        store = self.store
         order = event.ordering_key if self._ordered else None
         held = _HELD.get()
         wait, until = self._waits(event)
         try:
             if order is None or order in held:
-                response = await self._run_async(store, event, key, foreground, until)
+                response = await self._run_async(event, key, foreground, until)
             else:
-                async with self._lock_async(store, order, wait):
+                async with self._lock_async(order, wait):
                     reset = _HELD.set(held | {order})
                     try:
-                        response = await self._run_async(store, event, key, foreground, until)
+                        response = await self._run_async(event, key, foreground, until)
                     finally:
                         _HELD.reset(reset)
         except LockTimeoutError:
@@ -296,28 +293,28 @@ class Execution:
             return store_failed(exc)
         return response
 
-    def _lock_async(self, store: Any, key: str, wait: float) -> Any:
+    def _lock_async(self, key: str, wait: float) -> Any:
         if self._async_store:
-            return store.lock_async(key, self._lease, wait)
-        return _ThreadedLock(store.lock(key, self._lease, wait))
+            return self.store.lock_async(key, self._lease, wait)
+        return _ThreadedLock(self.store.lock(key, self._lease, wait))
 
-    async def _store_call(self, store: Any, name: str, *args: Any) -> Any:
+    async def _store_call(self, name: str, *args: Any) -> Any:
         if self._async_store:
-            return await getattr(store, f"{name}_async")(*args)
+            return await getattr(self.store, f"{name}_async")(*args)
         import asyncio
 
-        return await asyncio.to_thread(getattr(store, name), *args)
+        return await asyncio.to_thread(getattr(self.store, name), *args)
 
-    async def _claim_async(self, store: Any, key: str, until: float | None) -> Claim:
+    async def _claim_async(self, key: str, until: float | None) -> Claim:
         import asyncio
 
-        claim: Claim = await self._store_call(store, "claim", key, self._lease)
+        claim: Claim = await self._store_call("claim", key, self._lease)
         deadline = time.monotonic() + self._lock_wait if until is None else until
         pause = 0.002
         while claim.state == "busy" and time.monotonic() < deadline:
             await asyncio.sleep(pause)
             pause = min(pause * 2, 0.05)
-            claim = await self._store_call(store, "claim", key, self._lease)
+            claim = await self._store_call("claim", key, self._lease)
         return claim
 
     async def _call_async(self, reg: Registration, event: Event) -> Any:
@@ -328,11 +325,11 @@ class Execution:
         return await asyncio.to_thread(reg.handler, event)
 
     async def _run_async(
-        self, store: Any, event: Event, key: str, regs: list[Registration], until: float | None
+        self, event: Event, key: str, regs: list[Registration], until: float | None
     ) -> Response:
         if not regs:
             return default(event)
-        claim = await self._claim_async(store, key, until)
+        claim = await self._claim_async(key, until)
         if claim.state == "busy":
             return BUSY
         if claim.state == "done":
@@ -342,21 +339,20 @@ class Execution:
             results = [await self._call_async(reg, event) for reg in regs]
             response = answer(event, results)
         except Exception as exc:
-            await self._store_call(store, "release", claim)
+            await self._store_call("release", claim)
             return failed(event, exc)
         budget_check(event, started)
-        await self._store_call(store, "finish", claim, encode(response), self._remember)
+        await self._store_call("finish", claim, encode(response), self._remember)
         return response
 
     async def _background_async(self, event: Event, key: str, reg: Registration) -> None:
-        store = self.store
-        claim = await self._store_call(store, "claim", f"{key}#bg:{reg.ident}", self._lease)
+        claim = await self._store_call("claim", f"{key}#bg:{reg.ident}", self._lease)
         if claim.state != "claimed":
             return
         try:
             await self._call_async(reg, event)
         except Exception as exc:
-            await self._store_call(store, "release", claim)
+            await self._store_call("release", claim)
             logger().error(
                 "flexconv.events: background handler %s for %s failed",
                 reg.ident,
@@ -364,7 +360,7 @@ class Execution:
                 exc_info=exc,
             )
             return
-        await self._store_call(store, "finish", claim, b"", self._remember)
+        await self._store_call("finish", claim, b"", self._remember)
 
     async def drain_async(self) -> None:
         """Wait for the background handlers started by `run_async`."""
