@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from flexconv.events.models import (
     AssignmentCallback,
@@ -54,6 +54,10 @@ EMPTY_OBJECT = Response(200, JSON, b"{}")
 FORBIDDEN = text(403, "Forbidden: the X-Twilio-Signature does not match")
 TOO_LARGE = text(413, "Payload Too Large")
 BUSY = text(503, "Busy with the same event or key: deliver again later")
+STORE_FAILED = text(503, "The event store is unavailable: deliver again later")
+
+#: What follows a 5xx answer (see `failure_route`).
+FailureRoute = Literal["redeliver", "refuse", "retry"]
 
 
 def encode(response: Response) -> bytes:
@@ -134,58 +138,66 @@ def budget_check(event: Event, started: float) -> None:
         )
 
 
-def store_failed(exc: BaseException) -> Response:
-    """Log a store failure; the answer is a 503 (see `failed` for what follows it)."""
+def failure_route(event: Event) -> FailureRoute:
+    """What follows a 5xx answer to ``event`` (a handler failed, the store failed, or its key
+    stayed busy): ``"redeliver"``: Twilio sends a TaskRouter callback again (with the connection
+    overrides `Wiring` writes); ``"refuse"``: Twilio refuses the action of a Conversations
+    pre-event (the answer is its decision); ``"retry"``: Twilio never sends a Conversations
+    webhook again, so a post-event is acknowledged and retried in the background instead."""
+    if not isinstance(event, ConversationsEvent):
+        return "redeliver"
+    return "refuse" if event.is_pre_event else "retry"
+
+
+#: How each route reads in the log, after the reason for the 5xx.
+_THEN: dict[FailureRoute, str] = {
+    "redeliver": "answering {status} so Twilio delivers it again",
+    "refuse": "answering {status}, which refuses the action",
+    "retry": "acknowledged, retrying it in the background (Twilio does not deliver it again)",
+}
+
+
+def store_failed(event: Event, exc: BaseException) -> Response:
+    """Log a store failure; the answer is `STORE_FAILED` (a 503; see `failure_route` for what
+    follows it)."""
     logger().error(
-        "flexconv.events: the store failed (%s); the event is answered 503 (or, for a "
-        "Conversations post-event, retried in the background)",
+        "flexconv.events: the store failed (%s) for %s; %s",
         type(exc).__name__,
+        event.event_type,
+        _THEN[failure_route(event)].format(status=STORE_FAILED.status),
         exc_info=exc,
     )
-    return BUSY
-
-
-def redelivered_by_twilio(event: Event) -> bool:
-    """Whether Twilio can send ``event`` again after a 5xx answer: TaskRouter callbacks can (with
-    the connection overrides `Wiring` writes), Conversations webhooks never (they take no
-    overrides), so a Conversations post-event that fails or finds its key busy is acknowledged
-    and retried in the background instead.  Pre-events are answered either way: the answer is
-    Twilio's decision."""
-    return not isinstance(event, ConversationsEvent)
+    return STORE_FAILED
 
 
 def failed(event: Event, exc: BaseException) -> Response:
-    """Log a handler failure; the answer is a 500: Twilio delivers a TaskRouter callback again
-    (see `redelivered_by_twilio`), refuses the action of a Conversations pre-event; a
-    post-event's failure is retried in the background by the caller."""
-    if redelivered_by_twilio(event):
-        then = "answering 500 so Twilio delivers it again"
-    elif isinstance(event, ConversationsEvent) and event.is_pre_event:
-        then = "answering 500, which refuses the action"
-    else:
-        then = "retrying it in the background (Twilio does not deliver it again)"
+    """Log a handler failure; the answer is a 500 (see `failure_route` for what follows it)."""
     logger().error(
-        "flexconv.events: a handler for %s failed; %s", event.event_type, then, exc_info=exc
+        "flexconv.events: a handler for %s failed; %s",
+        event.event_type,
+        _THEN[failure_route(event)].format(status=500),
+        exc_info=exc,
     )
     return text(500, "A handler failed; deliver again")
 
 
-def deferred(event: Event, key: str, why: str) -> None:
-    """Log that a Conversations post-event was acknowledged and left to a background retry."""
+def busy_deferred(event: Event, key: str) -> None:
+    """Log that a Conversations post-event whose key stayed busy was acknowledged and left to a
+    background retry (a handler or store failure is logged where it happens, once)."""
     logger().warning(
-        "flexconv.events: %s (%s) %s; acknowledged, retrying it in the background",
+        "flexconv.events: %s (%s) found its key busy; %s",
         event.event_type,
         key,
-        why,
+        _THEN["retry"],
     )
 
 
 def lost(event: Event, key: str, attempts: int) -> None:
     """Log a Conversations post-event whose background retries all failed: it is lost."""
     logger().error(
-        "flexconv.events: %s LOST (idempotency token %s, key %s): its handlers failed or its "
-        "task or conversation stayed busy through %d background retries, and Twilio does not "
-        "deliver Conversations webhooks again",
+        "flexconv.events: %s LOST (idempotency token %s, key %s): its handlers failed, the "
+        "store failed or its task or conversation stayed busy through %d background retries, "
+        "and Twilio does not deliver Conversations webhooks again",
         event.event_type,
         event.idempotency_token or "none",
         key,

@@ -20,11 +20,12 @@ from flexconv.events._answers import (
     Response,
     answer,
     budget_check,
+    busy_deferred,
     decode,
     default,
-    deferred,
     encode,
     failed,
+    failure_route,
     logger,
     lost,
     store_failed,
@@ -98,8 +99,9 @@ class Execution:
     ) -> Response:
         """Run the handlers for one event (sync handlers here, async ones on a fresh loop)."""
         response = self._attempt(event, key, foreground)
-        if response.status >= 500 and _deferrable(event):
-            deferred(event, key, "failed" if response is not BUSY else "found its key busy")
+        if response.status >= 500 and failure_route(event) == "retry":
+            if response is BUSY:
+                busy_deferred(event, key)
             self._spawn(self._retry, event, key, foreground, background)
             return default(event)
         if background and response.status < 300:
@@ -139,7 +141,7 @@ class Execution:
         except LockTimeoutError:
             return BUSY
         except Exception as exc:
-            return store_failed(exc)
+            return store_failed(event, exc)
         return response
 
     def _waits(self, event: Event) -> tuple[float, float | None]:
@@ -238,8 +240,9 @@ class Execution:
     ) -> Response:
         """Run the handlers for one event on the running loop (sync ones in a worker thread)."""
         response = await self._attempt_async(event, key, foreground)
-        if response.status >= 500 and _deferrable(event):
-            deferred(event, key, "failed" if response is not BUSY else "found its key busy")
+        if response.status >= 500 and failure_route(event) == "retry":
+            if response is BUSY:
+                busy_deferred(event, key)
             self._spawn_async(self._retry_async(event, key, foreground, background))
             return default(event)
         if background and response.status < 300:
@@ -290,7 +293,7 @@ class Execution:
         except LockTimeoutError:
             return BUSY
         except Exception as exc:
-            return store_failed(exc)
+            return store_failed(event, exc)
         return response
 
     def _lock_async(self, key: str, wait: float) -> Any:
@@ -376,12 +379,6 @@ class Execution:
         closer = getattr(self.store, "aclose", None)
         if callable(closer):
             await closer()
-
-
-def _deferrable(event: Event) -> bool:
-    """Whether a 5xx for ``event`` is replaced by an acknowledgement and a background retry:
-    Conversations post-events, which Twilio never sends again (pre-events' answers decide)."""
-    return isinstance(event, ConversationsEvent) and not event.is_pre_event
 
 
 class _ThreadedLock:

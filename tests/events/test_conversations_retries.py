@@ -6,12 +6,13 @@ Pre-events keep their synchronous answer (a failure refuses the action)."""
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from flexconv.events import ConversationsEvent, MemoryStore, Receiver
+from flexconv.events import ConversationsEvent, MemoryStore, Receiver, RedisStore
 from tests.events.helpers import ACCOUNT, TOKEN, URL, sid, signed
 
 CONVERSATION = sid("CH", 4242)
@@ -73,6 +74,37 @@ def test_retries_that_all_fail_log_the_event_as_lost(caplog: pytest.LogCaptureFi
     assert len(lost) == 1
     assert "onMessageAdded" in lost[0]
     assert "token-of-the-lost-one" in lost[0]
+    receiver.close()
+
+
+def test_a_failed_post_event_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="flexconv.events")
+    receiver, _calls, done = flaky_receiver(1)
+    headers, body = signed(conversations_event())
+    assert receiver.handle("POST", URL, headers, body).status == 200
+    receiver.drain()
+    assert done == [sid("IM", 1)]
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 1, messages  # the failure, not also a "deferred" warning
+    assert "a handler for onMessageAdded failed" in messages[0]
+    assert "retrying it in the background" in messages[0]
+    receiver.close()
+
+
+def test_a_store_outage_is_logged_as_one_not_as_a_busy_key(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING, logger="flexconv.events")
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
+    receiver = Receiver(TOKEN, store=RedisStore(dead), retries=1, retry_delay=0.001)
+    receiver.on("onMessageAdded")(lambda e: None)
+    headers, body = signed(conversations_event())
+    assert receiver.handle("POST", URL, headers, body).status == 200
+    receiver.drain()
+    assert "the store failed" in caplog.text
+    assert "found its key busy" not in caplog.text
     receiver.close()
 
 
