@@ -37,7 +37,7 @@ from flexconv.locks import LockTimeoutError
 
 if TYPE_CHECKING:
     import asyncio
-    from collections.abc import Callable, Coroutine
+    from collections.abc import Callable, Coroutine, Iterator
     from concurrent.futures import Future, ThreadPoolExecutor
 
 __all__ = ["CONVERSATIONS_WAIT", "Execution"]
@@ -113,10 +113,8 @@ class Execution:
         self, event: Event, key: str, foreground: list[Registration], background: list[Registration]
     ) -> None:
         """Retry a deferred Conversations post-event (see the module docs) on a worker thread."""
-        delay = self._retry_delay
-        for _ in range(self._retries):
+        for delay in _retry_delays(self._retry_delay, self._retries):
             time.sleep(delay)
-            delay *= 2
             if self._attempt(event, key, foreground).status < 500:
                 for reg in background:
                     self._background(event, key, reg)
@@ -153,13 +151,16 @@ class Execution:
             return wait, time.monotonic() + wait
         return self._lock_wait, None
 
+    def _pauses(self, until: float | None) -> Iterator[float]:
+        """The pauses between claims of a busy key: until ``until`` (or `lock_wait` from now)."""
+        return _pauses(time.monotonic() + self._lock_wait if until is None else until)
+
     def _claim(self, key: str, until: float | None) -> Claim:
         claim: Claim = self.store.claim(key, self._lease)
-        deadline = time.monotonic() + self._lock_wait if until is None else until
-        pause = 0.002
-        while claim.state == "busy" and time.monotonic() < deadline:
+        for pause in self._pauses(until):
+            if claim.state != "busy":
+                break
             time.sleep(pause)
-            pause = min(pause * 2, 0.05)
             claim = self.store.claim(key, self._lease)
         return claim
 
@@ -208,12 +209,7 @@ class Execution:
             self._call(reg, event)
         except Exception as exc:
             self.store.release(claim)
-            logger().error(
-                "flexconv.events: background handler %s for %s failed",
-                reg.ident,
-                event.event_type,
-                exc_info=exc,
-            )
+            _background_failed(event, reg, exc)
             return
         self.store.finish(claim, b"", self._remember)
 
@@ -263,10 +259,8 @@ class Execution:
         """`_retry` on the running loop."""
         import asyncio
 
-        delay = self._retry_delay
-        for _ in range(self._retries):
+        for delay in _retry_delays(self._retry_delay, self._retries):
             await asyncio.sleep(delay)
-            delay *= 2
             if (await self._attempt_async(event, key, foreground)).status < 500:
                 for reg in background:
                     await self._background_async(event, key, reg)
@@ -312,11 +306,10 @@ class Execution:
         import asyncio
 
         claim: Claim = await self._store_call("claim", key, self._lease)
-        deadline = time.monotonic() + self._lock_wait if until is None else until
-        pause = 0.002
-        while claim.state == "busy" and time.monotonic() < deadline:
+        for pause in self._pauses(until):
+            if claim.state != "busy":
+                break
             await asyncio.sleep(pause)
-            pause = min(pause * 2, 0.05)
             claim = await self._store_call("claim", key, self._lease)
         return claim
 
@@ -356,12 +349,7 @@ class Execution:
             await self._call_async(reg, event)
         except Exception as exc:
             await self._store_call("release", claim)
-            logger().error(
-                "flexconv.events: background handler %s for %s failed",
-                reg.ident,
-                event.event_type,
-                exc_info=exc,
-            )
+            _background_failed(event, reg, exc)
             return
         await self._store_call("finish", claim, b"", self._remember)
 
@@ -379,6 +367,34 @@ class Execution:
         closer = getattr(self.store, "aclose", None)
         if callable(closer):
             await closer()
+
+
+def _retry_delays(first: float, count: int) -> Iterator[float]:
+    """The waits before each of ``count`` background retries: ``first``, then twice as long
+    each time."""
+    delay = first
+    for _ in range(count):
+        yield delay
+        delay *= 2
+
+
+def _pauses(deadline: float) -> Iterator[float]:
+    """The pauses while a claim stays busy: 2 ms doubling up to 50 ms, until ``deadline`` (a
+    `time.monotonic` instant)."""
+    pause = 0.002
+    while time.monotonic() < deadline:
+        yield pause
+        pause = min(pause * 2, 0.05)
+
+
+def _background_failed(event: Event, reg: Registration, exc: BaseException) -> None:
+    """Log a background handler's failure (its claim is released: a duplicate runs it again)."""
+    logger().error(
+        "flexconv.events: background handler %s for %s failed",
+        reg.ident,
+        event.event_type,
+        exc_info=exc,
+    )
 
 
 class _ThreadedLock:
