@@ -12,6 +12,7 @@ import os
 import sys
 from typing import Any
 
+from flexconv._core.redelivery import DEFAULT_RETRY_COUNT, DEFAULT_RETRY_ON
 from flexconv.cli._common import EXIT_USAGE, CliError, client_for, print_json, target_options
 
 __all__ = ["build_receiver", "open_store", "register"]
@@ -114,17 +115,17 @@ def register(subparsers: Any) -> None:
     wire.add_argument(
         "--retry-count",
         type=int,
-        default=5,
+        default=DEFAULT_RETRY_COUNT,
         metavar="N",
         help="Twilio's rc override on the TaskRouter URLs: times a failed callback is sent "
-        "again, 0-5 (default 5; a URL with its own #fragment keeps it)",
+        "again, 0-5 (default %(default)s; a URL with its own #fragment keeps it)",
     )
     wire.add_argument(
         "--retry-on",
-        default="ct,rt,5xx",
+        default=",".join(DEFAULT_RETRY_ON),
         metavar="LIST",
         help="Twilio's rp override: which failures are sent again, of ct,rt,4xx,5xx or all "
-        "(default ct,rt,5xx)",
+        "(default %(default)s)",
     )
     wire.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
     wire.set_defaults(handler=_wire)
@@ -280,15 +281,17 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _wire(args: argparse.Namespace) -> int:
+    from flexconv._core.redelivery import check_retry_count, check_retry_on
     from flexconv.lifecycle import Wiring
-    from flexconv.lifecycle.wiring_plan import redelivery_url
 
-    retry_on = [c.strip() for c in args.retry_on.split(",") if c.strip()]
     try:  # refused before anything is sent
-        redelivery_url("https://example.com", args.retry_count, retry_on)
+        check_retry_count(args.retry_count)
     except ValueError as exc:
-        flag = "--retry-count" if "retry_count" in str(exc) else "--retry-on"
-        raise CliError(f"{flag}: {exc}", EXIT_USAGE) from None
+        raise CliError(f"--retry-count: {exc}", EXIT_USAGE) from None
+    try:
+        retry_on = check_retry_on([c.strip() for c in args.retry_on.split(",") if c.strip()])
+    except ValueError as exc:
+        raise CliError(f"--retry-on: {exc}", EXIT_USAGE) from None
     with client_for(args) as client:
         plan = Wiring(client, retry_count=args.retry_count, retry_on=retry_on).ensure(
             args.url,

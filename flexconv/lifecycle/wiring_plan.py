@@ -10,31 +10,38 @@ from typing import Any
 
 import attrs
 
-__all__ = ["REDELIVERY_CLASSES", "WiringChange", "WiringPlan", "redelivery_url"]
+from flexconv._core.redelivery import (
+    DEFAULT_RETRY_COUNT,
+    DEFAULT_RETRY_ON,
+    REDELIVERY_CLASSES,
+    check_retry_count,
+    check_retry_on,
+)
 
-#: The failure classes of Twilio's retry policy (``rp``): no connection (``ct``), no answer in
-#: time (``rt``), an answer with a 4xx or 5xx status.
-REDELIVERY_CLASSES = ("ct", "rt", "4xx", "5xx")
+__all__ = [
+    "DEFAULT_RETRY_COUNT",
+    "DEFAULT_RETRY_ON",
+    "REDELIVERY_CLASSES",
+    "WiringChange",
+    "WiringPlan",
+    "check_retry_count",
+    "check_retry_on",
+    "redelivery_url",
+]
 
 
-def redelivery_url(url: str, count: int | None, on: Sequence[str]) -> str:
+def redelivery_url(url: str, count: int | None, on: str | Sequence[str]) -> str:
     """``url`` with Twilio's connection overrides ``#rc={count}&rp={on}`` appended.
 
     A ``url`` that already has a ``#`` fragment is returned as it is (the caller chose its own
     overrides), and so is every ``url`` when ``count`` is ``None``.
 
     Raises:
-        ValueError: ``count`` outside 0-5, or ``on`` empty or naming something other than
-            ``ct``, ``rt``, ``4xx``, ``5xx`` or ``all``.
+        ValueError: see `check_retry_count` and `check_retry_on`.
     """
-    if count is None:
+    if check_retry_count(count) is None:
         return url
-    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 5:
-        raise ValueError(f"retry_count must be an int from 0 to 5 (Twilio's rc), got {count!r}")
-    classes = [on] if isinstance(on, str) else list(on)
-    allowed = (*REDELIVERY_CLASSES, "all")
-    if not classes or any(c not in allowed for c in classes):
-        raise ValueError(f"retry_on takes some of {', '.join(allowed)} (Twilio's rp), got {on!r}")
+    classes = check_retry_on(on)
     if "#" in url:
         return url
     return f"{url}#rc={count}&rp={','.join(classes)}"

@@ -8,7 +8,13 @@ from __future__ import annotations
 import pytest
 
 from flexconv.lifecycle import Wiring
-from flexconv.lifecycle.wiring_plan import redelivery_url
+from flexconv.lifecycle.wiring_plan import (
+    DEFAULT_RETRY_COUNT,
+    DEFAULT_RETRY_ON,
+    check_retry_count,
+    check_retry_on,
+    redelivery_url,
+)
 from tests.lifecycle.helpers import CUSTOMER, HOOK, SUPPORT_LINE, centre
 
 WIRED = HOOK + "#rc=5&rp=ct,rt,5xx"
@@ -147,3 +153,16 @@ def test_a_conversations_handler_that_fails_once_is_retried_by_the_receiver() ->
         assert len(calls) == 2
         assert calls[0] == calls[1]
         assert calls[0].startswith("IM")
+
+
+def test_the_override_checks_return_the_values_they_accept() -> None:
+    assert check_retry_count(None) is None
+    assert check_retry_count(0) == 0
+    assert check_retry_on("all") == ("all",)
+    assert check_retry_on(["5xx", "ct"]) == ("5xx", "ct")
+    with pytest.raises(ValueError, match="retry_count"):
+        check_retry_count(6)
+    with pytest.raises(ValueError, match="retry_on"):
+        check_retry_on(["ct", "500"])
+    assert check_retry_on(DEFAULT_RETRY_ON) == DEFAULT_RETRY_ON
+    assert check_retry_count(DEFAULT_RETRY_COUNT) == DEFAULT_RETRY_COUNT

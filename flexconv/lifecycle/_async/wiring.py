@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING
 
 from flexconv._core.checks import check_http_url
 from flexconv._core.routing_checks import events_filter as check_events_filter
-from flexconv.lifecycle.wiring_plan import WiringChange, WiringPlan, redelivery_url
+from flexconv.lifecycle.wiring_plan import (
+    DEFAULT_RETRY_COUNT,
+    DEFAULT_RETRY_ON,
+    WiringChange,
+    WiringPlan,
+    check_retry_count,
+    check_retry_on,
+    redelivery_url,
+)
 
 if TYPE_CHECKING:
     from flexconv._async.client import AsyncFlexConv
@@ -29,16 +37,6 @@ __all__ = [
     "DEFAULT_TASKROUTER_EVENTS",
     "AsyncWiring",
 ]
-
-#: Times Twilio sends a TaskRouter callback again after a failure (``rc``; 5 is Twilio's maximum):
-#: a handler that fails or an event kept busy by another one gets every chance Twilio allows.
-DEFAULT_RETRY_COUNT = 5
-
-#: The failures Twilio sends a TaskRouter callback again after (``rp``): Twilio's own default
-#: (``ct``: no connection, ``rt``: no answer in time), which ``rp`` replaces, plus ``5xx``, the
-#: receiver's answers that ask for a redelivery.  Not ``4xx``: a 403 (bad signature) or a 413
-#: (body too large) would fail again.
-DEFAULT_RETRY_ON = ("ct", "rt", "5xx")
 
 #: The TaskRouter events the lifecycle policies react to.
 DEFAULT_TASKROUTER_EVENTS = (
@@ -87,10 +85,9 @@ class AsyncWiring:
         retry_count: int | None = DEFAULT_RETRY_COUNT,
         retry_on: Sequence[str] = DEFAULT_RETRY_ON,
     ) -> None:
-        redelivery_url("https://example.com", retry_count, retry_on)  # refuse bad values now
+        self.retry_count = check_retry_count(retry_count)  # refuse bad values now
+        self.retry_on = check_retry_on(retry_on)
         self.client = client
-        self.retry_count = retry_count
-        self.retry_on = tuple([retry_on] if isinstance(retry_on, str) else retry_on)
 
     async def ensure(
         self,
