@@ -10,9 +10,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flexconv._core.redelivery import DEFAULT_RETRY_COUNT, DEFAULT_RETRY_ON
+
+if TYPE_CHECKING:
+    from flexconv.lifecycle import ChannelRules
 from flexconv.cli._common import EXIT_USAGE, CliError, client_for, print_json, target_options
 
 __all__ = ["build_receiver", "open_store", "register"]
@@ -173,19 +176,39 @@ def open_store(url: str) -> Any:
     )
 
 
-def _check_override_options(args: argparse.Namespace) -> None:
-    for flag, value in (
-        ("--wrapup", args.wrapup),
-        ("--wrapup-message", args.wrapup_message),
-        ("--complete-message", args.complete_message),
-    ):
-        if value is not None and not args.overrides:
+#: The ``serve`` flags that set the task overrides' `ChannelRules`: flag, field, args dest.
+_OVERRIDE_FLAGS = (
+    ("--overrides", "on_complete", "overrides"),
+    ("--wrapup", "on_wrapup", "wrapup"),
+    ("--wrapup-message", "wrapup_message", "wrapup_message"),
+    ("--complete-message", "complete_message", "complete_message"),
+)
+
+
+def _channel_rules(args: argparse.Namespace) -> ChannelRules | None:
+    """The task overrides' rules from the ``serve`` flags (``None`` without ``--overrides``);
+    a flag ChannelRules refuses, or one given without ``--overrides``, is a usage error naming
+    it.  Flags not given keep ChannelRules' defaults."""
+    from flexconv.lifecycle import ChannelRules
+
+    given = {
+        flag: (field, getattr(args, dest))
+        for flag, field, dest in _OVERRIDE_FLAGS
+        if getattr(args, dest) is not None
+    }
+    if not args.overrides:
+        for flag in given:
             raise CliError(
                 f"{flag} applies to the task overrides: add --overrides close (or leave_open)",
                 EXIT_USAGE,
             )
-        if flag.endswith("message") and value is not None and not value.strip():
-            raise CliError(f"{flag} takes a non-empty text", EXIT_USAGE)
+        return None
+    for flag, (field, value) in given.items():
+        try:  # one flag at a time, so the error names it
+            ChannelRules(**{field: value})
+        except ValueError as exc:
+            raise CliError(f"{flag}: {exc}", EXIT_USAGE) from None
+    return ChannelRules(**{field: value for field, value in given.values()})
 
 
 def _token() -> str:
@@ -199,30 +222,19 @@ def _token() -> str:
     return token
 
 
-def build_receiver(args: argparse.Namespace, client: Any, store: Any = None) -> Any:
-    """The receiver ``serve`` runs: signed with ``TWILIO_AUTH_TOKEN``, the policies asked for."""
+def build_receiver(
+    args: argparse.Namespace, client: Any, store: Any, rules: ChannelRules | None
+) -> Any:
+    """The receiver ``serve`` runs: signed with ``TWILIO_AUTH_TOKEN``, the policies asked for
+    (``rules``: the task overrides', from `_channel_rules`)."""
     from flexconv.events import Receiver
-    from flexconv.lifecycle import ChannelRules, auto_accept, janitor, overrides
+    from flexconv.lifecycle import auto_accept, janitor, overrides
 
-    token = _token()
-    _port(args.port)
-    _check_override_options(args)
-    if store is None:
-        store = open_store(args.store)
-    receiver = Receiver(token, public_url=args.public_url, store=store, client=client)
+    receiver = Receiver(_token(), public_url=args.public_url, store=store, client=client)
     if args.auto_accept:
         receiver.use(auto_accept())
-    if args.overrides:
-        receiver.use(
-            overrides(
-                ChannelRules(
-                    on_complete=args.overrides,
-                    on_wrapup=args.wrapup or "keep_agent",
-                    wrapup_message=args.wrapup_message,
-                    complete_message=args.complete_message,
-                )
-            )
-        )
+    if rules is not None:
+        receiver.use(overrides(rules))
     if args.janitor or args.janitor_message:
         receiver.use(janitor(message=args.janitor_message))
     return receiver
@@ -244,11 +256,11 @@ def _serve(args: argparse.Namespace) -> int:
         )
     _token()
     _port(args.port)
-    _check_override_options(args)
+    rules = _channel_rules(args)
     store = open_store(args.store)  # every refusal before anything is opened or sent
     client = client_for(args)
     try:
-        receiver = build_receiver(args, client, store)
+        receiver = build_receiver(args, client, store, rules)
         policies = [
             name
             for name, on in (

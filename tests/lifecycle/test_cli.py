@@ -217,6 +217,25 @@ def test_serve_wrapup_flags_need_overrides(
     assert "--wrapup applies to the task overrides: add --overrides" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        (["--wrapup-message", "  "], "--wrapup-message: wrapup_message must be a non-empty"),
+        (["--complete-message", ""], "--complete-message: complete_message must be a non-empty"),
+    ],
+)
+def test_serve_refuses_what_the_channel_rules_refuse_naming_the_flag(
+    flags: list[str],
+    named: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "x" * 32)
+    args = ["events", "serve", "--port", "8000", "--overrides", "close", *flags]
+    assert main(args) == 2
+    assert named in capsys.readouterr().err
+
+
 def test_serve_refuses_the_in_process_emulator(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["events", "serve", "--port", "8000", "--emulator"]) == 2
     assert "--base-url" in capsys.readouterr().err
