@@ -204,6 +204,7 @@ class ConversationsMessaging(ConversationsLifecycle):
         if pre and p.sid in conv.participants:
             params = participant_params(self, conv, p)
             send_pre_event(self, "onParticipantRemove", params, source=source, identity=p.identity)
+            self._still_there(conv)
         if conv.participants.pop(p.sid, None) is None:
             return
         conv.date_updated = self.emu.clock.now()
