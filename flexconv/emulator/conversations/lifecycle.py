@@ -133,6 +133,11 @@ class ConversationsLifecycle(ConversationsTimers):
         self.emu.bus.emit("conversations.conversation.added", conversation=conv)
         return conv
 
+    def _still_there(self, conv: Conversation) -> None:
+        """After a pre-action webhook (the lock was released): the conversation still exists."""
+        if self.find(conv.sid) is not conv:
+            raise not_found(f"/v1/Conversations/{conv.sid}")
+
     def _check_new(self, unique_name: str | None, state: str) -> None:
         if unique_name is not None:
             for other in self.conversations.values():
@@ -177,8 +182,7 @@ class ConversationsLifecycle(ConversationsTimers):
             params = conversation_params(self, proposed)
             changes = send_pre_event(self, "onConversationUpdate", params, source=source)
             friendly_name = changes.get("friendly_name", friendly_name)
-            if self.find(conv.sid) is not conv:
-                raise not_found(f"/v1/Conversations/{conv.sid}")
+            self._still_there(conv)
             self._check_update(conv, unique_name, state)  # the lock was released meanwhile
         if unique_name is not None:
             conv.unique_name = unique_name
@@ -273,8 +277,7 @@ class ConversationsLifecycle(ConversationsTimers):
         if pre:
             params = conversation_params(self, conv)
             send_pre_event(self, "onConversationRemove", params, source=source)
-            if self.find(conv.sid) is not conv:
-                raise not_found(f"/v1/Conversations/{conv.sid}")
+            self._still_there(conv)
         for timer in conv._timers:
             self.emu.clock.cancel(timer)
         del self.conversations[conv.sid]

@@ -91,11 +91,6 @@ class ConversationsMessaging(ConversationsLifecycle):
         self.emu.bus.emit("conversations.participant.added", conversation=conv, participant=p)
         return p
 
-    def _still_there(self, conv: Conversation) -> None:
-        """After a pre-action webhook (the lock was released): the conversation still exists."""
-        if self.find(conv.sid) is not conv:
-            raise not_found(f"/v1/Conversations/{conv.sid}")
-
     def _check_participant(
         self,
         conv: Conversation,
