@@ -52,9 +52,8 @@ class ConversationsActions(ConversationsMessaging):
                 date_updated=self.emu.clock.now(),
             )
             params = message_params(self, conv, proposed)
-            identity = proposed.author if source == "SDK" else None
             changes = send_pre_event(
-                self, "onMessageUpdate", params, source=source, identity=identity
+                self, "onMessageUpdate", params, source=source, identity=proposed.author
             )
             body = changes.get("body", body)
             author = changes.get("author", author)
@@ -86,9 +85,8 @@ class ConversationsActions(ConversationsMessaging):
         """Delete a message; with ``pre`` the ``onMessageRemove`` pre-action webhook may refuse
         it first."""
         if pre:
-            identity = msg.author if source == "SDK" else None
             params = message_params(self, conv, msg)
-            send_pre_event(self, "onMessageRemove", params, source=source, identity=identity)
+            send_pre_event(self, "onMessageRemove", params, source=source, identity=msg.author)
             self._still_there(conv)
         if msg not in conv.messages:
             raise not_found(f"/v1/Conversations/{conv.sid}/Messages/{msg.sid}")

@@ -280,8 +280,9 @@ class ConversationsMessaging(ConversationsLifecycle):
                 participant_sid=self._sender_sid(conv, asked_author),
                 media=media,
             )
-            identity = asked_author if source == "SDK" else None
-            changes = send_pre_event(self, "onMessageAdd", params, source=source, identity=identity)
+            changes = send_pre_event(
+                self, "onMessageAdd", params, source=source, identity=asked_author
+            )
             body = changes.get("body", body)
             author = changes.get("author", author)
             attributes = changes.get("attributes", attributes)

@@ -117,7 +117,8 @@ def send_pre_event(
 ) -> dict[str, str]:
     """Deliver ``event`` to the account-level pre-action target, when it is filtered in, and wait
     for the answer with the emulator's lock released.  Returns the changes to apply (keys of
-    `MODIFIABLE`); raises `PreEventRefused` when the answer refuses the action."""
+    `MODIFIABLE`); raises `PreEventRefused` when the answer refuses the action.  ``identity``
+    goes out as ``ClientIdentity`` for SDK actions only (``source == "SDK"``)."""
     svc = convs.service_webhooks
     if svc.target != "webhook" or not svc.pre_webhook_url or event not in svc.filters:
         return {}
