@@ -19,6 +19,7 @@ from flexconv.emulator.conversations.entities import (
 from flexconv.emulator.conversations.messaging import ConversationsMessaging
 from flexconv.emulator.conversations.pre_events import (
     PreEventRefused,
+    message_changes,
     message_params,
     send_pre_event,
 )
@@ -55,12 +56,9 @@ class ConversationsActions(ConversationsMessaging):
             changes = send_pre_event(
                 self, "onMessageUpdate", params, source=source, identity=proposed.author
             )
-            body = changes.get("body", body)
-            author = changes.get("author", author)
-            attributes = changes.get("attributes", attributes)
+            body, author, attributes = message_changes(changes, body, author, attributes)
             self._still_there(conv)
-            if msg not in conv.messages:
-                raise not_found(f"/v1/Conversations/{conv.sid}/Messages/{msg.sid}")
+            self._message_still_there(conv, msg)
         if author:
             msg.author = author
         if body is not None:
@@ -72,6 +70,13 @@ class ConversationsActions(ConversationsMessaging):
             conv, "onMessageUpdated", self._message_params(msg), hooks=hooks, source=source
         )
         return msg
+
+    @staticmethod
+    def _message_still_there(conv: Conversation, msg: Message) -> None:
+        """The message is still in the conversation (a pre-action webhook, answered with the
+        lock released, may have seen it removed)."""
+        if msg not in conv.messages:
+            raise not_found(f"/v1/Conversations/{conv.sid}/Messages/{msg.sid}")
 
     def remove_message(
         self,
@@ -88,8 +93,7 @@ class ConversationsActions(ConversationsMessaging):
             params = message_params(self, conv, msg)
             send_pre_event(self, "onMessageRemove", params, source=source, identity=msg.author)
             self._still_there(conv)
-        if msg not in conv.messages:
-            raise not_found(f"/v1/Conversations/{conv.sid}/Messages/{msg.sid}")
+        self._message_still_there(conv, msg)
         conv.messages.remove(msg)
         self._post_event(
             conv,

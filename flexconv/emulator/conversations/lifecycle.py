@@ -140,11 +140,7 @@ class ConversationsLifecycle(ConversationsTimers):
 
     def _check_new(self, unique_name: str | None, state: str) -> None:
         if unique_name is not None:
-            for other in self.conversations.values():
-                if other.unique_name == unique_name:
-                    raise ApiError(
-                        409, 50353, "Conversation with provided unique name already exists"
-                    )
+            self._check_unique_name(unique_name)
         if state not in STATES:
             raise bad_request(f"Invalid State {state!r}")
 
@@ -212,11 +208,13 @@ class ConversationsLifecycle(ConversationsTimers):
         if state is not None and conv.closed and state != "closed":
             raise _closed_error(conv)
         if unique_name is not None and unique_name != conv.unique_name:
-            for other in self.conversations.values():
-                if other is not conv and other.unique_name == unique_name:
-                    raise ApiError(
-                        409, 50353, "Conversation with provided unique name already exists"
-                    )
+            self._check_unique_name(unique_name, besides=conv)
+
+    def _check_unique_name(self, name: str, besides: Conversation | None = None) -> None:
+        """No conversation but ``besides`` has the unique name ``name`` (409 otherwise)."""
+        for other in self.conversations.values():
+            if other is not besides and other.unique_name == name:
+                raise ApiError(409, 50353, "Conversation with provided unique name already exists")
 
     def set_state(
         self,

@@ -22,6 +22,7 @@ from flexconv.emulator.conversations.lifecycle import ConversationsLifecycle
 from flexconv.emulator.conversations.params import _closed_error
 from flexconv.emulator.conversations.pre_events import (
     message_add_params,
+    message_changes,
     participant_add_params,
     participant_params,
     send_pre_event,
@@ -283,9 +284,7 @@ class ConversationsMessaging(ConversationsLifecycle):
             changes = send_pre_event(
                 self, "onMessageAdd", params, source=source, identity=asked_author
             )
-            body = changes.get("body", body)
-            author = changes.get("author", author)
-            attributes = changes.get("attributes", attributes)
+            body, author, attributes = message_changes(changes, body, author, attributes)
             self._still_there(conv)
             if conv.closed:
                 raise _closed_error(conv)

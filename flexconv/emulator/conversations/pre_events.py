@@ -36,8 +36,8 @@ receiver may call back into the emulator, in-process or through the loopback ser
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flexconv.emulator._base import ApiError
 from flexconv.emulator.conversations.entities import (
@@ -64,6 +64,8 @@ PRE_EVENTS = (
     "onMessageUpdate",
     "onMessageRemove",
 )
+
+_T = TypeVar("_T")
 
 #: What a 200 JSON answer may change, per pre-action webhook (the page's "Modifiable Fields");
 #: the keys are the answer's.  The other pre-action webhooks can only allow or refuse.
@@ -105,6 +107,18 @@ def _changes(event: str, delivery: Delivery) -> dict[str, str]:
             continue
         out[key] = json_string(value) if key == "attributes" else str(value)
     return out
+
+
+def message_changes(
+    changes: Mapping[str, str], body: str | None, author: str | None, attributes: _T
+) -> tuple[str | None, str | None, _T | str]:
+    """``body``, ``author`` and ``attributes`` (the fields a message action's answer may
+    change, `MODIFIABLE`) after the ``changes`` `send_pre_event` returned."""
+    return (
+        changes.get("body", body),
+        changes.get("author", author),
+        changes.get("attributes", attributes),
+    )
 
 
 def send_pre_event(
