@@ -148,8 +148,8 @@ def send_pre_event(
             kind="conversations",
             method=svc.method,
             sync=True,
-            # the first answer decides (a duplicate's is ignored); with a callback the emitter
-            # never redelivers it
+            # the first answer decides (a duplicate's is ignored); being synchronous, it is
+            # never redelivered
             on_result=answers.append,
         )
     return _changes(event, answers[0] if answers else delivery)
