@@ -63,6 +63,9 @@ class Delivery:
     #: answered (``None``: no request to wait for).
     gate: Gate | None = field(default=None, repr=False, compare=False)
     target: Receiver | None = field(default=None, repr=False)
+    #: Sent at once while the action that raised it waits for the answer (a Conversations
+    #: pre-action webhook, a Studio call-out widget); never resent: the answer decides.
+    sync: bool = False
     #: Called with this record once it has been sent (Twilio acting on the answer).
     on_result: Callable[[Delivery], None] | None = field(default=None, repr=False)
 

@@ -205,6 +205,7 @@ class WebhookEmitter:
         delivery at once, even inside an emulator operation, a served request or while `paused`
         (use it only when the action waits for the answer); other queued deliveries stay queued.
         ``on_result`` is called with the record once it has been sent (also for a duplicate).
+        A failed ``sync`` delivery, or one with ``on_result``, is never resent.
         """
         if callable(url_or_callable):
             endpoint = url = f"inproc://{getattr(url_or_callable, '__name__', 'receiver')}"
@@ -252,6 +253,7 @@ class WebhookEmitter:
             gate=None if sync else getattr(self._local, "gate", None),
             target=target,
             on_result=on_result,
+            sync=sync,
         )
         mine = [delivery]
         if self.duplicate_probability and self._rng.random() < self.duplicate_probability:
@@ -383,9 +385,11 @@ class WebhookEmitter:
     def _resend(self, d: Delivery) -> bool:
         """Whether a failed attempt is sent again: `retries` when set, else Twilio's rules.
 
-        Assignment callbacks (whose failure goes to the fallback URL) and pre-action webhooks
-        (whose answer is used) have a callback and are never resent."""
-        if d.outcome != "failed" or d.on_result is not None:
+        Never resent: a synchronous delivery (the action waiting for it goes on with the failed
+        answer: a pre-action webhook publishes or refuses, a Studio widget takes its failure
+        transition) and one whose answer a callback acts on (an assignment callback's failure
+        goes to the fallback URL)."""
+        if d.outcome != "failed" or d.sync or d.on_result is not None:
             return False
         if self.retries is not None:
             return d.attempt < self.retries

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from flexconv.emulator import Emulator, WebhookRequest
+from flexconv.emulator.doctor_scenarios import FAILING_URL, plant
 from flexconv.emulator.server import ServerThread
 from flexconv.emulator.webhook_send import RetryPolicy
 
@@ -300,6 +301,15 @@ def test_retries_setting_replaces_twilio_rules_for_every_kind() -> None:
     url = f"http://127.0.0.1:{_closed_port()}/events"
     emu.webhooks.deliver(url, [("EventType", "task.created")], kind="taskrouter.event")
     assert _attempts(emu, url) == [(0, "ct")]
+
+
+def test_a_studio_http_widget_request_is_never_resent() -> None:
+    """Studio waits for a Make HTTP Request widget's answer and takes its failure transition:
+    with the emulator's `retries` set, the failing request still goes out once."""
+    emu = Emulator.from_scenario()
+    emu.webhooks.configure(retries=2)
+    plant(emu, "studio_step_failed")
+    assert _attempts(emu, FAILING_URL) == [(0, "5xx")]
 
 
 @pytest.mark.parametrize(

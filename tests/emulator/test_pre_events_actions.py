@@ -501,3 +501,26 @@ def test_an_invalid_request_is_refused_before_the_pre_event(emu: Emulator, http:
     )
     assert bad.status == 400
     assert emu.webhooks.deliveries(url=PRE) == []
+
+
+@pytest.mark.parametrize("event", [e for e in PRE_EVENTS if e != "onConversationAdd"])
+def test_an_action_on_a_conversation_deleted_during_its_pre_event_answers_404(
+    emu: Emulator, http: Http, event: str
+) -> None:
+    """The receiver deletes the conversation before it answers 200 (the emulator's lock is
+    released meanwhile): the action finds nothing to act on and no post-action event goes out."""
+    walk = Walk(emu, http)
+    walk.prepare(event)
+
+    def delete_then_allow(request: WebhookRequest) -> int:
+        gone = http.delete(f"{CONV}/Conversations/{walk.conv}")
+        assert gone.status == 204
+        return 200
+
+    emu.webhooks.register(PRE, delete_then_allow)
+    emu.webhooks.register(POST, lambda r: 200)
+    configure(http, event, event + "d" if event.endswith("e") else event + "ed")
+    answer = walk.run(event)
+    assert answer.status == 404
+    assert len(emu.webhooks.deliveries(url=PRE)) == 1
+    assert emu.webhooks.deliveries(url=POST) == []

@@ -19,6 +19,7 @@ from flexconv.emulator.conversations.entities import (
 from flexconv.emulator.conversations.messaging import ConversationsMessaging
 from flexconv.emulator.conversations.pre_events import (
     PreEventRefused,
+    message_changes,
     message_params,
     send_pre_event,
 )
@@ -52,16 +53,12 @@ class ConversationsActions(ConversationsMessaging):
                 date_updated=self.emu.clock.now(),
             )
             params = message_params(self, conv, proposed)
-            identity = proposed.author if source == "SDK" else None
             changes = send_pre_event(
-                self, "onMessageUpdate", params, source=source, identity=identity
+                self, "onMessageUpdate", params, source=source, identity=proposed.author
             )
-            body = changes.get("body", body)
-            author = changes.get("author", author)
-            attributes = changes.get("attributes", attributes)
+            body, author, attributes = message_changes(changes, body, author, attributes)
             self._still_there(conv)
-            if msg not in conv.messages:
-                raise not_found(f"/v1/Conversations/{conv.sid}/Messages/{msg.sid}")
+            self._message_still_there(conv, msg)
         if author:
             msg.author = author
         if body is not None:
@@ -73,6 +70,13 @@ class ConversationsActions(ConversationsMessaging):
             conv, "onMessageUpdated", self._message_params(msg), hooks=hooks, source=source
         )
         return msg
+
+    @staticmethod
+    def _message_still_there(conv: Conversation, msg: Message) -> None:
+        """The message is still in the conversation (a pre-action webhook, answered with the
+        lock released, may have seen it removed)."""
+        if msg not in conv.messages:
+            raise not_found(f"/v1/Conversations/{conv.sid}/Messages/{msg.sid}")
 
     def remove_message(
         self,
@@ -86,12 +90,10 @@ class ConversationsActions(ConversationsMessaging):
         """Delete a message; with ``pre`` the ``onMessageRemove`` pre-action webhook may refuse
         it first."""
         if pre:
-            identity = msg.author if source == "SDK" else None
             params = message_params(self, conv, msg)
-            send_pre_event(self, "onMessageRemove", params, source=source, identity=identity)
+            send_pre_event(self, "onMessageRemove", params, source=source, identity=msg.author)
             self._still_there(conv)
-        if msg not in conv.messages:
-            raise not_found(f"/v1/Conversations/{conv.sid}/Messages/{msg.sid}")
+        self._message_still_there(conv, msg)
         conv.messages.remove(msg)
         self._post_event(
             conv,

@@ -133,13 +133,14 @@ class ConversationsLifecycle(ConversationsTimers):
         self.emu.bus.emit("conversations.conversation.added", conversation=conv)
         return conv
 
+    def _still_there(self, conv: Conversation) -> None:
+        """After a pre-action webhook (the lock was released): the conversation still exists."""
+        if self.find(conv.sid) is not conv:
+            raise not_found(f"/v1/Conversations/{conv.sid}")
+
     def _check_new(self, unique_name: str | None, state: str) -> None:
         if unique_name is not None:
-            for other in self.conversations.values():
-                if other.unique_name == unique_name:
-                    raise ApiError(
-                        409, 50353, "Conversation with provided unique name already exists"
-                    )
+            self._check_unique_name(unique_name)
         if state not in STATES:
             raise bad_request(f"Invalid State {state!r}")
 
@@ -177,8 +178,7 @@ class ConversationsLifecycle(ConversationsTimers):
             params = conversation_params(self, proposed)
             changes = send_pre_event(self, "onConversationUpdate", params, source=source)
             friendly_name = changes.get("friendly_name", friendly_name)
-            if self.find(conv.sid) is not conv:
-                raise not_found(f"/v1/Conversations/{conv.sid}")
+            self._still_there(conv)
             self._check_update(conv, unique_name, state)  # the lock was released meanwhile
         if unique_name is not None:
             conv.unique_name = unique_name
@@ -208,11 +208,13 @@ class ConversationsLifecycle(ConversationsTimers):
         if state is not None and conv.closed and state != "closed":
             raise _closed_error(conv)
         if unique_name is not None and unique_name != conv.unique_name:
-            for other in self.conversations.values():
-                if other is not conv and other.unique_name == unique_name:
-                    raise ApiError(
-                        409, 50353, "Conversation with provided unique name already exists"
-                    )
+            self._check_unique_name(unique_name, besides=conv)
+
+    def _check_unique_name(self, name: str, besides: Conversation | None = None) -> None:
+        """No conversation but ``besides`` has the unique name ``name`` (409 otherwise)."""
+        for other in self.conversations.values():
+            if other is not besides and other.unique_name == name:
+                raise ApiError(409, 50353, "Conversation with provided unique name already exists")
 
     def set_state(
         self,
@@ -273,8 +275,7 @@ class ConversationsLifecycle(ConversationsTimers):
         if pre:
             params = conversation_params(self, conv)
             send_pre_event(self, "onConversationRemove", params, source=source)
-            if self.find(conv.sid) is not conv:
-                raise not_found(f"/v1/Conversations/{conv.sid}")
+            self._still_there(conv)
         for timer in conv._timers:
             self.emu.clock.cancel(timer)
         del self.conversations[conv.sid]

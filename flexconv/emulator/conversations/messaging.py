@@ -22,6 +22,7 @@ from flexconv.emulator.conversations.lifecycle import ConversationsLifecycle
 from flexconv.emulator.conversations.params import _closed_error
 from flexconv.emulator.conversations.pre_events import (
     message_add_params,
+    message_changes,
     participant_add_params,
     participant_params,
     send_pre_event,
@@ -90,11 +91,6 @@ class ConversationsMessaging(ConversationsLifecycle):
         )
         self.emu.bus.emit("conversations.participant.added", conversation=conv, participant=p)
         return p
-
-    def _still_there(self, conv: Conversation) -> None:
-        """After a pre-action webhook (the lock was released): the conversation still exists."""
-        if self.find(conv.sid) is not conv:
-            raise not_found(f"/v1/Conversations/{conv.sid}")
 
     def _check_participant(
         self,
@@ -204,6 +200,7 @@ class ConversationsMessaging(ConversationsLifecycle):
         if pre and p.sid in conv.participants:
             params = participant_params(self, conv, p)
             send_pre_event(self, "onParticipantRemove", params, source=source, identity=p.identity)
+            self._still_there(conv)
         if conv.participants.pop(p.sid, None) is None:
             return
         conv.date_updated = self.emu.clock.now()
@@ -284,11 +281,10 @@ class ConversationsMessaging(ConversationsLifecycle):
                 participant_sid=self._sender_sid(conv, asked_author),
                 media=media,
             )
-            identity = asked_author if source == "SDK" else None
-            changes = send_pre_event(self, "onMessageAdd", params, source=source, identity=identity)
-            body = changes.get("body", body)
-            author = changes.get("author", author)
-            attributes = changes.get("attributes", attributes)
+            changes = send_pre_event(
+                self, "onMessageAdd", params, source=source, identity=asked_author
+            )
+            body, author, attributes = message_changes(changes, body, author, attributes)
             self._still_there(conv)
             if conv.closed:
                 raise _closed_error(conv)

@@ -36,8 +36,8 @@ receiver may call back into the emulator, in-process or through the loopback ser
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flexconv.emulator._base import ApiError
 from flexconv.emulator.conversations.entities import (
@@ -64,6 +64,8 @@ PRE_EVENTS = (
     "onMessageUpdate",
     "onMessageRemove",
 )
+
+_T = TypeVar("_T")
 
 #: What a 200 JSON answer may change, per pre-action webhook (the page's "Modifiable Fields");
 #: the keys are the answer's.  The other pre-action webhooks can only allow or refuse.
@@ -107,6 +109,18 @@ def _changes(event: str, delivery: Delivery) -> dict[str, str]:
     return out
 
 
+def message_changes(
+    changes: Mapping[str, str], body: str | None, author: str | None, attributes: _T
+) -> tuple[str | None, str | None, _T | str]:
+    """``body``, ``author`` and ``attributes`` (the fields a message action's answer may
+    change, `MODIFIABLE`) after the ``changes`` `send_pre_event` returned."""
+    return (
+        changes.get("body", body),
+        changes.get("author", author),
+        changes.get("attributes", attributes),
+    )
+
+
 def send_pre_event(
     convs: ConversationsEvents,
     event: str,
@@ -117,7 +131,8 @@ def send_pre_event(
 ) -> dict[str, str]:
     """Deliver ``event`` to the account-level pre-action target, when it is filtered in, and wait
     for the answer with the emulator's lock released.  Returns the changes to apply (keys of
-    `MODIFIABLE`); raises `PreEventRefused` when the answer refuses the action."""
+    `MODIFIABLE`); raises `PreEventRefused` when the answer refuses the action.  ``identity``
+    goes out as ``ClientIdentity`` for SDK actions only (``source == "SDK"``)."""
     svc = convs.service_webhooks
     if svc.target != "webhook" or not svc.pre_webhook_url or event not in svc.filters:
         return {}
@@ -133,8 +148,8 @@ def send_pre_event(
             kind="conversations",
             method=svc.method,
             sync=True,
-            # the first answer decides (a duplicate's is ignored); with a callback the emitter
-            # never redelivers it
+            # the first answer decides (a duplicate's is ignored); being synchronous, it is
+            # never redelivered
             on_result=answers.append,
         )
     return _changes(event, answers[0] if answers else delivery)

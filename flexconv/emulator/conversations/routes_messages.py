@@ -60,9 +60,9 @@ class ConversationsMessageRoutes(ConversationsActions):
         self.update_message(
             conv,
             msg,
-            author=req.value("Author") if req.has("Author") else None,
-            body=req.value("Body") if req.has("Body") else None,
-            attributes=req.value("Attributes") if req.has("Attributes") else None,
+            author=req.value("Author"),
+            body=req.value("Body"),
+            attributes=req.value("Attributes"),
             hooks=_hooks(req),
             pre=_hooks(req),
         )
